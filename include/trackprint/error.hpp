@@ -1,0 +1,60 @@
+// Failures are values: a kind a program can branch on, the file, and a reason a person can read.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+
+namespace trackprint {
+
+enum class ErrorKind {
+  io,           // the file cannot be opened or read
+  not_audio,    // not a container FFmpeg recognises, or empty
+  no_audio,     // a container without an audio stream
+  decode,       // the audio stream cannot be decoded (corrupt, truncated before any audio)
+  unsupported,  // a codec or layout this build cannot handle
+  too_short,    // under 0.5 s of analysis signal (spec §1.4)
+  invalid_input,  // samples handed to the API are unusable (wrong shape, NaN/Inf, bad rate)
+};
+
+std::string_view to_string(ErrorKind kind);
+
+struct Error {
+  ErrorKind kind;
+  std::string path;  // empty when the input was samples, not a file
+  std::string reason;
+
+  // "path: reason" (or just the reason), the line a CLI prints.
+  std::string message() const;
+};
+
+// Thrown inside the engine; the public entry points turn it into a Result.
+class Failure : public std::runtime_error {
+ public:
+  Failure(ErrorKind kind, std::string reason)
+      : std::runtime_error(reason), kind_(kind), reason_(std::move(reason)) {}
+  ErrorKind kind() const { return kind_; }
+  const std::string& reason() const { return reason_; }
+
+ private:
+  ErrorKind kind_;
+  std::string reason_;
+};
+
+template <class T>
+class Result {
+ public:
+  Result(T value) : v_(std::move(value)) {}       // NOLINT: implicit by design
+  Result(Error error) : v_(std::move(error)) {}   // NOLINT
+  bool ok() const { return std::holds_alternative<T>(v_); }
+  const T& value() const { return std::get<T>(v_); }
+  T& value() { return std::get<T>(v_); }
+  const Error& error() const { return std::get<Error>(v_); }
+
+ private:
+  std::variant<T, Error> v_;
+};
+
+}  // namespace trackprint

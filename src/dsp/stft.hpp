@@ -1,0 +1,38 @@
+// Short-time Fourier transform as librosa 0.11 computes it (librosa.stft): periodic Hann window,
+// frames every `hop`, `center=True` pads n_fft/2 zeros on both sides. Like librosa, each frame is
+// windowed and transformed in double precision and the result rounded to complex<float>.
+// Spectrograms are frame-major: frame t occupies data[t*n_bins, (t+1)*n_bins).
+#pragma once
+
+#include <complex>
+#include <cstddef>
+#include <span>
+#include <vector>
+
+namespace trackprint::dsp {
+
+// scipy.signal.get_window("hann", n, fftbins=True): the periodic Hann window, in double.
+std::vector<double> hann_window(std::size_t n);
+
+// Number of frames librosa.stft gives for a signal of `length` samples.
+std::size_t stft_frame_count(std::size_t length, std::size_t n_fft, std::size_t hop, bool center);
+
+struct Spectrogram {
+  std::size_t n_frames = 0;
+  std::size_t n_bins = 0;  // n_fft / 2 + 1
+  std::vector<std::complex<float>> data;
+
+  std::span<const std::complex<float>> frame(std::size_t t) const {
+    return {data.data() + t * n_bins, n_bins};
+  }
+  std::span<std::complex<float>> frame(std::size_t t) { return {data.data() + t * n_bins, n_bins}; }
+};
+
+// librosa.stft(y, n_fft=n_fft, hop_length=hop, window="hann", center=center, pad_mode="constant").
+// Requires y.size() >= n_fft when center is false.
+Spectrogram stft(std::span<const float> y, std::size_t n_fft, std::size_t hop, bool center);
+
+// |S| (np.abs of the complex64 matrix), frame-major like S.
+std::vector<float> magnitude(const Spectrogram& s);
+
+}  // namespace trackprint::dsp

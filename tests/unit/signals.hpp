@@ -1,0 +1,48 @@
+// Synthetic test signals at the analysis rate, shared by the unit tests.
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+#include <numbers>
+#include <vector>
+
+namespace trackprint::test {
+
+inline std::vector<float> sine(double freq, double seconds, double sr = 22050.0, double amp = 0.5) {
+  const auto n = static_cast<std::size_t>(seconds * sr);
+  std::vector<float> y(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    y[i] = static_cast<float>(amp * std::sin(2.0 * std::numbers::pi * freq * static_cast<double>(i) / sr));
+  }
+  return y;
+}
+
+// Deterministic white noise in [-amp, amp] (xorshift, so every platform gets the same samples).
+inline std::vector<float> white_noise(std::size_t n, double amp = 0.5, std::uint64_t seed = 42) {
+  std::vector<float> y(n);
+  std::uint64_t s = seed;
+  for (auto& v : y) {
+    s ^= s << 13;
+    s ^= s >> 7;
+    s ^= s << 17;
+    v = static_cast<float>(amp * (static_cast<double>(s >> 11) / 9007199254740992.0 * 2.0 - 1.0));
+  }
+  return y;
+}
+
+// Clicks (short decaying noise bursts) at `bpm`, starting at `offset_s`.
+inline std::vector<float> click_track(double bpm, double seconds, double sr = 22050.0,
+                                      double offset_s = 0.1) {
+  std::vector<float> y(static_cast<std::size_t>(seconds * sr), 0.0f);
+  const std::vector<float> burst = white_noise(static_cast<std::size_t>(0.02 * sr), 0.9, 7);
+  for (double t = offset_s; t < seconds; t += 60.0 / bpm) {
+    const auto start = static_cast<std::size_t>(t * sr);
+    for (std::size_t i = 0; i < burst.size() && start + i < y.size(); ++i) {
+      const double decay = std::exp(-static_cast<double>(i) / (0.004 * sr));
+      y[start + i] += static_cast<float>(burst[i] * decay);
+    }
+  }
+  return y;
+}
+
+}  // namespace trackprint::test
