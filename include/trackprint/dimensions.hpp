@@ -89,7 +89,9 @@ inline constexpr std::array<DimensionInfo, kDimensionCount> kDimensions{{
     {"phase_correlation", "stereo", "-1..1", -1, 1, ToleranceKind::absolute, 1e-5, false},
 }};
 
-constexpr const DimensionInfo& info(Dim d) { return kDimensions[static_cast<std::size_t>(d)]; }
+constexpr const DimensionInfo& info(Dim d) {
+  return kDimensions[static_cast<std::size_t>(d)];
+}
 
 // The dimension called `name` (the spec's spelling), if any.
 std::optional<Dim> dimension_named(std::string_view name);

@@ -10,13 +10,14 @@
 namespace trackprint {
 
 enum class ErrorKind {
-  io,           // the file cannot be opened or read
-  not_audio,    // not a container FFmpeg recognises, or empty
-  no_audio,     // a container without an audio stream
-  decode,       // the audio stream cannot be decoded (corrupt, truncated before any audio)
-  unsupported,  // a codec or layout this build cannot handle
-  too_short,    // under 0.5 s of analysis signal (spec §1.4)
+  io,             // the file cannot be opened or read
+  not_audio,      // not a container FFmpeg recognises, or empty
+  no_audio,       // a container without an audio stream
+  decode,         // the audio stream cannot be decoded (corrupt, truncated before any audio)
+  unsupported,    // a codec or layout this build cannot handle
+  too_short,      // under 0.5 s of analysis signal (spec §1.4)
   invalid_input,  // samples handed to the API are unusable (wrong shape, NaN/Inf, bad rate)
+  internal,       // a defect in trackprint itself; reported, never a crash
 };
 
 std::string_view to_string(ErrorKind kind);
@@ -46,8 +47,8 @@ class Failure : public std::runtime_error {
 template <class T>
 class Result {
  public:
-  Result(T value) : v_(std::move(value)) {}       // NOLINT: implicit by design
-  Result(Error error) : v_(std::move(error)) {}   // NOLINT
+  Result(T value) : v_(std::move(value)) {}      // NOLINT: implicit by design
+  Result(Error error) : v_(std::move(error)) {}  // NOLINT
   bool ok() const { return std::holds_alternative<T>(v_); }
   const T& value() const { return std::get<T>(v_); }
   T& value() { return std::get<T>(v_); }

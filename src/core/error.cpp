@@ -4,17 +4,28 @@ namespace trackprint {
 
 std::string_view to_string(ErrorKind kind) {
   switch (kind) {
-    case ErrorKind::io: return "io";
-    case ErrorKind::not_audio: return "not_audio";
-    case ErrorKind::no_audio: return "no_audio";
-    case ErrorKind::decode: return "decode";
-    case ErrorKind::unsupported: return "unsupported";
-    case ErrorKind::too_short: return "too_short";
-    case ErrorKind::invalid_input: return "invalid_input";
+    case ErrorKind::io:
+      return "io";
+    case ErrorKind::not_audio:
+      return "not_audio";
+    case ErrorKind::no_audio:
+      return "no_audio";
+    case ErrorKind::decode:
+      return "decode";
+    case ErrorKind::unsupported:
+      return "unsupported";
+    case ErrorKind::too_short:
+      return "too_short";
+    case ErrorKind::invalid_input:
+      return "invalid_input";
+    case ErrorKind::internal:
+      return "internal";
   }
   return "unknown";
 }
 
-std::string Error::message() const { return path.empty() ? reason : path + ": " + reason; }
+std::string Error::message() const {
+  return path.empty() ? reason : path + ": " + reason;
+}
 
 }  // namespace trackprint

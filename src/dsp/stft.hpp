@@ -9,6 +9,8 @@
 #include <span>
 #include <vector>
 
+#include "dsp/fft.hpp"
+
 namespace trackprint::dsp {
 
 // scipy.signal.get_window("hann", n, fftbins=True): the periodic Hann window, in double.
@@ -26,6 +28,26 @@ struct Spectrogram {
     return {data.data() + t * n_bins, n_bins};
   }
   std::span<std::complex<float>> frame(std::size_t t) { return {data.data() + t * n_bins, n_bins}; }
+};
+
+// One frame at a time of librosa.stft(y, n_fft, hop, window="hann", center, pad_mode="constant"),
+// for consumers that need per-frame values only (Welch averages) and not the whole matrix.
+// Owns its FFT plan and buffers: make one per thread and reuse it.
+class FrameTransform {
+ public:
+  FrameTransform(std::size_t n_fft, std::size_t hop, bool center);
+  std::size_t n_bins() const { return n_fft_ / 2 + 1; }
+  std::size_t frame_count(std::size_t length) const {
+    return stft_frame_count(length, n_fft_, hop_, center_);
+  }
+  // Column t of the STFT of y into out (n_bins values).
+  void transform(std::span<const float> y, std::size_t t, std::span<std::complex<float>> out);
+
+ private:
+  std::size_t n_fft_, hop_;
+  bool center_;
+  std::vector<double> window_;
+  RealFft<double> fft_;
 };
 
 // librosa.stft(y, n_fft=n_fft, hop_length=hop, window="hann", center=center, pad_mode="constant").

@@ -12,7 +12,8 @@ inline std::vector<float> sine(double freq, double seconds, double sr = 22050.0,
   const auto n = static_cast<std::size_t>(seconds * sr);
   std::vector<float> y(n);
   for (std::size_t i = 0; i < n; ++i) {
-    y[i] = static_cast<float>(amp * std::sin(2.0 * std::numbers::pi * freq * static_cast<double>(i) / sr));
+    y[i] = static_cast<float>(
+        amp * std::sin(2.0 * std::numbers::pi * freq * static_cast<double>(i) / sr));
   }
   return y;
 }
@@ -39,7 +40,7 @@ inline std::vector<float> click_track(double bpm, double seconds, double sr = 22
     const auto start = static_cast<std::size_t>(t * sr);
     for (std::size_t i = 0; i < burst.size() && start + i < y.size(); ++i) {
       const double decay = std::exp(-static_cast<double>(i) / (0.004 * sr));
-      y[start + i] += static_cast<float>(burst[i] * decay);
+      y[start + i] += static_cast<float>(static_cast<double>(burst[i]) * decay);
     }
   }
   return y;

@@ -1,0 +1,34 @@
+// trackprint: the 25-number fingerprint of a piece of music (fingerprint v1).
+//
+//   #include <trackprint/trackprint.hpp>
+//
+//   trackprint::Result<trackprint::Fingerprint> r = trackprint::analyze_file("song.flac");
+//   if (!r.ok()) { std::cerr << r.error().message() << '\n'; return 1; }
+//   for (const auto& d : trackprint::kDimensions)
+//     std::cout << d.name << ' ' << r.value()[*trackprint::dimension_named(d.name)] << '\n';
+//
+// Every function is thread-safe and re-entrant: analyse one track per thread.
+#pragma once
+
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "trackprint/dimensions.hpp"
+#include "trackprint/error.hpp"
+#include "trackprint/fingerprint.hpp"
+
+namespace trackprint {
+
+// Decodes `path` (any format FFmpeg reads) and computes its fingerprint.
+Result<Fingerprint> analyze_file(const std::string& path);
+
+// The fingerprint of samples already decoded: one span per channel (channels-first, equal
+// lengths), float in [-1, 1] at `sample_rate` Hz. The codec field of the result is empty.
+Result<Fingerprint> analyze_samples(std::span<const std::span<const float>> channels,
+                                    int sample_rate);
+
+// The engine's version (semantic); stored beside every fingerprint.
+std::string_view engine_version();
+
+}  // namespace trackprint

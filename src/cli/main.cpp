@@ -1,0 +1,157 @@
+// The trackprint command line: parse, call the library, print. No signal processing here.
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "analysis/analyze.hpp"
+#include "cli/output.hpp"
+#include "trackprint/trackprint.hpp"
+
+namespace {
+
+using trackprint::cli::Format;
+
+constexpr int kExitOk = 0;
+constexpr int kExitFileFailed = 1;
+constexpr int kExitUsage = 2;
+
+const char* const kUsage =
+    "usage: trackprint <command> [options] [arguments]\n"
+    "\n"
+    "commands:\n"
+    "  analyze [--json | --csv] FILE...\n"
+    "      Print the 25-dimension fingerprint (v1) of each file: a table, JSON Lines (one\n"
+    "      object per file) or CSV (a header row, one row per file). A file that fails is\n"
+    "      reported on stderr as 'FILE: reason' and the others are still analysed.\n"
+    "  decode [--channel N] FILE OUT\n"
+    "      Write the analysis signal (22050 Hz; the mono mix, or channel N) as raw\n"
+    "      little-endian float32 to OUT.\n"
+    "  dimensions\n"
+    "      List the 25 dimensions: name, family, unit, range.\n"
+    "\n"
+    "options:\n"
+    "  -h, --help       show this help\n"
+    "  -V, --version    show the engine and fingerprint versions\n"
+    "\n"
+    "exit status: 0 all files analysed, 1 some file failed, 2 bad usage\n";
+
+int usage_error(const std::string& message) {
+  std::fprintf(stderr, "trackprint: %s\n(see 'trackprint --help')\n", message.c_str());
+  return kExitUsage;
+}
+
+int run_analyze(const std::vector<std::string>& args) {
+  Format format = Format::table;
+  std::vector<std::string> files;
+  bool options_done = false;
+  for (const std::string& a : args) {
+    if (!options_done && a == "--json") {
+      format = Format::json;
+    } else if (!options_done && a == "--csv") {
+      format = Format::csv;
+    } else if (!options_done && a == "--") {
+      options_done = true;
+    } else if (!options_done && a.size() > 1 && a[0] == '-') {
+      return usage_error("analyze: unknown option " + a);
+    } else {
+      files.push_back(a);
+    }
+  }
+  if (files.empty()) return usage_error("analyze: no FILE given");
+  if (format == Format::csv) trackprint::cli::print_csv_header(stdout);
+  int status = kExitOk;
+  bool first = true;
+  for (const std::string& path : files) {
+    const auto result = trackprint::analyze_file(path);
+    if (!result.ok()) {
+      std::fflush(stdout);
+      std::fprintf(stderr, "%s\n", result.error().message().c_str());
+      status = kExitFileFailed;
+      continue;
+    }
+    if (format == Format::table && !first) std::fputc('\n', stdout);
+    first = false;
+    trackprint::cli::print_fingerprint(stdout, format, path, result.value());
+  }
+  return status;
+}
+
+int run_decode(const std::vector<std::string>& args) {
+  int channel = -1;
+  std::vector<std::string> rest;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--channel" && i + 1 < args.size()) {
+      channel = std::atoi(args[++i].c_str());
+      if (channel < 0 || channel > 1) return usage_error("decode: --channel is 0 or 1");
+    } else {
+      rest.push_back(args[i]);
+    }
+  }
+  if (rest.size() != 2) return usage_error("decode: needs FILE and OUT");
+  try {
+    const auto track = trackprint::analysis::decode_track(rest[0]);
+    if (channel >= static_cast<int>(track.channels.size())) {
+      std::fprintf(stderr, "%s: has no channel %d\n", rest[0].c_str(), channel);
+      return kExitFileFailed;
+    }
+    const auto signal =
+        trackprint::analysis::make_analysis_signal(track.channels, track.info.sample_rate);
+    const std::vector<float>& out = channel < 0    ? signal.y
+                                    : channel == 0 ? signal.left
+                                                   : signal.right;
+    std::FILE* f = std::fopen(rest[1].c_str(), "wb");
+    if (f == nullptr || std::fwrite(out.data(), sizeof(float), out.size(), f) != out.size() ||
+        std::fclose(f) != 0) {
+      std::fprintf(stderr, "%s: cannot write: %s\n", rest[1].c_str(), std::strerror(errno));
+      return kExitFileFailed;
+    }
+  } catch (const trackprint::Failure& e) {
+    std::fprintf(stderr, "%s: %s\n", rest[0].c_str(), e.reason().c_str());
+    return kExitFileFailed;
+  }
+  return kExitOk;
+}
+
+int run_dimensions() {
+  std::printf("%-3s %-24s %-10s %-15s %s\n", "#", "name", "family", "unit", "range");
+  int i = 1;
+  for (const auto& d : trackprint::kDimensions) {
+    std::printf("%-3d %-24.*s %-10.*s %-15.*s %g..%g\n", i++, static_cast<int>(d.name.size()),
+                d.name.data(), static_cast<int>(d.family.size()), d.family.data(),
+                static_cast<int>(d.unit.size()), d.unit.data(), d.min, d.max);
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::fputs(kUsage, stderr);
+    return kExitUsage;
+  }
+  const std::string_view command = argv[1];
+  const std::vector<std::string> args(argv + 2, argv + argc);
+  if (command == "-h" || command == "--help" || command == "help") {
+    std::fputs(kUsage, stdout);
+    return kExitOk;
+  }
+  if (command == "-V" || command == "--version") {
+    std::printf("trackprint %.*s (fingerprint v%d)\n",
+                static_cast<int>(trackprint::engine_version().size()),
+                trackprint::engine_version().data(), trackprint::kFingerprintVersion);
+    return kExitOk;
+  }
+  for (const std::string& a : args) {
+    if (a == "-h" || a == "--help") {
+      std::fputs(kUsage, stdout);
+      return kExitOk;
+    }
+  }
+  if (command == "analyze") return run_analyze(args);
+  if (command == "decode") return run_decode(args);
+  if (command == "dimensions") return run_dimensions();
+  return usage_error("unknown command '" + std::string(command) + "'");
+}

@@ -1,0 +1,128 @@
+#include "cli/output.hpp"
+
+#include <array>
+#include <charconv>
+
+#include "trackprint/trackprint.hpp"
+
+namespace trackprint::cli {
+namespace {
+
+std::string json_string(const std::string& s) {
+  std::string out = "\"";
+  for (const char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += ch;
+    } else if (c < 0x20) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", c);
+      out += buf;
+    } else {
+      out += ch;
+    }
+  }
+  return out + "\"";
+}
+
+std::string csv_field(const std::string& s) {
+  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
+  std::string out = "\"";
+  for (const char ch : s) {
+    if (ch == '"') out += '"';
+    out += ch;
+  }
+  return out + "\"";
+}
+
+void print_json(std::FILE* out, const std::string& path, const Fingerprint& fp) {
+  std::string line = "{";
+  const auto field = [&line](std::string_view key, const std::string& value) {
+    if (line.size() > 1) line += ',';
+    line += '"';
+    line += key;
+    line += "\":";
+    line += value;
+  };
+  field("path", json_string(path));
+  for (std::size_t i = 0; i < kDimensionCount; ++i)
+    field(kDimensions[i].name, number_text(fp.values[i]));
+  field("duration_s", number_text(fp.duration_s));
+  field("sample_rate", std::to_string(fp.sample_rate));
+  field("channels", std::to_string(fp.channels));
+  field("codec", json_string(fp.codec));
+  field("version", std::to_string(fp.version));
+  field("engine_version", json_string(std::string(engine_version())));
+  line += "}\n";
+  std::fputs(line.c_str(), out);
+}
+
+void print_csv(std::FILE* out, const std::string& path, const Fingerprint& fp) {
+  std::string line = csv_field(path);
+  const auto field = [&line](const std::string& value) {
+    line += ',';
+    line += value;
+  };
+  for (double v : fp.values) field(number_text(v));
+  field(number_text(fp.duration_s));
+  field(std::to_string(fp.sample_rate));
+  field(std::to_string(fp.channels));
+  field(csv_field(fp.codec));
+  field(std::to_string(fp.version));
+  field(std::string(engine_version()));
+  line += '\n';
+  std::fputs(line.c_str(), out);
+}
+
+void print_table(std::FILE* out, const std::string& path, const Fingerprint& fp) {
+  std::fprintf(out, "%s\n  %s, %d Hz, %d ch, %.2f s, fingerprint v%d\n", path.c_str(),
+               fp.codec.empty() ? "samples" : fp.codec.c_str(), fp.sample_rate, fp.channels,
+               fp.duration_s, fp.version);
+  std::string_view family;
+  for (std::size_t i = 0; i < kDimensionCount; ++i) {
+    const DimensionInfo& d = kDimensions[i];
+    if (d.family != family) {
+      family = d.family;
+      std::fprintf(out, "  %.*s\n", static_cast<int>(family.size()), family.data());
+    }
+    std::fprintf(out, "    %-24.*s %10.4f  %.*s\n", static_cast<int>(d.name.size()), d.name.data(),
+                 fp.values[i], static_cast<int>(d.unit.size()), d.unit.data());
+  }
+}
+
+}  // namespace
+
+std::string number_text(double v) {
+  std::array<char, 32> buf{};
+  const auto [end, ec] = std::to_chars(buf.data(), buf.data() + buf.size(), v);
+  return ec == std::errc{} ? std::string(buf.data(), end) : std::string("null");
+}
+
+void print_csv_header(std::FILE* out) {
+  std::string line = "path";
+  for (const auto& d : kDimensions) {
+    line += ',';
+    line += d.name;
+  }
+  line += ",duration_s,sample_rate,channels,codec,version,engine_version\n";
+  std::fputs(line.c_str(), out);
+}
+
+void print_fingerprint(std::FILE* out, Format format, const std::string& path,
+                       const Fingerprint& fp) {
+  switch (format) {
+    case Format::json:
+      print_json(out, path, fp);
+      break;
+    case Format::csv:
+      print_csv(out, path, fp);
+      break;
+    case Format::table:
+      print_table(out, path, fp);
+      break;
+  }
+  std::fflush(out);
+}
+
+}  // namespace trackprint::cli

@@ -1,0 +1,21 @@
+// How `trackprint analyze` prints fingerprints: a table for people, JSON Lines and CSV for
+// programs. Keys and columns are the spec's dimension names, from the one dimension table.
+#pragma once
+
+#include <cstdio>
+#include <string>
+
+#include "trackprint/fingerprint.hpp"
+
+namespace trackprint::cli {
+
+enum class Format { table, json, csv };
+
+// Shortest decimal text that reads back to the same double (std::to_chars).
+std::string number_text(double v);
+
+void print_csv_header(std::FILE* out);
+void print_fingerprint(std::FILE* out, Format format, const std::string& path,
+                       const Fingerprint& fp);
+
+}  // namespace trackprint::cli

@@ -1,0 +1,127 @@
+// Known answers (spec §5) for the families computed from plain sums: frequency, dynamics
+// (crest, bass/mid), variation and stereo.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <numeric>
+
+#include "dsp/stft.hpp"
+#include "features/families.hpp"
+#include "signals.hpp"
+
+namespace trackprint::features {
+namespace {
+
+struct Prepared {
+  std::vector<float> y, left, right;
+  dsp::Spectrogram stft;
+  std::vector<float> magnitude;
+  AnalysisInput input() const { return {y, left, right, stft, magnitude}; }
+};
+
+Prepared prepare(std::vector<float> y, std::vector<float> left = {},
+                 std::vector<float> right = {}) {
+  Prepared p{std::move(y), std::move(left), std::move(right), {}, {}};
+  p.stft = dsp::stft(p.y, kFftSize, kHop, true);
+  p.magnitude = dsp::magnitude(p.stft);
+  return p;
+}
+
+TEST(Frequency, OneKilohertzSineLandsInMid) {
+  Fingerprint fp;
+  measure_frequency(band_energies(test::sine(1000, 3)), fp);
+  EXPECT_GT(fp[Dim::mid_pct], 0.999);
+  double total = 0;
+  for (std::size_t b = 0; b < 7; ++b) total += fp.values[b];
+  EXPECT_NEAR(total, 1.0, 1e-12);
+}
+
+TEST(Frequency, EachBandCatchesItsOwnSine) {
+  const double centres[7] = {40, 150, 375, 1000, 3000, 5000, 9000};
+  for (std::size_t b = 0; b < 7; ++b) {
+    Fingerprint fp;
+    measure_frequency(band_energies(test::sine(centres[b], 3)), fp);
+    EXPECT_GT(fp.values[b], 0.99) << "band " << b << " at " << centres[b] << " Hz";
+  }
+}
+
+TEST(Frequency, SilenceGivesAllZeros) {
+  Fingerprint fp;
+  measure_frequency(band_energies(std::vector<float>(22050, 0.0f)), fp);
+  for (std::size_t b = 0; b < 7; ++b) EXPECT_EQ(fp.values[b], 0.0);
+}
+
+TEST(Dynamics, SineCrestIsThreeDecibels) {
+  const auto p = prepare(test::sine(440, 2));
+  Fingerprint fp;
+  measure_dynamics(p.input(), band_energies(p.y), fp);
+  EXPECT_NEAR(fp[Dim::crest_db], 20 * std::log10(std::sqrt(2.0)), 0.01);
+}
+
+TEST(Dynamics, BassMidRatioIsZeroWithoutMids) {
+  const auto p = prepare(test::sine(100, 2));
+  Fingerprint fp;
+  measure_dynamics(p.input(), band_energies(p.y), fp);
+  // Hann leakage leaves some energy in 250-2000 Hz, so the ratio is large and positive...
+  EXPECT_GT(fp[Dim::bass_mid_ratio], 30.0);
+  const auto silent = prepare(std::vector<float>(22050, 0.0f));
+  measure_dynamics(silent.input(), band_energies(silent.y), fp);
+  EXPECT_EQ(fp[Dim::bass_mid_ratio], 0.0);  // ...and silence has no sides at all.
+  EXPECT_EQ(fp[Dim::crest_db], 0.0);
+}
+
+TEST(Stereo, IdenticalChannelsHaveNoWidthAndFullCorrelation) {
+  const auto x = test::white_noise(22050 * 2);
+  const auto p = prepare(x, x, x);
+  Fingerprint fp;
+  measure_stereo(p.input(), fp);
+  EXPECT_EQ(fp[Dim::stereo_width], 0.0);
+  EXPECT_NEAR(fp[Dim::phase_correlation], 1.0, 1e-12);
+}
+
+TEST(Stereo, OppositeChannelsAreAllSideAndAnticorrelated) {
+  const auto x = test::white_noise(22050 * 2);
+  std::vector<float> neg(x.size());
+  for (std::size_t i = 0; i < x.size(); ++i) neg[i] = -x[i];
+  const auto p = prepare(x, x, neg);
+  Fingerprint fp;
+  measure_stereo(p.input(), fp);
+  EXPECT_NEAR(fp[Dim::stereo_width], 1.0, 1e-12);
+  EXPECT_NEAR(fp[Dim::phase_correlation], -1.0, 1e-12);
+}
+
+TEST(Stereo, MonoAndConstantChannelsUseTheSpecDefaults) {
+  const auto x = test::white_noise(22050);
+  Fingerprint fp;
+  measure_stereo(prepare(x).input(), fp);
+  EXPECT_EQ(fp[Dim::stereo_width], 0.0);
+  EXPECT_EQ(fp[Dim::phase_correlation], 1.0);
+  measure_stereo(prepare(x, x, std::vector<float>(x.size(), 0.0f)).input(), fp);
+  EXPECT_EQ(fp[Dim::phase_correlation], 1.0);
+}
+
+TEST(Variation, SteadySineIsConsistentAndFlat) {
+  const auto p = prepare(test::sine(440, 5));
+  Fingerprint fp;
+  measure_variation(p.input(), fp);
+  EXPECT_NEAR(fp[Dim::peak_consistency], 1.0, 1e-3);
+  EXPECT_LT(fp[Dim::dynamic_range_variation], 0.01);
+  // 21 RMS frames; only the two half-padded edge frames dip, by 3 dB: std = sqrt(18/21 - (6/21)^2).
+  EXPECT_NEAR(fp[Dim::loudness_variation_std], std::sqrt(18.0 / 21 - 36.0 / 441), 0.02);
+}
+
+TEST(Variation, HalfSilenceVariesAndSilenceUsesDefaults) {
+  auto y = test::sine(440, 4);
+  std::fill(y.begin() + static_cast<std::ptrdiff_t>(y.size() / 2), y.end(), 0.0f);
+  Fingerprint fp;
+  measure_variation(prepare(y).input(), fp);
+  EXPECT_LT(fp[Dim::peak_consistency], 0.6);
+  EXPECT_GT(fp[Dim::loudness_variation_std], 9.0);  // clipped at the 80 dB floor, then at 10
+  measure_variation(prepare(std::vector<float>(22050 * 2, 0.0f)).input(), fp);
+  EXPECT_EQ(fp[Dim::peak_consistency], 0.5);
+  EXPECT_EQ(fp[Dim::dynamic_range_variation], 0.5);
+  EXPECT_EQ(fp[Dim::loudness_variation_std], 0.0);
+}
+
+}  // namespace
+}  // namespace trackprint::features
