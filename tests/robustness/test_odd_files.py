@@ -1,0 +1,84 @@
+"""Odd but legal files give a fingerprint, broken ones a clear error: never a crash, a hang,
+a NaN or a made-up value (issue: every file in the corpus's odd/).
+
+Run by ctest with TRACKPRINT_BIN and TRACKPRINT_CORPUS; standard library only. Under the
+sanitizer preset the same test catches memory errors on these inputs.
+"""
+import json
+import math
+import os
+import subprocess
+import unittest
+
+BIN = os.environ.get("TRACKPRINT_BIN", "build/release/src/trackprint")
+ODD = os.path.join(os.environ.get("TRACKPRINT_CORPUS", os.path.expanduser("~/.cache/trackprint-corpus")), "odd")
+
+# file -> (channels, rate) of the fingerprint it must give
+FINGERPRINTED = {
+    "mono.flac": (1, 44100),
+    "surround51.flac": (6, 44100),
+    "rate8k.flac": (2, 8000),
+    "rate96k.flac": (2, 96000),
+    "rate192k.flac": (2, 192000),
+    "silence_10s.flac": (2, 44100),
+    "half_silence.flac": (2, 44100),
+}
+# file -> words the error line must contain
+REJECTED = {
+    "short_0.3s.flac": "too short",
+    "truncated.flac": "truncated",
+    "truncated.mp3": "truncated",
+    "empty.mp3": "empty",
+    "not_audio.mp3": "not an audio file",
+}
+
+
+def analyze(name):
+    path = os.path.join(ODD, name)
+    r = subprocess.run([BIN, "analyze", "--json", path], capture_output=True, text=True, timeout=600)
+    return path, r
+
+
+@unittest.skipUnless(os.path.isdir(ODD), "corpus not built")
+class OddFiles(unittest.TestCase):
+    def test_every_odd_file_is_covered_here(self):
+        self.assertEqual(sorted(os.listdir(ODD)), sorted([*FINGERPRINTED, *REJECTED]))
+
+    def test_legal_files_give_finite_fingerprints(self):
+        for name, (channels, rate) in FINGERPRINTED.items():
+            with self.subTest(name):
+                path, r = analyze(name)
+                self.assertEqual(r.returncode, 0, r.stderr)
+                fp = json.loads(r.stdout)
+                self.assertEqual((fp["channels"], fp["sample_rate"]), (channels, rate))
+                for k, v in fp.items():
+                    if isinstance(v, float):
+                        self.assertTrue(math.isfinite(v), k)
+
+    def test_silence_reads_as_silence(self):
+        _, r = analyze("silence_10s.flac")
+        fp = json.loads(r.stdout)
+        self.assertEqual(fp["silence_ratio"], 1.0)
+        self.assertEqual(fp["lufs"], -70.0)
+        self.assertEqual(fp["crest_db"], 0.0)
+        self.assertEqual(fp["stereo_width"], 0.0)
+        self.assertEqual(fp["phase_correlation"], 1.0)
+
+    def test_half_silence_is_about_half_silent(self):
+        _, r = analyze("half_silence.flac")
+        self.assertAlmostEqual(json.loads(r.stdout)["silence_ratio"], 0.5, delta=0.05)
+
+    def test_broken_files_get_one_clear_error_line(self):
+        for name, words in REJECTED.items():
+            with self.subTest(name):
+                path, r = analyze(name)
+                self.assertEqual(r.returncode, 1, r.stdout)
+                self.assertEqual(r.stdout, "")
+                lines = r.stderr.splitlines()
+                self.assertEqual(len(lines), 1, r.stderr)
+                self.assertTrue(lines[0].startswith(path + ": "), lines[0])
+                self.assertIn(words, lines[0])
+
+
+if __name__ == "__main__":
+    unittest.main()
