@@ -7,7 +7,9 @@ sanitizer preset the same test catches memory errors on these inputs.
 import json
 import math
 import os
+import shutil
 import subprocess
+import tempfile
 import unittest
 
 BIN = os.environ.get("TRACKPRINT_BIN", "build/release/src/trackprint")
@@ -78,6 +80,58 @@ class OddFiles(unittest.TestCase):
                 self.assertEqual(len(lines), 1, r.stderr)
                 self.assertTrue(lines[0].startswith(path + ": "), lines[0])
                 self.assertIn(words, lines[0])
+
+
+
+@unittest.skipUnless(shutil.which("ffmpeg"), "ffmpeg not installed")
+class GeneratedFiles(unittest.TestCase):
+    """Layouts and sample formats the corpus lacks, made with ffmpeg's signal generators."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.dir = tempfile.mkdtemp(prefix="trackprint-odd-")
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.dir)
+
+    def make(self, name, *args):
+        path = os.path.join(self.dir, name)
+        subprocess.run(["ffmpeg", "-nostdin", "-v", "error", "-y", *args, path], check=True)
+        return path
+
+    def fingerprint(self, path):
+        r = subprocess.run([BIN, "analyze", "--json", path], capture_output=True, text=True, timeout=300)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        fp = json.loads(r.stdout)
+        for k, v in fp.items():
+            if isinstance(v, float):
+                self.assertTrue(math.isfinite(v), k)
+        return fp
+
+    def test_seven_one_and_unusual_sample_formats(self):
+        noise = ["-f", "lavfi", "-i", "anoisesrc=d=3:c=pink:r=48000:a=0.3"]
+        cases = {
+            "s71.flac": (noise + ["-af", "pan=7.1|c0=c0|c1=0.9*c0|c2=0.5*c0|c3=0.2*c0|c4=0.7*c0|c5=0.6*c0|c6=0.4*c0|c7=0.3*c0"], 8, 48000),
+            "s24.wav": (noise + ["-ac", "2", "-c:a", "pcm_s24le"], 2, 48000),
+            "u8_8k.wav": (noise + ["-ar", "8000", "-c:a", "pcm_u8"], 1, 8000),
+            "f64.wav": (noise + ["-c:a", "pcm_f64le"], 1, 48000),
+        }
+        for name, (args, channels, rate) in cases.items():
+            with self.subTest(name):
+                fp = self.fingerprint(self.make(name, *args))
+                self.assertEqual((fp["channels"], fp["sample_rate"]), (channels, rate))
+
+    def test_audio_after_a_video_stream_is_found(self):
+        path = self.make("video_then_audio.mkv", "-f", "lavfi", "-i", "testsrc=d=3:s=64x64",
+                         "-f", "lavfi", "-i", "sine=f=440:d=3", "-c:v", "ffv1", "-c:a", "flac")
+        self.assertEqual(self.fingerprint(path)["channels"], 1)
+
+    def test_a_file_without_audio_says_so(self):
+        path = self.make("video_only.mkv", "-f", "lavfi", "-i", "testsrc=d=1:s=64x64", "-c:v", "ffv1")
+        r = subprocess.run([BIN, "analyze", path], capture_output=True, text=True, timeout=60)
+        self.assertEqual(r.returncode, 1)
+        self.assertEqual(r.stderr.strip(), path + ": no audio stream")
 
 
 if __name__ == "__main__":
