@@ -1,0 +1,142 @@
+// dsp::median_filter against brute force and against scipy.ndimage.median_filter(mode="reflect").
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <vector>
+
+#include "dsp/median_filter.hpp"
+
+namespace trackprint::dsp {
+namespace {
+
+// Deterministic values; `levels` > 0 quantises them so that windows hold many equal values.
+std::vector<float> random_values(std::size_t n, std::uint64_t seed, int levels = 0) {
+  std::vector<float> v(n);
+  std::uint64_t s = seed;
+  for (auto& x : v) {
+    s ^= s << 13;
+    s ^= s >> 7;
+    s ^= s << 17;
+    const double u = static_cast<double>(s >> 11) / 9007199254740992.0;
+    x = levels > 0 ? static_cast<float>(static_cast<int>(u * levels)) : static_cast<float>(u);
+  }
+  return v;
+}
+
+// The reflect extension spelt out as scipy documents it: ... c b a | a b c d | d c b a ...,
+// repeated as often as needed; then each window fully sorted.
+std::vector<float> brute_force(const std::vector<float>& x, std::size_t radius) {
+  const std::size_t n = x.size();
+  std::vector<float> cycle(x);  // one period of the extension, starting at index 0
+  cycle.insert(cycle.end(), x.rbegin(), x.rend());
+  std::vector<float> out(n);
+  for (std::size_t k = 0; k < n; ++k) {
+    std::vector<float> w;
+    for (std::size_t j = 0; j <= 2 * radius; ++j) {
+      // position k - radius + j, shifted by whole periods to be non-negative
+      const std::size_t pos = k + j + cycle.size() * (radius / cycle.size() + 1) - radius;
+      w.push_back(cycle[pos % cycle.size()]);
+    }
+    std::sort(w.begin(), w.end());
+    out[k] = w[radius];
+  }
+  return out;
+}
+
+std::vector<float> fast(const std::vector<float>& x, std::size_t radius) {
+  std::vector<float> out(x.size());
+  SlidingMedian window(radius);
+  median_filter({x.data(), 1}, x.size(), radius, {out.data(), 1}, window);
+  return out;
+}
+
+std::vector<float> reference(const std::vector<float>& x, std::size_t radius) {
+  std::vector<float> out(x.size());
+  median_filter_reference({x.data(), 1}, x.size(), radius, {out.data(), 1});
+  return out;
+}
+
+TEST(ReflectIndex, RepeatsTheEdgeSample) {
+  // n = 4: a b c d -> index -1 is a (0), -4 is d (3), 4 is d (3), 7 is a (0), 8 is a again.
+  EXPECT_EQ(reflect_index(-1, 4), 0u);
+  EXPECT_EQ(reflect_index(-2, 4), 1u);
+  EXPECT_EQ(reflect_index(-4, 4), 3u);
+  EXPECT_EQ(reflect_index(-5, 4), 3u);
+  EXPECT_EQ(reflect_index(4, 4), 3u);
+  EXPECT_EQ(reflect_index(5, 4), 2u);
+  EXPECT_EQ(reflect_index(7, 4), 0u);
+  EXPECT_EQ(reflect_index(8, 4), 0u);
+  EXPECT_EQ(reflect_index(2, 4), 2u);
+  for (int i = -40; i < 40; ++i) EXPECT_EQ(reflect_index(i, 1), 0u);
+}
+
+TEST(MedianFilter, MatchesScipyOnShortSequences) {
+  // import numpy as np, scipy.ndimage
+  // scipy.ndimage.median_filter(np.array([[1, 5, 2, 8, 3]], np.float32), size=(1, 7),
+  //                             mode="reflect")  -> [[2, 3, 3, 3, 3]]
+  // scipy.ndimage.median_filter(np.array([[4, 1, 7, 3, 9, 2, 6, 5, 8, 0]], np.float32),
+  //                             size=(1, 5), mode="reflect") -> [[4, 4, 4, 3, 6, 5, 6, 5, 5, 5]]
+  const std::vector<float> a = {1, 5, 2, 8, 3};
+  const std::vector<float> a_med = {2, 3, 3, 3, 3};
+  EXPECT_EQ(fast(a, 3), a_med);
+  EXPECT_EQ(reference(a, 3), a_med);
+  const std::vector<float> b = {4, 1, 7, 3, 9, 2, 6, 5, 8, 0};
+  const std::vector<float> b_med = {4, 4, 4, 3, 6, 5, 6, 5, 5, 5};
+  EXPECT_EQ(fast(b, 2), b_med);
+  EXPECT_EQ(reference(b, 2), b_med);
+}
+
+TEST(MedianFilter, AgreesWithBruteForceOnRandomData) {
+  for (std::size_t n : {1u, 2u, 3u, 7u, 15u, 16u, 30u, 31u, 32u, 100u, 1025u}) {
+    for (std::size_t radius : {0u, 1u, 3u, 15u}) {
+      for (int levels : {0, 3, 50}) {
+        const std::vector<float> x = random_values(n, 1000 + n * 7 + radius, levels);
+        const std::vector<float> expected = brute_force(x, radius);
+        EXPECT_EQ(reference(x, radius), expected) << "n=" << n << " r=" << radius;
+        EXPECT_EQ(fast(x, radius), expected) << "n=" << n << " r=" << radius;
+      }
+    }
+  }
+}
+
+TEST(MedianFilter, StridedViewsReadAndWriteOneColumn) {
+  // A 40 x 3 row-major matrix; filter column 1 in place of a (frames x bins) spectrogram's bin.
+  const std::size_t rows = 40, cols = 3;
+  const std::vector<float> m = random_values(rows * cols, 99);
+  std::vector<float> column(rows);
+  for (std::size_t r = 0; r < rows; ++r) column[r] = m[r * cols + 1];
+  std::vector<float> out(rows * cols, -1.0f);
+  SlidingMedian window(15);
+  median_filter({m.data() + 1, 3}, rows, 15, {out.data() + 1, 3}, window);
+  const std::vector<float> expected = brute_force(column, 15);
+  for (std::size_t r = 0; r < rows; ++r) {
+    EXPECT_EQ(out[r * cols + 1], expected[r]);
+    EXPECT_EQ(out[r * cols], -1.0f);  // untouched
+  }
+}
+
+TEST(SlidingMedian, ReplaceKeepsTheWindowSorted) {
+  const std::vector<float> x = random_values(31, 5, 7);
+  SlidingMedian w(15);
+  w.reset({x.data(), 1}, x.size(), 15);  // positions 0..30: exactly x
+  std::vector<float> contents(x);
+  const std::vector<float> incoming = random_values(500, 6, 7);
+  for (std::size_t i = 0; i < incoming.size(); ++i) {
+    const float leaving = contents[i % 31];
+    contents[i % 31] = incoming[i];
+    w.replace(leaving, incoming[i]);
+    std::vector<float> sorted(contents);
+    std::nth_element(sorted.begin(), sorted.begin() + 15, sorted.end());
+    ASSERT_EQ(w.median(), sorted[15]) << "step " << i;
+  }
+}
+
+TEST(MedianFilter, RejectsAWindowOfTheWrongSize) {
+  std::vector<float> x(10), out(10);
+  SlidingMedian window(3);
+  EXPECT_THROW(median_filter({x.data(), 1}, 10, 2, {out.data(), 1}, window), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace trackprint::dsp
