@@ -1,0 +1,61 @@
+// Inverse short-time Fourier transform as librosa.istft (0.11) computes it for window="hann",
+// win_length = n_fft, with librosa's dtypes: each frame's irfft in float32 (scipy.fft on
+// complex64), times the float64 window, overlap-added into a float32 signal in frame order, divided
+// by the float32 window_sumsquare where that exceeds FLT_MIN (librosa.filters.window_sumsquare).
+// Streaming: frames go in one at a time and finished samples come out, so a caller that only
+// needs, say, the energy of the output never holds the whole signal.
+#pragma once
+
+#include <complex>
+#include <cstddef>
+#include <span>
+#include <vector>
+
+#include "dsp/fft.hpp"
+#include "dsp/stft.hpp"
+
+namespace trackprint::dsp {
+
+class InverseStft {
+ public:
+  // For a spectrogram of `stft_frames` frames (n_fft/2+1 bins each) made with this n_fft, hop and
+  // center. `length` is librosa's length= argument: the output has exactly that many samples;
+  // 0 means None (as librosa's `if length:`), i.e. what the frames cover.
+  InverseStft(std::size_t n_fft, std::size_t hop, std::size_t stft_frames, std::size_t length,
+              bool center);
+
+  // Frames that contribute, librosa's n_frames: with a length, only the first
+  // ceil(padded_length / hop); push exactly this many.
+  std::size_t frame_count() const { return n_frames_; }
+  // Samples of the output signal.
+  std::size_t length() const { return length_; }
+
+  // Add frame t (t = 0, 1, ... in order). Returns the output samples this frame completed, the
+  // next ones in order after those returned before; valid until the next call.
+  std::span<const float> push(std::span<const std::complex<float>> bins);
+  // After the last push: the remaining samples up to length().
+  std::span<const float> finish();
+
+ private:
+  float window_sumsquare(std::size_t m) const;  // at padded position m
+  void emit_until(std::size_t m_end);           // move final positions [emitted, m_end) to out_
+
+  std::size_t n_fft_, hop_, n_frames_, length_, offset_;
+  std::vector<double> window_;     // periodic Hann, float64 as scipy.signal.get_window
+  std::vector<double> window_sq_;  // window**2 in float64, as window_sumsquare squares it
+  std::vector<float>
+      wss_steady_;  // window_sumsquare where every overlapping frame exists, by m % hop
+  RealFft<float> fft_;
+  std::vector<float>
+      acc_;  // float32 overlap-add buffer for padded positions [base_, base_ + n_fft + hop)
+  std::vector<float> out_;
+  std::size_t frames_pushed_ = 0;
+  std::size_t base_ = 0;     // padded position of acc_[0]
+  std::size_t emitted_ = 0;  // padded positions before this are out
+};
+
+// librosa.istft(S, hop_length=hop, n_fft=2*(n_bins-1), window="hann", center=center,
+// length=length or None), whole signal at once.
+std::vector<float> istft(const Spectrogram& s, std::size_t hop, std::size_t length, bool center);
+
+}  // namespace trackprint::dsp
