@@ -1,6 +1,8 @@
-// Harmonic/percussive separation as librosa.effects.hpss (librosa.decompose.hpss on the STFT):
-// 31-wide median filters (harmonic across time, percussive across frequency, scipy "reflect"
-// edges), soft masks with power 2 and margin 1, both parts inverted with librosa.istft.
+// Harmonic/percussive separation as librosa.effects.hpss (0.11): librosa.decompose.hpss on the
+// STFT (31-wide median filters of |S|, harmonic across time, percussive across frequency, scipy
+// "reflect" edges; soft masks with power 2, margin 1), then librosa.istft of each part.
+// Only the energies of the two signals are kept, computed frame by frame as the istft completes
+// samples, so neither the filtered spectrograms nor the two signals are ever held whole.
 #pragma once
 
 #include <cstddef>
@@ -15,7 +17,19 @@ struct HpssEnergy {
   double percussive = 0;  // sum(p**2)
 };
 
-// S = librosa.stft(y), magnitude = abs(S); length = len(y).
-HpssEnergy hpss_energy(const Spectrogram& s, std::span<const float> magnitude, std::size_t length);
+// librosa.util.softmask(X, X_ref, power=2, split_zeros=True) for one bin, both ways at once
+// (harmonic: X = H, X_ref = P * margin; percussive the other way round; margin 1), in float32 as
+// librosa computes it. decompose.hpss passes split_zeros = (margin_harm == 1 and margin_perc ==
+// 1), i.e. True for effects.hpss: where max(H, P) < FLT_MIN (np.finfo(float32).tiny) both are 0.5.
+struct HpssMasks {
+  float harmonic, percussive;
+};
+HpssMasks hpss_soft_masks(float harm, float perc);
+
+// S = librosa.stft(y, n_fft=2*(n_bins-1), hop_length=hop) (centred), magnitude = abs(S) (same
+// frame-major layout), length = len(y). h, p = librosa.effects.hpss(y); returns sum(h**2),
+// sum(p**2) accumulated in double.
+HpssEnergy hpss_energy(const Spectrogram& s, std::span<const float> magnitude, std::size_t hop,
+                       std::size_t length);
 
 }  // namespace trackprint::dsp

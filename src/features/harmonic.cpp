@@ -16,7 +16,7 @@ const double kFminC2 = 440.0 * std::pow(2.0, (36.0 - 69.0) / 12.0);
 const double kFmaxC7 = 440.0 * std::pow(2.0, (96.0 - 69.0) / 12.0);
 
 double harmonic_ratio(const AnalysisInput& in) {
-  const dsp::HpssEnergy e = dsp::hpss_energy(in.stft, in.magnitude, in.y.size());
+  const dsp::HpssEnergy e = dsp::hpss_energy(in.stft, in.magnitude, kHop, in.y.size());
   const auto n = static_cast<double>(in.y.size());
   const double rh = std::sqrt(e.harmonic / n);
   const double rp = std::sqrt(e.percussive / n);

@@ -1,0 +1,140 @@
+// dsp::hpss_energy (librosa.effects.hpss) and dsp::istft (librosa.istft): meaning (a sine is
+// harmonic, clicks are percussive, istft inverts stft) and librosa 0.11 reference values.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include "dsp/hpss.hpp"
+#include "dsp/istft.hpp"
+#include "dsp/stft.hpp"
+#include "signals.hpp"
+
+namespace trackprint::dsp {
+namespace {
+
+// A 220.5 Hz sawtooth (period 100 samples) with 256-sample noise bursts every 5512 samples;
+// exact in double arithmetic, so numpy builds the same float32 samples:
+//   i = np.arange(n); noise = white_noise(n)   # signals.hpp's xorshift, amp 0.5, seed 42
+//   y = (0.3 * ((i % 100) / 100.0 - 0.5)
+//        + np.where(i % 5512 < 256, noise.astype(np.float64), 0.0)).astype(np.float32)
+std::vector<float> saw_with_bursts(std::size_t n) {
+  const std::vector<float> noise = test::white_noise(n);
+  std::vector<float> y(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const double saw = 0.3 * (static_cast<double>(i % 100) / 100.0 - 0.5);
+    y[i] = static_cast<float>(saw + (i % 5512 < 256 ? static_cast<double>(noise[i]) : 0.0));
+  }
+  return y;
+}
+
+HpssEnergy hpss_of(const std::vector<float>& y) {
+  const Spectrogram s = stft(y, 2048, 512, true);
+  return hpss_energy(s, magnitude(s), 512, y.size());
+}
+
+double ratio(const HpssEnergy& e) {
+  const double rh = std::sqrt(e.harmonic), rp = std::sqrt(e.percussive);
+  return rh / (rh + rp);
+}
+
+double sum_squares(const std::vector<float>& y) {
+  double s = 0;
+  for (float v : y) s += static_cast<double>(v) * static_cast<double>(v);
+  return s;
+}
+
+TEST(Hpss, SoftMasksSplitZerosLikeLibrosa) {
+  // librosa.util.softmask(np.float32(3), np.float32(4), power=2) = 9/25; margin 1 makes
+  // decompose.hpss pass split_zeros=True, so bins where both medians are below float32's tiny
+  // get 0.5 each (not 0).
+  EXPECT_EQ(hpss_soft_masks(3.0f, 4.0f).harmonic, 9.0f / 25.0f);
+  EXPECT_EQ(hpss_soft_masks(3.0f, 4.0f).percussive, 16.0f / 25.0f);
+  EXPECT_EQ(hpss_soft_masks(0.0f, 0.0f).harmonic, 0.5f);
+  EXPECT_EQ(hpss_soft_masks(0.0f, 0.0f).percussive, 0.5f);
+  EXPECT_EQ(hpss_soft_masks(1e-39f, 0.0f).harmonic, 0.5f);  // subnormal: below tiny
+  EXPECT_EQ(hpss_soft_masks(2e-38f, 0.0f).harmonic, 1.0f);
+  EXPECT_EQ(hpss_soft_masks(2e-38f, 0.0f).percussive, 0.0f);
+}
+
+TEST(Hpss, SineIsHarmonic) {
+  const HpssEnergy e = hpss_of(test::sine(440, 3));
+  EXPECT_GT(ratio(e), 0.9);
+  // The two parts of a signal that is all one kind still add up to about its energy.
+  EXPECT_NEAR((e.harmonic + e.percussive) / sum_squares(test::sine(440, 3)), 1.0, 0.05);
+}
+
+TEST(Hpss, ClicksArePercussive) {
+  EXPECT_LT(ratio(hpss_of(test::click_track(120, 4))), 0.3);
+}
+
+TEST(Hpss, SilenceHasNoEnergy) {
+  const HpssEnergy e = hpss_of(std::vector<float>(22050, 0.0f));
+  EXPECT_EQ(e.harmonic, 0.0);
+  EXPECT_EQ(e.percussive, 0.0);
+}
+
+TEST(Hpss, MatchesLibrosa) {
+  // h, p = librosa.effects.hpss(y)   # librosa 0.11.0, y = saw_with_bursts(n)
+  // np.sum(h.astype(np.float64)**2), np.sum(p.astype(np.float64)**2)
+  // n = 44100: 322.74310332945595, 160.02112572807044
+  // n = 2205 (5 frames: the time filter folds the reflection several times):
+  //            15.581804722311585, 17.946213023213925
+  const HpssEnergy e = hpss_of(saw_with_bursts(44100));
+  EXPECT_NEAR(e.harmonic / 322.74310332945595, 1.0, 1e-6);
+  EXPECT_NEAR(e.percussive / 160.02112572807044, 1.0, 1e-6);
+  const HpssEnergy s = hpss_of(saw_with_bursts(2205));
+  EXPECT_NEAR(s.harmonic / 15.581804722311585, 1.0, 1e-6);
+  EXPECT_NEAR(s.percussive / 17.946213023213925, 1.0, 1e-6);
+}
+
+TEST(Istft, InvertsStft) {
+  for (std::size_t n : {22050u, 3000u, 1500u}) {
+    const std::vector<float> y = saw_with_bursts(n);
+    const std::vector<float> back = istft(stft(y, 2048, 512, true), 512, y.size(), true);
+    ASSERT_EQ(back.size(), y.size());
+    float worst = 0;
+    for (std::size_t i = 0; i < y.size(); ++i) worst = std::max(worst, std::abs(back[i] - y[i]));
+    EXPECT_LT(worst, 1e-6f) << "n=" << n;
+  }
+}
+
+TEST(Istft, MatchesLibrosa) {
+  // y = saw_with_bursts(44100); S = librosa.stft(y)
+  // a = librosa.istft(S * np.float32(0.5), length=len(y)): sum(a**2) = 125.06648279918741,
+  //     a[:3] = [-0.32499998807907104, -0.010918614454567432, -0.05036894604563713],
+  //     a[-3:] = [-0.07931069284677505, -0.10535977780818939, 0.04833822324872017]
+  // librosa.istft(S, length=30000): sum of squares 351.3176174128488
+  // librosa.istft(S): 44032 samples, sum of squares 499.88314434934694
+  const std::vector<float> y = saw_with_bursts(44100);
+  Spectrogram s = stft(y, 2048, 512, true);
+  const std::vector<float> full = istft(s, 512, 0, true);
+  EXPECT_EQ(full.size(), 44032u);
+  EXPECT_NEAR(sum_squares(full) / 499.88314434934694, 1.0, 1e-6);
+  EXPECT_NEAR(sum_squares(istft(s, 512, 30000, true)) / 351.3176174128488, 1.0, 1e-6);
+  for (auto& c : s.data) c *= 0.5f;
+  const std::vector<float> half = istft(s, 512, y.size(), true);
+  ASSERT_EQ(half.size(), y.size());
+  EXPECT_NEAR(sum_squares(half) / 125.06648279918741, 1.0, 1e-6);
+  EXPECT_NEAR(half[0], -0.32499998807907104, 1e-7);
+  EXPECT_NEAR(half[1], -0.010918614454567432, 1e-7);
+  EXPECT_NEAR(half[2], -0.05036894604563713, 1e-7);
+  EXPECT_NEAR(half[44097], -0.07931069284677505, 1e-7);
+  EXPECT_NEAR(half[44098], -0.10535977780818939, 1e-7);
+  EXPECT_NEAR(half[44099], 0.04833822324872017, 1e-7);
+}
+
+TEST(Istft, StreamingGivesEverySampleOnce) {
+  const std::vector<float> y = saw_with_bursts(10000);
+  const Spectrogram s = stft(y, 2048, 512, true);
+  InverseStft inv(2048, 512, s.n_frames, 9000, true);
+  std::size_t total = 0;
+  for (std::size_t t = 0; t < inv.frame_count(); ++t) total += inv.push(s.frame(t)).size();
+  total += inv.finish().size();
+  EXPECT_EQ(total, 9000u);
+  EXPECT_THROW(InverseStft(2048, 0, 10, 0, true), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace trackprint::dsp
