@@ -1,9 +1,164 @@
-// Placeholder until the implementation lands; nothing calls it as if it worked.
+#include "dsp/yin.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <complex>
+#include <limits>
 #include <stdexcept>
 
-#include "dsp/yin.hpp"
+#include "dsp/fft.hpp"
+
 namespace trackprint::dsp {
-std::vector<double> yin(std::span<const float>, double, double, double, std::size_t, std::size_t) {
-  throw std::logic_error("yin: not implemented");
+namespace {
+
+// scipy.fft.next_fast_len(n, real=True): the smallest 2^a 3^b 5^c >= n.
+std::size_t next_fast_len(std::size_t n) {
+  std::size_t best = std::numeric_limits<std::size_t>::max();
+  for (std::size_t p5 = 1; p5 < best; p5 *= 5) {
+    for (std::size_t p35 = p5; p35 < best; p35 *= 3) {
+      std::size_t v = p35;
+      while (v < n) v *= 2;
+      best = std::min(best, v);
+      if (p35 >= n) break;
+    }
+    if (p5 >= n) break;
+  }
+  return best;
 }
+
+// Per-frame work buffers, reused across frames.
+class YinFrame {
+ public:
+  YinFrame(std::size_t frame_length, std::size_t min_period, std::size_t max_period)
+      : n_(frame_length),
+        min_period_(min_period),
+        max_period_(max_period),
+        fft_(next_fast_len(2 * frame_length - 1)),
+        diff_(max_period + 1),
+        cmnd_(max_period - min_period + 1),
+        shift_(cmnd_.size()) {}
+
+  // librosa.core.pitch._cumulative_mean_normalized_difference on one frame, then the trough
+  // search of librosa.yin. Returns the period in samples (with the parabolic shift).
+  double period(const float* frame) {
+    autocorrelate(frame);
+    const float* acf = fft_.input();
+
+    // yin_frames = cumsum(square(frame)) in float32, then row 0 is zeroed *before* it is used as
+    // the subtrahend, so lag k subtracts energy(0..k-1) with x[0]**2 left out at k = 1.
+    // yin[k] = 2 * (acf[0] - acf[k]) - cumsum[k-1], all float32.
+    float energy = frame[0] * frame[0];  // cumsum[k-1], sequential in float32 like np.cumsum
+    diff_[0] = 0.0f;
+    for (std::size_t k = 1; k <= max_period_; ++k) {
+      if (k >= 2) energy += frame[k - 1] * frame[k - 1];
+      diff_[k] = 2.0f * (acf[0] - acf[k]) - (k == 1 ? 0.0f : energy);
+    }
+    // cumulative_mean = cumsum(yin[1:]) (float32) / k (int64 -> float64); the ratio is float64
+    // with tiny(float64) added to the denominator.
+    float running = 0.0f;
+    for (std::size_t k = 1; k <= max_period_; ++k) {
+      running += diff_[k];
+      if (k >= min_period_) {
+        const double mean = static_cast<double>(running) / static_cast<double>(k);
+        cmnd_[k - min_period_] =
+            static_cast<double>(diff_[k]) / (mean + std::numeric_limits<double>::min());
+      }
+    }
+    // min_period + yin_period (integers) + parabolic shift, in that order.
+    const std::size_t i = pick();
+    return static_cast<double>(min_period_ + i) + shift_[i];
+  }
+
+ private:
+  // librosa.autocorrelate(frame, max_size=max_period+1): irfft(|rfft(frame, n_pad)|**2) in float32
+  // (scipy.fft keeps single precision); the first max_period+1 lags end up in fft_.input().
+  void autocorrelate(const float* frame) {
+    float* in = fft_.input();
+    std::copy(frame, frame + n_, in);
+    std::fill(in + n_, in + fft_.size(), 0.0f);
+    fft_.forward();
+    std::complex<float>* spec = fft_.output();
+    for (std::size_t k = 0; k < fft_.size() / 2 + 1; ++k) {
+      // util.abs2 on complex64: x.real**2 + x.imag**2 (float32).
+      spec[k] = {spec[k].real() * spec[k].real() + spec[k].imag() * spec[k].imag(), 0.0f};
+    }
+    fft_.inverse();
+    const float scale = 1.0f / static_cast<float>(fft_.size());
+    for (std::size_t k = 0; k <= max_period_; ++k) in[k] *= scale;
+  }
+
+  // librosa.yin's choice among the candidate lags (index into cmnd_); fills shift_.
+  std::size_t pick() {
+    const std::vector<double>& x = cmnd_;
+    const std::size_t n = x.size();
+    // _parabolic_interpolation: stencil on interior points, 0 at both ends.
+    shift_[0] = 0.0;
+    shift_[n - 1] = 0.0;
+    for (std::size_t i = 1; i + 1 < n; ++i) {
+      const double a = x[i + 1] + x[i - 1] - 2 * x[i];
+      const double b = (x[i + 1] - x[i - 1]) / 2;
+      shift_[i] = std::abs(b) >= std::abs(a) ? 0.0 : -b / a;
+    }
+    // util.localmin (x[i] < x[i-1] and x[i] <= x[i+1]; last: x[-1] < x[-2]), with row 0
+    // overwritten by x[0] < x[1]; the first such trough below the threshold wins.
+    constexpr double kTroughThreshold = 0.1;
+    for (std::size_t i = 0; i < n; ++i) {
+      bool trough;
+      if (i == 0) {
+        trough = n > 1 && x[0] < x[1];
+      } else if (i + 1 == n) {
+        trough = x[i] < x[i - 1];
+      } else {
+        trough = x[i] < x[i - 1] && x[i] <= x[i + 1];
+      }
+      if (trough && x[i] < kTroughThreshold) return i;
+    }
+    // No trough below the threshold: np.argmin (first occurrence of the minimum).
+    return static_cast<std::size_t>(std::min_element(x.begin(), x.end()) - x.begin());
+  }
+
+  std::size_t n_, min_period_, max_period_;
+  RealFft<float> fft_;
+  std::vector<float> diff_;
+  std::vector<double> cmnd_, shift_;
+};
+
+}  // namespace
+
+std::vector<double> yin(std::span<const float> y, double sr, double fmin, double fmax,
+                        std::size_t frame_length, std::size_t hop) {
+  // librosa.core.pitch.__check_yin_params
+  if (fmax > sr / 2) throw std::invalid_argument("yin: fmax exceeds Nyquist");
+  if (fmin >= fmax) throw std::invalid_argument("yin: fmin must be less than fmax");
+  if (fmin <= 0) throw std::invalid_argument("yin: fmin must be positive");
+  if (sr / fmin >= static_cast<double>(frame_length) - 1) {
+    throw std::invalid_argument("yin: fmin too small for frame_length");
+  }
+  if (hop == 0) throw std::invalid_argument("yin: hop must be positive");
+
+  const auto min_period = static_cast<std::size_t>(std::floor(sr / fmax));
+  const std::size_t max_period =
+      std::min(static_cast<std::size_t>(std::ceil(sr / fmin)), frame_length - 1);
+
+  // Centre: frame_length/2 zeros on both sides (pad_mode="constant"); util.frame then takes
+  // 1 + (len + 2*(frame_length/2) - frame_length) // hop frames.
+  const std::size_t half = frame_length / 2;
+  const std::size_t padded_len = y.size() + 2 * half;
+  if (padded_len < frame_length) return {};
+  const std::size_t n_frames = 1 + (padded_len - frame_length) / hop;
+
+  YinFrame work(frame_length, min_period, max_period);
+  std::vector<float> frame(frame_length);
+  std::vector<double> f0(n_frames);
+  for (std::size_t t = 0; t < n_frames; ++t) {
+    // Frame t covers padded positions [t*hop, t*hop + frame_length) = y[t*hop - half, ...).
+    for (std::size_t i = 0; i < frame_length; ++i) {
+      const std::size_t p = t * hop + i;
+      frame[i] = (p >= half && p - half < y.size()) ? y[p - half] : 0.0f;
+    }
+    f0[t] = sr / work.period(frame.data());
+  }
+  return f0;
+}
+
 }  // namespace trackprint::dsp

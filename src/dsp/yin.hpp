@@ -1,5 +1,7 @@
-// Fundamental frequency by YIN as librosa.yin (0.11): centred frames with zero padding,
-// cumulative mean normalised difference, trough threshold, parabolic interpolation.
+// Fundamental frequency by YIN as librosa.yin (0.11): frames of frame_length every hop, centred
+// with zero padding; cumulative mean normalised difference from an FFT autocorrelation in float32
+// (scipy.fft on float32 frames) and float64 means; first trough below 0.1 else the global minimum;
+// parabolic interpolation. win_length is deprecated in 0.11 and unused there, so absent here.
 #pragma once
 
 #include <cstddef>
@@ -8,8 +10,10 @@
 
 namespace trackprint::dsp {
 
-// librosa.yin(y, fmin=fmin, fmax=fmax, sr=sr, frame_length=frame_length, hop_length=hop);
-// one f0 (Hz) per frame.
+// librosa.yin(y, fmin=fmin, fmax=fmax, sr=sr, frame_length=frame_length, hop_length=hop,
+// trough_threshold=0.1, center=True, pad_mode="constant"): one f0 (Hz) per frame, 1 + len/hop
+// frames. Throws std::invalid_argument where librosa raises ParameterError (fmax > sr/2,
+// fmin >= fmax, fmin <= 0, sr/fmin >= frame_length - 1).
 std::vector<double> yin(std::span<const float> y, double sr, double fmin, double fmax,
                         std::size_t frame_length = 2048, std::size_t hop = 512);
 
