@@ -1,0 +1,321 @@
+#include "dsp/cqt.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <memory>
+#include <numbers>
+#include <stdexcept>
+
+#include "dsp/fft.hpp"
+#include "dsp/numpy_abs.hpp"
+#include "dsp/numpy_sum.hpp"
+#include "dsp/resample.hpp"
+#include "dsp/stft.hpp"
+
+namespace trackprint::dsp {
+namespace {
+
+constexpr double kHannBandwidth = 1.50018310546875;  // filters.WINDOW_BANDWIDTHS["hann"]
+constexpr float kSparsity = 0.01f;                   // cqt's sparsity (a float32 compare)
+
+// filters._relative_bandwidth: alpha from the local spacing of log2 frequencies, one-sided at
+// both ends (so the octaves' edge bins differ from their neighbours in the last bits).
+std::vector<double> relative_bandwidth(const std::vector<double>& freqs) {
+  const std::size_t n = freqs.size();
+  std::vector<double> logf(n), alpha(n);
+  for (std::size_t i = 0; i < n; ++i) logf[i] = std::log2(freqs[i]);
+  for (std::size_t i = 0; i < n; ++i) {
+    double bpo;
+    if (i == 0) {
+      bpo = 1.0 / (logf[1] - logf[0]);
+    } else if (i + 1 == n) {
+      bpo = 1.0 / (logf[n - 1] - logf[n - 2]);
+    } else {
+      bpo = 2.0 / (logf[i + 1] - logf[i - 1]);
+    }
+    const double p = std::pow(2.0, 2.0 / bpo);
+    alpha[i] = (p - 1.0) / (p + 1.0);
+  }
+  return alpha;
+}
+
+// filters.wavelet_lengths with gamma 0 and filter_scale 1: Q * sr / freqs, Q = 1 / alpha.
+double wavelet_length(double freq, double alpha, double sr) {
+  return (1.0 / alpha) * sr / freq;
+}
+
+// __num_two_factors
+int num_two_factors(std::size_t x) {
+  if (x == 0) return 0;
+  int n = 0;
+  while (x % 2 == 0) {
+    ++n;
+    x /= 2;
+  }
+  return n;
+}
+
+struct SparseRows {
+  std::vector<std::uint32_t> row_start{0};
+  std::vector<std::uint32_t> column;
+  std::vector<std::complex<float>> value;
+};
+
+// util.sparsify_rows(row, quantile=0.01) for one row, appended to `out`: drop the smallest
+// magnitudes whose float32 cumulative share of the row's L1 norm stays below the quantile.
+void sparsify_row(std::span<const std::complex<float>> row, float quantile, SparseRows& out) {
+  const std::size_t n = row.size();
+  std::vector<float> mags(n);
+  for (std::size_t j = 0; j < n; ++j) mags[j] = numpy_abs(row[j]);
+  const float norm = pairwise_sum(mags.data(), n);
+  std::vector<float> sorted = mags;
+  std::sort(sorted.begin(), sorted.end());
+  // np.argmin(np.cumsum(mag_sort / norms) < quantile): the first index where the float32
+  // running sum reaches the quantile (0 if it never does).
+  std::size_t idx = 0;
+  float cumulative = 0.0f;
+  for (std::size_t j = 0; j < n; ++j) {
+    cumulative += sorted[j] / norm;
+    if (!(cumulative < quantile)) {
+      idx = j;
+      break;
+    }
+  }
+  const float threshold = sorted[idx];
+  for (std::size_t j = 0; j < n; ++j) {
+    if (mags[j] >= threshold) {
+      out.column.push_back(static_cast<std::uint32_t>(j));
+      out.value.push_back(row[j]);
+    }
+  }
+  out.row_start.push_back(static_cast<std::uint32_t>(out.column.size()));
+}
+
+// __vqt_filter_fft for one octave: filters.wavelet (hann-windowed complex exponentials of
+// length Q*sr/f, L1-normalised, centred in a power-of-two frame, cast to complex64), scaled by
+// lengths / n_fft, FFT'd, the positive half kept, sparsified, then multiplied by
+// sqrt(sr / my_sr) as vqt does. librosa's FFT here runs in complex64 (numpy 2 pocketfft); this
+// one runs in double and rounds, which differs in the last float bit now and then.
+SparseRows octave_basis(std::span<const double> freqs, std::span<const double> alpha, double my_sr,
+                        double rescale, std::size_t& n_fft_out) {
+  const std::size_t n_filters = freqs.size();
+  std::vector<double> lengths(n_filters);
+  for (std::size_t k = 0; k < n_filters; ++k)
+    lengths[k] = wavelet_length(freqs[k], alpha[k], my_sr);
+  const double max_len = *std::max_element(lengths.begin(), lengths.end());
+  const auto n_fft = static_cast<std::size_t>(std::pow(2.0, std::ceil(std::log2(max_len))));
+  n_fft_out = n_fft;
+
+  RealFft<double> fft_re(n_fft);
+  RealFft<double> fft_im(n_fft);
+  const std::size_t n_keep = n_fft / 2 + 1;
+  std::vector<std::complex<float>> row(n_keep);
+  std::vector<double> mag;
+  SparseRows rows;
+  for (std::size_t k = 0; k < n_filters; ++k) {
+    const double ilen = lengths[k];
+    // np.arange(-ilen // 2, ilen // 2): floor divisions of a float.
+    const double start = std::floor(-ilen / 2.0);
+    const double stop = std::floor(ilen / 2.0);
+    const auto n = static_cast<std::size_t>(stop - start);
+    if (n > n_fft) throw std::logic_error("cqt: wavelet longer than its frame");
+    const std::vector<double> window = hann_window(n);
+    std::vector<double> re(n), im(n);
+    mag.resize(n);
+    for (std::size_t j = 0; j < n; ++j) {
+      const double x = start + static_cast<double>(j);
+      const double angle = x * 2.0 * std::numbers::pi * freqs[k] / my_sr;  // numpy's order
+      re[j] = std::cos(angle) * window[j];
+      im[j] = std::sin(angle) * window[j];
+      mag[j] = numpy_abs(std::complex<double>(re[j], im[j]));
+    }
+    // util.normalize(norm=1): complex / real in numpy is a multiplication by 1 / length.
+    const double scl = 1.0 / pairwise_sum(mag.data(), n);
+    const double factor = lengths[k] / static_cast<double>(n_fft);
+    const std::size_t lpad = (n_fft - n) / 2;  // util.pad_center
+    std::fill(fft_re.input(), fft_re.input() + n_fft, 0.0);
+    std::fill(fft_im.input(), fft_im.input() + n_fft, 0.0);
+    for (std::size_t j = 0; j < n; ++j) {
+      // complex64 basis (filters.wavelet's dtype), then `basis *= lengths / n_fft` in complex64.
+      const auto r32 = static_cast<float>(re[j] * scl);
+      const auto i32 = static_cast<float>(im[j] * scl);
+      fft_re.input()[lpad + j] =
+          static_cast<double>(static_cast<float>(static_cast<double>(r32) * factor));
+      fft_im.input()[lpad + j] =
+          static_cast<double>(static_cast<float>(static_cast<double>(i32) * factor));
+    }
+    // FFT of a complex sequence from two real ones: X = FFT(re) + i FFT(im).
+    fft_re.forward();
+    fft_im.forward();
+    const std::complex<double>* a = fft_re.output();
+    const std::complex<double>* b = fft_im.output();
+    for (std::size_t j = 0; j < n_keep; ++j) {
+      row[j] = {static_cast<float>(a[j].real() - b[j].imag()),
+                static_cast<float>(a[j].imag() + b[j].real())};
+    }
+    sparsify_row(row, kSparsity, rows);
+  }
+  if (rescale != 1.0) {
+    for (auto& v : rows.value) {
+      v = {static_cast<float>(static_cast<double>(v.real()) * rescale),
+           static_cast<float>(static_cast<double>(v.imag()) * rescale)};
+    }
+  }
+  return rows;
+}
+
+}  // namespace
+
+double note_c1_hz() {
+  return 440.0 * std::pow(2.0, (24.0 - 69.0) / 12.0);
+}
+
+ConstantQ::ConstantQ(const CqtParams& params) : params_(params) {
+  const std::size_t n_bins = params.n_bins;
+  const std::size_t bpo = params.bins_per_octave;
+  if (n_bins < 2 || bpo == 0 || params.hop == 0) throw std::invalid_argument("cqt: bad parameters");
+  const std::size_t n_octaves = (n_bins + bpo - 1) / bpo;
+  const std::size_t n_filters = std::min(bpo, n_bins);
+
+  // vqt: fmin * 2 ** (tuning / bpo), then interval_frequencies("equal"): 2**o * 2**(k/bpo) * fmin.
+  const double fmin = (params.fmin > 0 ? params.fmin : note_c1_hz()) *
+                      std::pow(2.0, params.tuning / static_cast<double>(bpo));
+  freqs_.resize(n_bins);
+  for (std::size_t b = 0; b < n_bins; ++b) {
+    const double ratio =
+        std::pow(2.0, (0.0 + static_cast<double>(b % bpo)) / static_cast<double>(bpo));
+    freqs_[b] = (std::pow(2.0, static_cast<double>(b / bpo)) * ratio) * fmin;
+  }
+  const std::vector<double> alpha = relative_bandwidth(freqs_);
+
+  double sr = params.sr;
+  const double nyquist = sr / 2.0;
+  double cutoff = 0.0;
+  for (std::size_t b = 0; b < n_bins; ++b) {
+    const double q = 1.0 / alpha[b];
+    cutoff = std::max(cutoff, freqs_[b] * (1.0 + 0.5 * kHannBandwidth / q));
+  }
+  if (cutoff > nyquist) throw std::invalid_argument("cqt: filters would exceed Nyquist");
+
+  // __early_downsample_count: halve the input up front while every octave keeps an even hop.
+  const int count1 =
+      std::max(0, static_cast<int>(std::ceil(std::log2(nyquist / cutoff)) - 1.0) - 1);
+  const int count2 = std::max(0, num_two_factors(params.hop) - static_cast<int>(n_octaves) + 1);
+  const int count = std::min(count1, count2);
+  std::size_t hop = params.hop;
+  if (count > 0) {
+    early_factor_ = std::size_t{1} << count;
+    hop /= early_factor_;
+    sr /= static_cast<double>(early_factor_);
+  }
+
+  double my_sr = sr;
+  std::size_t my_hop = hop;
+  for (std::size_t i = 0; i < n_octaves; ++i) {
+    const std::size_t hi = n_bins - n_filters * i;
+    const std::size_t lo = hi > n_filters ? hi - n_filters : 0;
+    Octave oct;
+    oct.first_bin = lo;
+    oct.hop = my_hop;
+    SparseRows rows =
+        octave_basis(std::span(freqs_).subspan(lo, hi - lo), std::span(alpha).subspan(lo, hi - lo),
+                     my_sr, std::sqrt(sr / my_sr), oct.n_fft);
+    oct.row_start = std::move(rows.row_start);
+    oct.column = std::move(rows.column);
+    oct.value = std::move(rows.value);
+    if (oct.column.empty()) throw std::logic_error("cqt: empty basis");
+    oct.col_begin = *std::min_element(oct.column.begin(), oct.column.end());
+    oct.col_end = *std::max_element(oct.column.begin(), oct.column.end()) + 1;
+    if (my_hop % 2 == 0 && i + 1 < n_octaves) {
+      oct.halve_after = true;
+      my_hop /= 2;
+      my_sr /= 2.0;
+    }
+    octaves_.push_back(std::move(oct));
+  }
+
+  // `V /= sqrt(lengths)` with lengths from the full-rate (post early downsampling) sr; numpy
+  // divides complex by real as a multiplication by the reciprocal.
+  inv_sqrt_len_.resize(n_bins);
+  for (std::size_t b = 0; b < n_bins; ++b) {
+    inv_sqrt_len_[b] = 1.0 / std::sqrt(wavelet_length(freqs_[b], alpha[b], sr));
+  }
+}
+
+std::size_t ConstantQ::frame_count(std::size_t n_samples) const {
+  // audio.resample's fix_length: ceil(n * ratio) samples per decimation.
+  std::size_t len = (n_samples + early_factor_ - 1) / early_factor_;
+  std::size_t frames = SIZE_MAX;
+  for (const Octave& oct : octaves_) {
+    frames = std::min(frames, stft_frame_count(len, oct.n_fft, oct.hop, true));
+    if (oct.halve_after) len = (len + 1) / 2;
+  }
+  return frames;
+}
+
+std::vector<float> ConstantQ::magnitude(std::span<const float> y) const {
+  const std::size_t n_bins = params_.n_bins;
+  const std::size_t n_frames = frame_count(y.size());
+  std::vector<float> out(n_frames * n_bins, 0.0f);
+
+  std::vector<float> decimated;
+  std::span<const float> x = y;
+  if (early_factor_ > 1) {
+    decimated = resample(y, static_cast<double>(early_factor_), 1.0, true);
+    x = decimated;
+  }
+
+  std::unique_ptr<RealFft<double>> fft;
+  std::vector<std::complex<float>> spec;
+  for (const Octave& oct : octaves_) {
+    if (!fft || fft->size() != oct.n_fft) fft = std::make_unique<RealFft<double>>(oct.n_fft);
+    double* in = fft->input();
+    const std::complex<double>* freq = fft->output();
+    spec.resize(oct.col_end - oct.col_begin);
+    const auto len = static_cast<std::ptrdiff_t>(x.size());
+    const auto n_fft = static_cast<std::ptrdiff_t>(oct.n_fft);
+    const std::size_t n_rows = oct.row_start.size() - 1;
+    for (std::size_t t = 0; t < n_frames; ++t) {
+      // __cqt_response: stft(window="ones", center=True, pad_mode="constant"), each frame
+      // transformed in double and stored as complex64.
+      const std::ptrdiff_t start = static_cast<std::ptrdiff_t>(t * oct.hop) - n_fft / 2;
+      const std::ptrdiff_t lo = std::clamp<std::ptrdiff_t>(-start, 0, n_fft);
+      const std::ptrdiff_t hi = std::clamp<std::ptrdiff_t>(len - start, lo, n_fft);
+      std::fill(in, in + lo, 0.0);
+      for (std::ptrdiff_t i = lo; i < hi; ++i)
+        in[i] = static_cast<double>(x[static_cast<std::size_t>(start + i)]);
+      std::fill(in + hi, in + n_fft, 0.0);
+      fft->forward();
+      for (std::size_t c = oct.col_begin; c < oct.col_end; ++c) {
+        spec[c - oct.col_begin] = {static_cast<float>(freq[c].real()),
+                                   static_cast<float>(freq[c].imag())};
+      }
+      // fft_basis.dot(D): scipy's csr_matvecs accumulates each row in complex64, nonzeros in
+      // column order; the products spelled out as its complex_wrapper does.
+      float* dst = out.data() + t * n_bins + oct.first_bin;
+      for (std::size_t r = 0; r < n_rows; ++r) {
+        float acc_re = 0.0f;
+        float acc_im = 0.0f;
+        for (std::uint32_t jj = oct.row_start[r]; jj < oct.row_start[r + 1]; ++jj) {
+          const std::complex<float> a = oct.value[jj];
+          const std::complex<float> d = spec[oct.column[jj] - oct.col_begin];
+          acc_re += a.real() * d.real() - a.imag() * d.imag();
+          acc_im += a.real() * d.imag() + a.imag() * d.real();
+        }
+        // V /= sqrt(lengths) in complex128, stored complex64, then np.abs.
+        const double s = inv_sqrt_len_[oct.first_bin + r];
+        const auto re = static_cast<float>(static_cast<double>(acc_re) * s);
+        const auto im = static_cast<float>(static_cast<double>(acc_im) * s);
+        dst[r] = numpy_abs(std::complex<float>(re, im));
+      }
+    }
+    if (oct.halve_after) {
+      // audio.resample(my_y, orig_sr=2, target_sr=1, res_type="soxr_hq", scale=True)
+      decimated = resample(x, 2.0, 1.0, true);
+      x = decimated;
+    }
+  }
+  return out;
+}
+
+}  // namespace trackprint::dsp

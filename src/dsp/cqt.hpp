@@ -1,0 +1,64 @@
+// Constant-Q transform magnitude as librosa 0.11's cqt (vqt with gamma 0, hann window, L1 norm,
+// sparsity 0.01, scale=True, constant padding, soxr_hq decimation): per-octave sparse FFT
+// kernels applied to the STFT of a signal halved in rate octave by octave, top octave first.
+// Output is frame-major: frame t occupies [t*n_bins, (t+1)*n_bins), bins from low to high.
+#pragma once
+
+#include <complex>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+namespace trackprint::dsp {
+
+// librosa.note_to_hz("C1"), the default fmin of cqt and chroma_cqt.
+double note_c1_hz();
+
+struct CqtParams {
+  double sr = 22050.0;
+  std::size_t hop = 512;
+  double fmin = 0.0;  // Hz before tuning; 0 means C1
+  std::size_t n_bins = 252;
+  std::size_t bins_per_octave = 36;
+  double tuning = 0.0;  // fractions of a bin, as librosa.estimate_tuning returns it
+};
+
+// The kernels depend only on the parameters (tuning included): build once, apply to any signal.
+// magnitude() is const and allocates only its output and working buffers, so one ConstantQ can
+// serve several threads.
+class ConstantQ {
+ public:
+  explicit ConstantQ(const CqtParams& params);
+
+  std::size_t n_bins() const { return params_.n_bins; }
+  // Frames of the result for a signal of n samples (__trim_stack: the fewest over octaves).
+  std::size_t frame_count(std::size_t n_samples) const;
+  // Centre frequency of every bin, tuning applied (librosa.cqt_frequencies).
+  std::span<const double> frequencies() const { return freqs_; }
+
+  // np.abs(librosa.cqt(y, sr, hop_length, fmin, n_bins, bins_per_octave, tuning)).
+  std::vector<float> magnitude(std::span<const float> y) const;
+
+ private:
+  // One octave of __vqt_filter_fft's sparse basis (CSR, rows = filters from low to high) and the
+  // rate and hop it runs at.
+  struct Octave {
+    std::size_t first_bin = 0;  // CQT bin of row 0
+    std::size_t n_fft = 0;
+    std::size_t hop = 0;
+    bool halve_after = false;                // the signal is decimated by 2 before the next octave
+    std::size_t col_begin = 0, col_end = 0;  // FFT bins any row uses
+    std::vector<std::uint32_t> row_start;
+    std::vector<std::uint32_t> column;
+    std::vector<std::complex<float>> value;
+  };
+
+  CqtParams params_;
+  std::vector<double> freqs_;
+  std::size_t early_factor_ = 1;      // __early_downsample: 2**downsample_count
+  std::vector<Octave> octaves_;       // top octave first, as librosa runs them
+  std::vector<double> inv_sqrt_len_;  // 1 / sqrt(lengths) of the final `V /= sqrt(lengths)`
+};
+
+}  // namespace trackprint::dsp
