@@ -1,7 +1,9 @@
 #include "dsp/hpss.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <complex>
+#include <cstdint>
 #include <limits>
 #include <stdexcept>
 #include <vector>
@@ -15,16 +17,28 @@ namespace {
 // librosa.decompose.hpss defaults: kernel_size=31 for both filters.
 constexpr std::size_t kRadius = 15;
 
+// c ? x : y through the bits. GCC would otherwise keep a division that only one side uses
+// behind a branch (it may not speculate an operation that could raise an FP exception), and
+// the per-bin loops would not vectorise.
+inline float select(bool c, float x, float y) {
+  const std::uint32_t m = 0u - static_cast<std::uint32_t>(c);
+  return std::bit_cast<float>((std::bit_cast<std::uint32_t>(x) & m) |
+                              (std::bit_cast<std::uint32_t>(y) & ~m));
+}
+
 }  // namespace
 
 HpssMasks hpss_soft_masks(float harm, float perc) {
+  // Branch-free so the per-frame loop vectorises; the unused quotients of a bad bin are ignored.
   const float z = std::max(harm, perc);
-  if (z < std::numeric_limits<float>::min()) return {0.5f, 0.5f};
-  const float h = harm / z;
-  const float p = perc / z;
+  const bool bad = z < std::numeric_limits<float>::min();
+  const float z_safe = select(bad, 1.0f, z);  // librosa: Z[bad_idx] = 1
+  const float h = harm / z_safe;
+  const float p = perc / z_safe;
   const float h2 = h * h;  // (X / Z) ** 2.0: numpy squares
   const float p2 = p * p;
-  return {h2 / (h2 + p2), p2 / (p2 + h2)};
+  const float sum = h2 + p2;
+  return {select(bad, 0.5f, h2 / sum), select(bad, 0.5f, p2 / sum)};
 }
 
 HpssEnergy hpss_energy(const Spectrogram& s, std::span<const float> magnitude, std::size_t hop,
@@ -47,8 +61,17 @@ HpssEnergy hpss_energy(const Spectrogram& s, std::span<const float> magnitude, s
 
   InverseStft inv_h(n_fft, hop, n_frames, length, true);
   InverseStft inv_p(n_fft, hop, n_frames, length, true);
-  auto add_energy = [](std::span<const float> part, double& sum) {
-    for (float v : part) sum += static_cast<double>(v) * static_cast<double>(v);
+  // Four running sums: one would make every sample wait for the previous addition.
+  double sums_h[4] = {0, 0, 0, 0}, sums_p[4] = {0, 0, 0, 0};
+  auto add_energy = [](std::span<const float> part, double(&sums)[4]) {
+    std::size_t i = 0;
+    for (; i + 4 <= part.size(); i += 4) {
+      for (std::size_t k = 0; k < 4; ++k) {
+        sums[k] += static_cast<double>(part[i + k]) * static_cast<double>(part[i + k]);
+      }
+    }
+    for (; i < part.size(); ++i)
+      sums[0] += static_cast<double>(part[i]) * static_cast<double>(part[i]);
   };
 
   const auto r = static_cast<std::ptrdiff_t>(kRadius);
@@ -70,24 +93,30 @@ HpssEnergy hpss_energy(const Spectrogram& s, std::span<const float> magnitude, s
 
     // decompose.hpss: S, phase = magphase(S); return (S * mask_harm) * phase, (S * mask_perc) *
     // phase, all complex64/float32. magphase sets phase = 1 where |S| == 0.
-    const std::complex<float>* spec = s.data.data() + t * n_bins;
+    const std::complex<float>* __restrict spec = s.data.data() + t * n_bins;
+    const float* __restrict harm_row = harm.data();
+    const float* __restrict perc_row = perc.data();
+    std::complex<float>* __restrict harm_out = harm_spec.data();
+    std::complex<float>* __restrict perc_out = perc_spec.data();
     for (std::size_t b = 0; b < n_bins; ++b) {
-      const HpssMasks m = hpss_soft_masks(harm[b], perc[b]);
+      const HpssMasks m = hpss_soft_masks(harm_row[b], perc_row[b]);
       const float a = row[b];
       const bool zero = a == 0.0f;
-      const float nonzero = zero ? 1.0f : a;
-      const float phase_re = spec[b].real() / nonzero + (zero ? 1.0f : 0.0f);
+      const float nonzero = select(zero, 1.0f, a);
+      const float phase_re = spec[b].real() / nonzero + select(zero, 1.0f, 0.0f);
       const float phase_im = spec[b].imag() / nonzero;
       const float h = a * m.harmonic;
       const float p = a * m.percussive;
-      harm_spec[b] = {h * phase_re, h * phase_im};
-      perc_spec[b] = {p * phase_re, p * phase_im};
+      harm_out[b] = {h * phase_re, h * phase_im};
+      perc_out[b] = {p * phase_re, p * phase_im};
     }
-    add_energy(inv_h.push(harm_spec), energy.harmonic);
-    add_energy(inv_p.push(perc_spec), energy.percussive);
+    add_energy(inv_h.push(harm_spec), sums_h);
+    add_energy(inv_p.push(perc_spec), sums_p);
   }
-  add_energy(inv_h.finish(), energy.harmonic);
-  add_energy(inv_p.finish(), energy.percussive);
+  add_energy(inv_h.finish(), sums_h);
+  add_energy(inv_p.finish(), sums_p);
+  energy.harmonic = (sums_h[0] + sums_h[1]) + (sums_h[2] + sums_h[3]);
+  energy.percussive = (sums_p[0] + sums_p[1]) + (sums_p[2] + sums_p[3]);
   return energy;
 }
 

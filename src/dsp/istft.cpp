@@ -49,7 +49,7 @@ InverseStft::InverseStft(std::size_t n_fft, std::size_t hop, std::size_t stft_fr
 float InverseStft::window_sumsquare(std::size_t m) const {
   // librosa.filters.window_sumsquare: a float32 buffer, += each frame's float64 window**2.
   if (m + 1 >= n_fft_ && m < n_frames_ * hop_) return wss_steady_[m % hop_];
-  if (n_frames_ == 0) return 0.0f;
+  if (n_frames_ == 0) return 0.0f;  // (and the sum below would be empty)
   const std::size_t t_lo = m >= n_fft_ ? (m - n_fft_) / hop_ + 1 : 0;
   const std::size_t t_hi = std::min(m / hop_, n_frames_ - 1);
   float sum = 0.0f;
@@ -60,14 +60,17 @@ float InverseStft::window_sumsquare(std::size_t m) const {
 }
 
 void InverseStft::emit_until(std::size_t m_end) {
-  out_.clear();
   const std::size_t end = std::min(m_end, offset_ + length_);
+  out_.resize(end > emitted_ ? end - emitted_ : 0);
   const float tiny = std::numeric_limits<float>::min();  // util.tiny(float32)
+  const std::size_t steady_begin = n_fft_ - 1, steady_end = n_frames_ * hop_;
+  std::size_t r = emitted_ % hop_;  // kept in step with m: no division per sample
   for (std::size_t m = emitted_; m < end; ++m) {
     float v = m - base_ < acc_.size() ? acc_[m - base_] : 0.0f;
-    const float wss = window_sumsquare(m);
+    const float wss = m >= steady_begin && m < steady_end ? wss_steady_[r] : window_sumsquare(m);
     if (wss > tiny) v /= wss;
-    out_.push_back(v);
+    out_[m - emitted_] = v;
+    if (++r == hop_) r = 0;
   }
   emitted_ = std::max(emitted_, end);
 }

@@ -1,9 +1,19 @@
 #include "dsp/median_filter.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <stdexcept>
 
 namespace trackprint::dsp {
+
+// replace() only compares and selects, so a wider instruction set cannot change its results;
+// on x86-64 let the loader pick an AVX2 build of it where the CPU has one (8 lanes instead of
+// SSE2's 4: about a third off HPSS).
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define TRACKPRINT_SIMD_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define TRACKPRINT_SIMD_CLONES
+#endif
 
 std::size_t reflect_index_slow(std::ptrdiff_t i, std::size_t n) {
   const auto period = static_cast<std::ptrdiff_t>(2 * n);
@@ -27,35 +37,47 @@ void median_filter_reference(StridedConst in, std::size_t n, std::size_t radius,
   }
 }
 
-void SlidingMedian::reset(StridedConst in, std::size_t n, std::size_t k) {
-  const auto r = static_cast<std::ptrdiff_t>(radius());
-  for (std::ptrdiff_t j = -r; j <= r; ++j) {
-    sorted_[static_cast<std::size_t>(j + r)] =
-        in[reflect_index(static_cast<std::ptrdiff_t>(k) + j, n)];
-  }
-  std::sort(sorted_.begin(), sorted_.end());
+SlidingMedian::SlidingMedian(std::size_t radius)
+    : size_(2 * radius + 1),
+      padded_((size_ + 7) / 8 * 8),
+      buffers_(2 * (padded_ + 2), std::numeric_limits<float>::infinity()) {
+  for (std::size_t b = 0; b < 2; ++b) buffer(b)[-1] = -std::numeric_limits<float>::infinity();
 }
 
-void SlidingMedian::replace(float leaving, float entering) {
-  float* a = sorted_.data();
-  const std::size_t size = sorted_.size();
-  // Ranks by counting rather than binary search: no data-dependent branches, and the compiler
-  // vectorises the loop. p = where `leaving` sits (first of equals), q = where `entering` would go
-  // in the window as it is now.
-  std::size_t p = 0, q = 0;
-  for (std::size_t j = 0; j < size; ++j) {
-    p += a[j] < leaving ? 1 : 0;
-    q += a[j] < entering ? 1 : 0;
+void SlidingMedian::reset(StridedConst in, std::size_t n, std::size_t k) {
+  float* a = buffer(cur_);
+  const auto r = static_cast<std::ptrdiff_t>(radius());
+  for (std::ptrdiff_t j = -r; j <= r; ++j) {
+    a[j + r] = in[reflect_index(static_cast<std::ptrdiff_t>(k) + j, n)];
   }
-  if (q > p) {
-    // Entering goes above: a[p+1 .. q-1] (>= leaving, < entering) move down one.
-    for (std::size_t j = p; j + 1 < q; ++j) a[j] = a[j + 1];
-    a[q - 1] = entering;
+  std::sort(a, a + size_);
+}
+
+TRACKPRINT_SIMD_CLONES void SlidingMedian::replace(float leaving, float entering) {
+  const float* a = buffer(cur_);
+  float* out = buffer(cur_ ^ 1);
+  // Removing `leaving` (o) and inserting `entering` (v) moves the values between them by one
+  // slot, towards o's slot when v > o (down when v < o), and v fills the slot left free. Each
+  // slot j can tell its new value from a[j-1], a[j], a[j+1] alone:
+  //   v >= o: a[j] < o -> a[j] (below both); else a[j+1] < v -> a[j+1] (moves down);
+  //           else max(v, a[j]) (v's slot, or above both)
+  //   v <  o: a[j] < v -> a[j] (below both); else a[j-1] < v -> v (v's slot);
+  //           else a[j-1] < o -> a[j-1] (moves up); else a[j] (above both)
+  // With duplicates this removes the lowest slot holding o: equal values are interchangeable.
+  // The +inf padding stays +inf (the largest real value is >= o > v when moving up).
+  const float o = leaving, v = entering;
+  if (v >= o) {
+    for (std::size_t j = 0; j < padded_; ++j) {
+      const float mid = a[j], hi = a[j + 1];
+      out[j] = mid < o ? mid : (hi < v ? hi : (v < mid ? mid : v));
+    }
   } else {
-    // Entering goes at q: a[q .. p-1] (>= entering, < leaving) move up one.
-    for (std::size_t j = p; j > q; --j) a[j] = a[j - 1];
-    a[q] = entering;
+    for (std::size_t j = 0; j < padded_; ++j) {
+      const float lo = a[static_cast<std::ptrdiff_t>(j) - 1], mid = a[j];
+      out[j] = mid < v ? mid : (lo < v ? v : (lo < o ? lo : mid));
+    }
   }
+  cur_ ^= 1;
 }
 
 void median_filter(StridedConst in, std::size_t n, std::size_t radius, Strided out,
