@@ -1,10 +1,74 @@
-// Placeholder until the implementation lands.
-#include <stdexcept>
+// Temporal family (spec §Temporal): tempo_bpm, rhythm_stability, transient_density,
+// silence_ratio, from one onset-strength envelope of the shared STFT and the RMS of y.
+#include <algorithm>
+#include <cmath>
+#include <vector>
 
+#include "dsp/beat.hpp"
+#include "dsp/onset.hpp"
+#include "dsp/rms.hpp"
+#include "dsp/tempo.hpp"
 #include "features/families.hpp"
 
 namespace trackprint::features {
-void measure_temporal(const AnalysisInput&, Fingerprint&) {
-  throw std::logic_error("measure_temporal: not implemented");
+namespace {
+
+// 1 / (1 + cv) of the beat intervals in seconds; fewer than 3 beats -> 0.
+double rhythm_stability(const std::vector<std::size_t>& beats) {
+  if (beats.size() < 3) return 0.0;
+  const double frame_rate = kAnalysisRate / static_cast<double>(kHop);
+  std::vector<double> d(beats.size() - 1);
+  for (std::size_t i = 0; i + 1 < beats.size(); ++i) {
+    d[i] = static_cast<double>(beats[i + 1] - beats[i]) / frame_rate;
+  }
+  double mean = 0.0;
+  for (double v : d) mean += v;
+  mean /= static_cast<double>(d.size());
+  double var = 0.0;
+  for (double v : d) var += (v - mean) * (v - mean);
+  var /= static_cast<double>(d.size());  // population std, numpy's default
+  const double cv = std::sqrt(var) / mean;
+  return std::clamp(1.0 / (1.0 + cv), 0.0, 1.0);
 }
+
+// Fraction of RMS frames more than 40 dB below the loudest; all-zero y -> 1 (the oracle's
+// is_silent: not np.any(y)). A non-zero y whose RMS underflows to 0 follows librosa (ratio 0).
+double silence_ratio(std::span<const float> y) {
+  if (std::all_of(y.begin(), y.end(), [](float v) { return v == 0.0f; })) return 1.0;
+  const std::vector<float> r = dsp::rms(y, kFftSize, kHop);
+  if (r.empty()) return 1.0;
+  const float ref = *std::max_element(r.begin(), r.end());
+  const std::vector<float> db = dsp::amplitude_to_db(r, ref);  // top_db=80, as librosa's default
+  const auto quiet = std::count_if(db.begin(), db.end(), [](float v) { return v < -40.0f; });
+  return static_cast<double>(quiet) / static_cast<double>(db.size());
+}
+
+}  // namespace
+
+void measure_temporal(const AnalysisInput& in, Fingerprint& fp) {
+  dsp::OnsetParams op;
+  op.sr = kAnalysisRate;
+  op.n_fft = kFftSize;
+  op.hop = kHop;
+  const std::vector<float> onset = dsp::onset_strength(in.magnitude, in.stft.n_frames, op);
+
+  dsp::TempoParams tp;
+  tp.sr = kAnalysisRate;
+  tp.hop = kHop;
+  const double bpm = dsp::tempo(onset, tp);  // beat_track estimates its tempo the same way
+  fp[Dim::tempo_bpm] = std::clamp(bpm, 40.0, 200.0);
+
+  dsp::BeatParams bp;
+  bp.sr = kAnalysisRate;
+  bp.hop = kHop;
+  fp[Dim::rhythm_stability] = rhythm_stability(dsp::beat_track(onset, bpm, bp));
+
+  const std::size_t n_onsets = dsp::onset_detect(onset, kAnalysisRate, kHop).size();
+  const double seconds = static_cast<double>(in.y.size()) / kAnalysisRate;
+  fp[Dim::transient_density] =
+      seconds > 0 ? std::clamp(static_cast<double>(n_onsets) / seconds / 10.0, 0.0, 1.0) : 0.0;
+
+  fp[Dim::silence_ratio] = silence_ratio(in.y);
+}
+
 }  // namespace trackprint::features

@@ -1,0 +1,93 @@
+#include "dsp/onset.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+
+#include "dsp/db.hpp"
+#include "dsp/mel.hpp"
+#include "dsp/peak_pick.hpp"
+
+namespace trackprint::dsp {
+namespace {
+
+// Python's float floor division a // b (Objects/floatobject.c float_floor_div), which librosa uses
+// for the peak-picking windows, e.g. 0.03 * sr // hop.
+double py_floordiv(double a, double b) {
+  const double mod = std::fmod(a, b);
+  double div = (a - mod) / b;
+  if (mod != 0.0 && ((b < 0) != (mod < 0))) div -= 1.0;
+  if (div == 0.0) return std::copysign(0.0, a / b);
+  double floordiv = std::floor(div);
+  if (div - floordiv > 0.5) floordiv += 1.0;
+  return floordiv;
+}
+
+std::size_t window_frames(double frames) {
+  return static_cast<std::size_t>(std::ceil(frames));
+}
+
+}  // namespace
+
+std::vector<float> onset_strength(std::span<const float> magnitude, std::size_t n_frames,
+                                  const OnsetParams& p) {
+  const std::size_t n_bins = p.n_fft / 2 + 1;
+  if (magnitude.size() != n_frames * n_bins) {
+    throw std::invalid_argument("onset_strength: magnitude is not n_frames x (n_fft/2+1)");
+  }
+  if (p.lag == 0 || p.hop == 0) throw std::invalid_argument("onset_strength: zero lag or hop");
+  const MelFilterbank mel(p.sr, p.n_fft, p.n_mels, 0.0, 0.5 * p.sr);
+  const std::size_t n_mels = mel.n_mels();
+
+  // Mel power spectrogram of |S|**2 (float32), frame-major, then dB against the global maximum.
+  std::vector<float> db(n_frames * n_mels);
+  std::vector<float> power(n_bins);
+  for (std::size_t t = 0; t < n_frames; ++t) {
+    const float* m = magnitude.data() + t * n_bins;
+    for (std::size_t k = 0; k < n_bins; ++k) power[k] = m[k] * m[k];
+    mel.apply(power, std::span<float>(db.data() + t * n_mels, n_mels));
+  }
+  power_to_db(db, db, 1.0f, 1e-10, 80.0);
+
+  // onset_env[j] = mean_m max(0, S[m, j + lag] - S[m, j]), shifted right by lag + n_fft/(2 hop)
+  // zeros and trimmed to n_frames. numpy reduces the band axis of the C-ordered (n_mels, frames)
+  // array row after row: a left-to-right float32 sum, then / n_mels in float32.
+  std::vector<float> env(n_frames, 0.0f);
+  const std::size_t pad = p.lag + p.n_fft / (2 * p.hop);
+  for (std::size_t t = pad; t < n_frames; ++t) {
+    const std::size_t j = t - pad;
+    if (j + p.lag >= n_frames) break;
+    const float* cur = db.data() + (j + p.lag) * n_mels;
+    const float* prev = db.data() + j * n_mels;
+    float sum = 0.0f;
+    for (std::size_t m = 0; m < n_mels; ++m) sum += std::max(0.0f, cur[m] - prev[m]);
+    env[t] = sum / static_cast<float>(n_mels);
+  }
+  return env;
+}
+
+std::vector<std::size_t> onset_detect(std::span<const float> envelope, double sr, std::size_t hop) {
+  if (envelope.empty()) return {};
+  // normalize=True: x - min(x), then / (max + tiny(float32)), all in float32.
+  std::vector<float> x(envelope.begin(), envelope.end());
+  const float lo = *std::min_element(x.begin(), x.end());
+  for (float& v : x) v -= lo;
+  const float hi = *std::max_element(x.begin(), x.end()) + std::numeric_limits<float>::min();
+  for (float& v : x) v /= hi;
+  const bool any = std::any_of(x.begin(), x.end(), [](float v) { return v != 0.0f; });
+  const bool finite = std::all_of(x.begin(), x.end(), [](float v) { return std::isfinite(v); });
+  if (!any || !finite) return {};
+
+  const auto h = static_cast<double>(hop);
+  PeakPickParams pp;
+  pp.pre_max = window_frames(py_floordiv(0.03 * sr, h));
+  pp.post_max = window_frames(py_floordiv(0.00 * sr, h) + 1);
+  pp.pre_avg = window_frames(py_floordiv(0.10 * sr, h));
+  pp.post_avg = window_frames(py_floordiv(0.10 * sr, h) + 1);
+  pp.wait = window_frames(py_floordiv(0.03 * sr, h));
+  pp.delta = 0.07f;
+  return peak_pick(x, pp);
+}
+
+}  // namespace trackprint::dsp

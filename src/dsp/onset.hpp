@@ -1,0 +1,35 @@
+// Onset strength and onset detection as librosa 0.11 computes them (librosa.onset.onset_strength
+// -> onset_strength_multi, and librosa.onset.onset_detect) from a magnitude STFT: float32 mel power
+// spectrogram, power_to_db with the global maximum, spectral flux with lag 1, float32 mean over
+// bands, and the lag + centring padding. Magnitudes are frame-major (n_bins values per frame).
+#pragma once
+
+#include <cstddef>
+#include <span>
+#include <vector>
+
+namespace trackprint::dsp {
+
+struct OnsetParams {
+  double sr = 22050.0;
+  std::size_t n_fft = 2048;
+  std::size_t hop = 512;
+  std::size_t n_mels = 128;
+  std::size_t lag = 1;
+};
+
+// librosa.onset.onset_strength(y=y, sr=sr, n_fft=n_fft, hop_length=hop, lag=lag) where
+// `magnitude` = np.abs(librosa.stft(y, n_fft, hop)) transposed to frame-major (n_frames x
+// n_fft/2+1). Mel bands span 0..sr/2 (onset_strength_multi's fmax default); max_size=1,
+// ref=None, detrend=False, center=True, aggregate=np.mean. Returns n_frames float32 values.
+std::vector<float> onset_strength(std::span<const float> magnitude, std::size_t n_frames,
+                                  const OnsetParams& p = {});
+
+// librosa.onset.onset_detect(onset_envelope=env, sr=sr, hop_length=hop) with its defaults:
+// envelope min-max normalised in float32, then util.peak_pick with pre_max 0.03*sr//hop,
+// post_max 0.00*sr//hop + 1, pre_avg 0.10*sr//hop, post_avg 0.10*sr//hop + 1, wait 0.03*sr//hop,
+// delta 0.07. Returns onset frame indices.
+std::vector<std::size_t> onset_detect(std::span<const float> envelope, double sr = 22050.0,
+                                      std::size_t hop = 512);
+
+}  // namespace trackprint::dsp

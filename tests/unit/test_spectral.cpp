@@ -1,0 +1,143 @@
+// Spectral family and dsp::SpectralShape: known answers from the spec (§5) and per-frame
+// reference values from librosa 0.11.0 (spectral_centroid, spectral_rolloff, spectral_flatness).
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <numbers>
+#include <vector>
+
+#include "dsp/spectral.hpp"
+#include "dsp/stft.hpp"
+#include "features/families.hpp"
+#include "signals.hpp"
+
+namespace trackprint::features {
+namespace {
+
+struct Prepared {
+  std::vector<float> y;
+  dsp::Spectrogram stft;
+  std::vector<float> magnitude;
+  AnalysisInput input() const { return {y, {}, {}, stft, magnitude}; }
+  std::span<const float> frame(std::size_t t) const {
+    return std::span<const float>(magnitude).subspan(t * stft.n_bins, stft.n_bins);
+  }
+};
+
+Prepared prepare(std::vector<float> y) {
+  Prepared p{std::move(y), {}, {}};
+  p.stft = dsp::stft(p.y, kFftSize, kHop, true);
+  p.magnitude = dsp::magnitude(p.stft);
+  return p;
+}
+
+Fingerprint spectral(const Prepared& p) {
+  Fingerprint fp;
+  measure_spectral(p.input(), fp);
+  return fp;
+}
+
+// Same signal as test_temporal.cpp's reference_signal(). Python (numpy 2.x, librosa 0.11.0):
+//   sr = 22050; n = np.arange(int(6 * sr)); P = int(0.5 * sr)
+//   y = (0.5 * np.sin(2 * np.pi * 440 * n / sr) * np.exp(-(n % P) / (0.02 * sr))
+//        + 0.05 * np.sin(2 * np.pi * 3000 * n / sr)).astype(np.float32)
+//   M = np.abs(librosa.stft(y))
+//   cen = librosa.feature.spectral_centroid(S=M, sr=sr)[0]
+//   rol = librosa.feature.spectral_rolloff(S=M, sr=sr, roll_percent=0.85)[0]
+//   fla = librosa.feature.spectral_flatness(S=M)[0]
+//   cen[::25], rol[::25], fla[::25], np.median(cen) / 8000, np.median(rol) / 10000, np.median(fla)
+std::vector<float> reference_signal() {
+  const double sr = 22050.0;
+  const auto n_samples = static_cast<std::size_t>(6 * sr);
+  const std::size_t period = static_cast<std::size_t>(0.5 * sr);
+  std::vector<float> y(n_samples);
+  for (std::size_t i = 0; i < n_samples; ++i) {
+    const auto n = static_cast<double>(i);
+    y[i] = static_cast<float>(0.5 * std::sin(2 * std::numbers::pi * 440 * n / sr) *
+                                  std::exp(-static_cast<double>(i % period) / (0.02 * sr)) +
+                              0.05 * std::sin(2 * std::numbers::pi * 3000 * n / sr));
+  }
+  return y;
+}
+
+// ---------------------------------------------------------------- known answers (spec §5)
+
+TEST(Spectral, WhiteNoiseIsFlat) {
+  const Fingerprint fp = spectral(prepare(test::white_noise(22050 * 5)));
+  // The flatness of white noise's power spectrum is about exp(-euler_gamma) = 0.56.
+  EXPECT_GT(fp[Dim::spectral_flatness], 0.4);
+  EXPECT_NEAR(fp[Dim::spectral_centroid], 5512.5 / 8000.0, 0.02);  // half of Nyquist
+}
+
+TEST(Spectral, SineCentroidIsItsFrequency) {
+  for (double f : {500.0, 1000.0, 3000.0}) {
+    const Fingerprint fp = spectral(prepare(test::sine(f, 3)));
+    EXPECT_NEAR(fp[Dim::spectral_centroid] * 8000.0, f, 15.0) << f;
+    EXPECT_NEAR(fp[Dim::spectral_rolloff] * 10000.0, f, 60.0) << f;
+    EXPECT_LT(fp[Dim::spectral_flatness], 1e-3) << f;
+  }
+}
+
+TEST(Spectral, ClipsToOne) {
+  // A 7.9 kHz sine has its centroid near 7.9 kHz (< 8 kHz); 10.5 kHz is past the 8 kHz scale.
+  EXPECT_LT(spectral(prepare(test::sine(7900, 2)))[Dim::spectral_centroid], 1.0);
+  EXPECT_EQ(spectral(prepare(test::sine(10500, 2)))[Dim::spectral_centroid], 1.0);
+  EXPECT_EQ(spectral(prepare(test::sine(10500, 2)))[Dim::spectral_rolloff], 1.0);
+}
+
+TEST(Spectral, DigitalSilence) {
+  // librosa on zeros: centroid 0 and rolloff 0 (normalize leaves an all-zero column alone),
+  // flatness 1.0000007 (amin everywhere, float32 exp/log), clipped to 1.
+  const Fingerprint fp = spectral(prepare(std::vector<float>(22050, 0.0f)));
+  EXPECT_EQ(fp[Dim::spectral_centroid], 0.0);
+  EXPECT_EQ(fp[Dim::spectral_rolloff], 0.0);
+  EXPECT_EQ(fp[Dim::spectral_flatness], 1.0);
+  dsp::SpectralShape shape(22050, 2048);
+  const std::vector<float> zeros(1025, 0.0f);
+  EXPECT_NEAR(shape.flatness(zeros), 1.0000007f, 2e-6f);
+}
+
+// ---------------------------------------------------------------- librosa 0.11.0 references
+
+TEST(SpectralShape, FramesMatchLibrosa) {
+  const Prepared p = prepare(reference_signal());
+  ASSERT_EQ(p.stft.n_frames, 259u);
+  const double centroid[11] = {938.2396775299802,  2391.5866899530993, 2986.006579188313,
+                               2999.934310844292,  3000.1840636393713, 3000.18823105221,
+                               874.9754424101372,  1919.9924115333072, 2967.2406531098027,
+                               2999.5932226472505, 3000.1777482866937};
+  const double rolloff[11] = {1507.32421875,   3003.8818359375, 3003.8818359375, 3003.8818359375,
+                              3003.8818359375, 3003.8818359375, 1464.2578125,    3003.8818359375,
+                              3003.8818359375, 3003.8818359375, 3003.8818359375};
+  const float flatness[11] = {
+      0.00046823275624774396f, 7.209850494405146e-10f, 3.893257383147386e-10f,
+      3.1727939719949916e-10f, 3.008659710257433e-10f, 2.9923377664609063e-10f,
+      0.0002837114443536848f,  7.031274451563263e-10f, 4.264964770239743e-10f,
+      3.2492117330029657e-10f, 3.0260643990587255e-10f};
+  dsp::SpectralShape shape(22050, 2048);
+  for (std::size_t i = 0; i < 11; ++i) {
+    const std::span<const float> frame = p.frame(25 * i);
+    // The inputs differ from librosa's |STFT| by float32 rounding only (FFTW vs pocketfft).
+    EXPECT_NEAR(shape.centroid(frame), centroid[i], 1e-6 * centroid[i]) << i;
+    EXPECT_DOUBLE_EQ(shape.rolloff(frame), rolloff[i]) << i;
+    EXPECT_NEAR(shape.flatness(frame), flatness[i], 1e-5f * flatness[i]) << i;
+  }
+}
+
+TEST(Spectral, MediansMatchLibrosa) {
+  const Fingerprint fp = spectral(prepare(reference_signal()));
+  EXPECT_NEAR(fp[Dim::spectral_centroid], 0.3748488172947765, 1e-7);
+  EXPECT_DOUBLE_EQ(fp[Dim::spectral_rolloff], 0.30038818359375);
+  EXPECT_NEAR(fp[Dim::spectral_flatness], 3.3761322e-10, 1e-15);
+}
+
+TEST(SpectralShape, FrequenciesAreRfftfreq) {
+  dsp::SpectralShape shape(22050, 2048);
+  ASSERT_EQ(shape.frequencies().size(), 1025u);
+  EXPECT_EQ(shape.frequencies()[0], 0.0);
+  EXPECT_DOUBLE_EQ(shape.frequencies()[1], 22050.0 / 2048.0);
+  EXPECT_DOUBLE_EQ(shape.frequencies()[1024], 11025.0);
+}
+
+}  // namespace
+}  // namespace trackprint::features
