@@ -3,7 +3,11 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <stdexcept>
+#include <utility>
 
 #include "dsp/cqt.hpp"
 
@@ -67,7 +71,19 @@ std::vector<float> chroma_from_cqt(std::span<const float> cqt, std::size_t n_fra
   return chroma;
 }
 
-std::vector<float> chroma_cqt(std::span<const float> y, double sr, double tuning) {
+namespace {
+
+// chroma_cqt's kernels for one (sr, tuning). Tuning takes at most 100 values (multiples of 0.01
+// bins) and a kernel set is ~60 kB, so they are kept for the life of the process instead of
+// being rebuilt (~10 ms) for every track.
+std::shared_ptr<const ConstantQ> chroma_kernels(double sr, double tuning) {
+  static std::mutex mutex;
+  static std::map<std::pair<double, double>, std::shared_ptr<const ConstantQ>> cache;
+  const std::pair<double, double> key{sr, tuning};
+  {
+    std::lock_guard lock(mutex);
+    if (auto it = cache.find(key); it != cache.end()) return it->second;
+  }
   constexpr std::size_t kBinsPerOctave = 36;
   CqtParams params;
   params.sr = sr;
@@ -75,9 +91,17 @@ std::vector<float> chroma_cqt(std::span<const float> y, double sr, double tuning
   params.n_bins = 7 * kBinsPerOctave;
   params.bins_per_octave = kBinsPerOctave;
   params.tuning = tuning;
-  const ConstantQ cq(params);
-  const std::vector<float> mag = cq.magnitude(y);
-  return chroma_from_cqt(mag, mag.size() / params.n_bins, params.n_bins, kBinsPerOctave);
+  auto built = std::make_shared<const ConstantQ>(params);  // outside the lock: other threads go on
+  std::lock_guard lock(mutex);
+  return cache.try_emplace(key, std::move(built)).first->second;
+}
+
+}  // namespace
+
+std::vector<float> chroma_cqt(std::span<const float> y, double sr, double tuning) {
+  const std::shared_ptr<const ConstantQ> cq = chroma_kernels(sr, tuning);
+  const std::vector<float> mag = cq->magnitude(y);
+  return chroma_from_cqt(mag, mag.size() / cq->n_bins(), cq->n_bins(), 36);
 }
 
 }  // namespace trackprint::dsp

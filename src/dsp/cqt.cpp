@@ -265,48 +265,61 @@ std::vector<float> ConstantQ::magnitude(std::span<const float> y) const {
     x = decimated;
   }
 
+  // Frames go through the sparse product kBatch at a time with one SIMD lane per frame: each
+  // lane does exactly the scalar sequence of float operations, so batching changes no bit.
+  constexpr std::size_t kBatch = 8;
   std::unique_ptr<RealFft<double>> fft;
-  std::vector<std::complex<float>> spec;
+  std::vector<float> spec_re, spec_im;  // [column - col_begin][frame in batch]
   for (const Octave& oct : octaves_) {
     if (!fft || fft->size() != oct.n_fft) fft = std::make_unique<RealFft<double>>(oct.n_fft);
     double* in = fft->input();
     const std::complex<double>* freq = fft->output();
-    spec.resize(oct.col_end - oct.col_begin);
+    const std::size_t width = oct.col_end - oct.col_begin;
+    spec_re.assign(width * kBatch, 0.0f);
+    spec_im.assign(width * kBatch, 0.0f);
     const auto len = static_cast<std::ptrdiff_t>(x.size());
     const auto n_fft = static_cast<std::ptrdiff_t>(oct.n_fft);
     const std::size_t n_rows = oct.row_start.size() - 1;
-    for (std::size_t t = 0; t < n_frames; ++t) {
-      // __cqt_response: stft(window="ones", center=True, pad_mode="constant"), each frame
-      // transformed in double and stored as complex64.
-      const std::ptrdiff_t start = static_cast<std::ptrdiff_t>(t * oct.hop) - n_fft / 2;
-      const std::ptrdiff_t lo = std::clamp<std::ptrdiff_t>(-start, 0, n_fft);
-      const std::ptrdiff_t hi = std::clamp<std::ptrdiff_t>(len - start, lo, n_fft);
-      std::fill(in, in + lo, 0.0);
-      for (std::ptrdiff_t i = lo; i < hi; ++i)
-        in[i] = static_cast<double>(x[static_cast<std::size_t>(start + i)]);
-      std::fill(in + hi, in + n_fft, 0.0);
-      fft->forward();
-      for (std::size_t c = oct.col_begin; c < oct.col_end; ++c) {
-        spec[c - oct.col_begin] = {static_cast<float>(freq[c].real()),
-                                   static_cast<float>(freq[c].imag())};
+    for (std::size_t t0 = 0; t0 < n_frames; t0 += kBatch) {
+      const std::size_t batch = std::min(kBatch, n_frames - t0);
+      for (std::size_t f = 0; f < batch; ++f) {
+        // __cqt_response: stft(window="ones", center=True, pad_mode="constant"), each frame
+        // transformed in double and stored as complex64.
+        const std::ptrdiff_t start = static_cast<std::ptrdiff_t>((t0 + f) * oct.hop) - n_fft / 2;
+        const std::ptrdiff_t lo = std::clamp<std::ptrdiff_t>(-start, 0, n_fft);
+        const std::ptrdiff_t hi = std::clamp<std::ptrdiff_t>(len - start, lo, n_fft);
+        std::fill(in, in + lo, 0.0);
+        std::copy(x.data() + (start + lo), x.data() + (start + hi), in + lo);
+        std::fill(in + hi, in + n_fft, 0.0);
+        fft->forward();
+        for (std::size_t c = 0; c < width; ++c) {
+          spec_re[c * kBatch + f] = static_cast<float>(freq[oct.col_begin + c].real());
+          spec_im[c * kBatch + f] = static_cast<float>(freq[oct.col_begin + c].imag());
+        }
       }
       // fft_basis.dot(D): scipy's csr_matvecs accumulates each row in complex64, nonzeros in
-      // column order; the products spelled out as its complex_wrapper does.
-      float* dst = out.data() + t * n_bins + oct.first_bin;
+      // column order, products spelled out as its complex_wrapper does (no fma: an -mfma build
+      // would contract these and drift from scipy in the last bits).
       for (std::size_t r = 0; r < n_rows; ++r) {
-        float acc_re = 0.0f;
-        float acc_im = 0.0f;
+        float acc_re[kBatch] = {};
+        float acc_im[kBatch] = {};
         for (std::uint32_t jj = oct.row_start[r]; jj < oct.row_start[r + 1]; ++jj) {
-          const std::complex<float> a = oct.value[jj];
-          const std::complex<float> d = spec[oct.column[jj] - oct.col_begin];
-          acc_re += a.real() * d.real() - a.imag() * d.imag();
-          acc_im += a.real() * d.imag() + a.imag() * d.real();
+          const float ar = oct.value[jj].real();
+          const float ai = oct.value[jj].imag();
+          const float* dr = spec_re.data() + (oct.column[jj] - oct.col_begin) * kBatch;
+          const float* di = spec_im.data() + (oct.column[jj] - oct.col_begin) * kBatch;
+          for (std::size_t f = 0; f < kBatch; ++f) {
+            acc_re[f] += ar * dr[f] - ai * di[f];
+            acc_im[f] += ar * di[f] + ai * dr[f];
+          }
         }
         // V /= sqrt(lengths) in complex128, stored complex64, then np.abs.
         const double s = inv_sqrt_len_[oct.first_bin + r];
-        const auto re = static_cast<float>(static_cast<double>(acc_re) * s);
-        const auto im = static_cast<float>(static_cast<double>(acc_im) * s);
-        dst[r] = numpy_abs(std::complex<float>(re, im));
+        for (std::size_t f = 0; f < batch; ++f) {
+          const auto re = static_cast<float>(static_cast<double>(acc_re[f]) * s);
+          const auto im = static_cast<float>(static_cast<double>(acc_im[f]) * s);
+          out[(t0 + f) * n_bins + oct.first_bin + r] = numpy_abs(std::complex<float>(re, im));
+        }
       }
     }
     if (oct.halve_after) {

@@ -60,17 +60,23 @@ double estimate_tuning(std::span<const float> magnitude, std::size_t n_frames, s
   const double fmin = 150.0;
   const double fmax = std::min(4000.0, sr / 2.0);
 
+  // Bins inside [fmin, fmax): only these can hold a peak; localmax also reads one bin either side.
+  std::size_t k_lo = 1;
+  while (k_lo < n_bins && static_cast<double>(k_lo) * bin_hz < fmin) ++k_lo;
+  std::size_t k_hi = k_lo;
+  while (k_hi < n_bins && static_cast<double>(k_hi) * bin_hz < fmax) ++k_hi;
+  if (k_lo >= k_hi) return 0.0;
+  const std::size_t g_end = std::min(k_hi + 1, n_bins);
+
   std::vector<Peak> peaks;
   std::vector<float> gated(n_bins);
   for (std::size_t t = 0; t < n_frames; ++t) {
     const float* s = magnitude.data() + t * n_bins;
-    // ref = threshold * max(S) per frame; float32 (0.1 is a weak Python scalar under NEP 50).
+    // ref = threshold * max(S) per frame, over all bins; float32 (0.1 is a weak Python scalar
+    // under NEP 50). S * (S > ref) zeroes everything at or below it.
     const float ref = 0.1f * *std::max_element(s, s + n_bins);
-    for (std::size_t k = 0; k < n_bins; ++k) gated[k] = s[k] > ref ? s[k] : 0.0f;
-    for (std::size_t k = 1; k < n_bins; ++k) {
-      const double f = static_cast<double>(k) * bin_hz;
-      if (f < fmin) continue;
-      if (f >= fmax) break;
+    for (std::size_t k = k_lo - 1; k < g_end; ++k) gated[k] = s[k] > ref ? s[k] : 0.0f;
+    for (std::size_t k = k_lo; k < k_hi; ++k) {
       // util.localmax: x[k] > x[k-1] and x[k] >= x[k+1]; the last bin only needs the first
       // condition and bin 0 is never a maximum (numba stencil border).
       const bool is_max = gated[k] > gated[k - 1] && (k + 1 == n_bins || gated[k] >= gated[k + 1]);
