@@ -35,8 +35,7 @@ class YinFrame {
         max_period_(max_period),
         fft_(next_fast_len(2 * frame_length - 1)),
         diff_(max_period + 1),
-        cmnd_(max_period - min_period + 1),
-        shift_(cmnd_.size()) {}
+        cmnd_(max_period - min_period + 1) {}
 
   // librosa.core.pitch._cumulative_mean_normalized_difference on one frame, then the trough
   // search of librosa.yin. Returns the period in samples (with the parabolic shift).
@@ -66,7 +65,7 @@ class YinFrame {
     }
     // min_period + yin_period (integers) + parabolic shift, in that order.
     const std::size_t i = pick();
-    return static_cast<double>(min_period_ + i) + shift_[i];
+    return static_cast<double>(min_period_ + i) + parabolic_shift(i);
   }
 
  private:
@@ -87,18 +86,20 @@ class YinFrame {
     for (std::size_t k = 0; k <= max_period_; ++k) in[k] *= scale;
   }
 
-  // librosa.yin's choice among the candidate lags (index into cmnd_); fills shift_.
-  std::size_t pick() {
+  // librosa.core.pitch._parabolic_interpolation at lag index i: the numba stencil on interior
+  // points, 0 at both ends. librosa computes it for every lag; only the chosen one is needed.
+  double parabolic_shift(std::size_t i) const {
+    const std::vector<double>& x = cmnd_;
+    if (i == 0 || i + 1 >= x.size()) return 0.0;
+    const double a = x[i + 1] + x[i - 1] - 2 * x[i];
+    const double b = (x[i + 1] - x[i - 1]) / 2;
+    return std::abs(b) >= std::abs(a) ? 0.0 : -b / a;
+  }
+
+  // librosa.yin's choice among the candidate lags (index into cmnd_).
+  std::size_t pick() const {
     const std::vector<double>& x = cmnd_;
     const std::size_t n = x.size();
-    // _parabolic_interpolation: stencil on interior points, 0 at both ends.
-    shift_[0] = 0.0;
-    shift_[n - 1] = 0.0;
-    for (std::size_t i = 1; i + 1 < n; ++i) {
-      const double a = x[i + 1] + x[i - 1] - 2 * x[i];
-      const double b = (x[i + 1] - x[i - 1]) / 2;
-      shift_[i] = std::abs(b) >= std::abs(a) ? 0.0 : -b / a;
-    }
     // util.localmin (x[i] < x[i-1] and x[i] <= x[i+1]; last: x[-1] < x[-2]), with row 0
     // overwritten by x[0] < x[1]; the first such trough below the threshold wins.
     constexpr double kTroughThreshold = 0.1;
@@ -120,7 +121,7 @@ class YinFrame {
   std::size_t n_, min_period_, max_period_;
   RealFft<float> fft_;
   std::vector<float> diff_;
-  std::vector<double> cmnd_, shift_;
+  std::vector<double> cmnd_;
 };
 
 }  // namespace
@@ -148,14 +149,19 @@ std::vector<double> yin(std::span<const float> y, double sr, double fmin, double
   const std::size_t n_frames = 1 + (padded_len - frame_length) / hop;
 
   YinFrame work(frame_length, min_period, max_period);
-  std::vector<float> frame(frame_length);
+  std::vector<float> frame(frame_length, 0.0f);
   std::vector<double> f0(n_frames);
   for (std::size_t t = 0; t < n_frames; ++t) {
-    // Frame t covers padded positions [t*hop, t*hop + frame_length) = y[t*hop - half, ...).
-    for (std::size_t i = 0; i < frame_length; ++i) {
-      const std::size_t p = t * hop + i;
-      frame[i] = (p >= half && p - half < y.size()) ? y[p - half] : 0.0f;
-    }
+    // Frame t covers padded positions [t*hop, t*hop + frame_length) = y[t*hop - half, ...); the
+    // part outside y is the zero padding.
+    const std::size_t begin = t * hop;  // padded position of frame[0]
+    const std::size_t lo = std::max(begin, half),
+                      hi = std::min(begin + frame_length, half + y.size());
+    std::fill(frame.begin(), frame.end(), 0.0f);
+    if (lo < hi)
+      std::copy(y.begin() + static_cast<std::ptrdiff_t>(lo - half),
+                y.begin() + static_cast<std::ptrdiff_t>(hi - half),
+                frame.begin() + static_cast<std::ptrdiff_t>(lo - begin));
     f0[t] = sr / work.period(frame.data());
   }
   return f0;
