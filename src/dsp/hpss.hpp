@@ -1,8 +1,7 @@
-// Harmonic/percussive separation as librosa.effects.hpss (0.11): librosa.decompose.hpss on the
-// STFT (31-wide median filters of |S|, harmonic across time, percussive across frequency, scipy
-// "reflect" edges; soft masks with power 2, margin 1), then librosa.istft of each part.
-// Only the energies of the two signals are kept, computed frame by frame as the istft completes
-// samples, so neither the filtered spectrograms nor the two signals are ever held whole.
+// Harmonic/percussive separation as librosa.effects.hpss (0.11): decompose.hpss on the STFT
+// (31-wide median filters of |S| across time and frequency, scipy "reflect" edges, soft masks,
+// power 2, margin 1), then librosa.istft of each part. Only the two energies are kept, summed
+// frame by frame as the istft completes samples: no spectrogram-sized buffer, no output signal.
 #pragma once
 
 #include <cstddef>

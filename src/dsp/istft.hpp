@@ -1,9 +1,7 @@
-// Inverse short-time Fourier transform as librosa.istft (0.11) computes it for window="hann",
-// win_length = n_fft, with librosa's dtypes: each frame's irfft in float32 (scipy.fft on
-// complex64), times the float64 window, overlap-added into a float32 signal in frame order, divided
-// by the float32 window_sumsquare where that exceeds FLT_MIN (librosa.filters.window_sumsquare).
-// Streaming: frames go in one at a time and finished samples come out, so a caller that only
-// needs, say, the energy of the output never holds the whole signal.
+// Inverse STFT as librosa.istft (0.11) for window="hann", win_length = n_fft, in librosa's dtypes:
+// float32 irfft per frame, float64 window, float32 overlap-add in frame order, divided by the
+// float32 window_sumsquare where it exceeds FLT_MIN. Streaming: frames in, finished samples out,
+// so a caller that needs only, say, the output's energy never holds the whole signal.
 #pragma once
 
 #include <complex>
