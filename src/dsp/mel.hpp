@@ -31,6 +31,9 @@ class MelFilterbank {
   // librosa's einsum runs in float32 BLAS; here each dot product is accumulated in double and
   // rounded once to float32, which agrees with it to float32 rounding.
   void apply(std::span<const float> power, std::span<float> out) const;
+  // The same for `count` consecutive frames (power: count x n_bins, out: count x n_mels, both
+  // frame-major), with identical results; four frames run side by side for speed.
+  void apply(std::span<const float> power, std::span<float> out, std::size_t count) const;
 
  private:
   std::size_t n_bins_;

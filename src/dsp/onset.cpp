@@ -42,11 +42,14 @@ std::vector<float> onset_strength(std::span<const float> magnitude, std::size_t 
 
   // Mel power spectrogram of |S|**2 (float32), frame-major, then dB against the global maximum.
   std::vector<float> db(n_frames * n_mels);
-  std::vector<float> power(n_bins);
-  for (std::size_t t = 0; t < n_frames; ++t) {
-    const float* m = magnitude.data() + t * n_bins;
-    for (std::size_t k = 0; k < n_bins; ++k) power[k] = m[k] * m[k];
-    mel.apply(power, std::span<float>(db.data() + t * n_mels, n_mels));
+  constexpr std::size_t kBlock = 64;  // frames squared and filtered per pass
+  std::vector<float> power(kBlock * n_bins);
+  for (std::size_t t0 = 0; t0 < n_frames; t0 += kBlock) {
+    const std::size_t count = std::min(kBlock, n_frames - t0);
+    const float* m = magnitude.data() + t0 * n_bins;
+    for (std::size_t i = 0; i < count * n_bins; ++i) power[i] = m[i] * m[i];
+    mel.apply(std::span<const float>(power.data(), count * n_bins),
+              std::span<float>(db.data() + t0 * n_mels, count * n_mels), count);
   }
   power_to_db(db, db, 1.0f, 1e-10, 80.0);
 
