@@ -94,8 +94,10 @@ void sparsify_row(std::span<const std::complex<float>> row, float quantile, Spar
 // __vqt_filter_fft for one octave: filters.wavelet (hann-windowed complex exponentials of
 // length Q*sr/f, L1-normalised, centred in a power-of-two frame, cast to complex64), scaled by
 // lengths / n_fft, FFT'd, the positive half kept, sparsified, then multiplied by
-// sqrt(sr / my_sr) as vqt does. librosa's FFT here runs in complex64 (numpy 2 pocketfft); this
-// one runs in double and rounds, which differs in the last float bit now and then.
+// sqrt(sr / my_sr) as vqt does. librosa's FFT here runs in complex64 (numpy 2's pocketfft in
+// float); this one runs in double and rounds, so entries differ from librosa's by up to ~2e-6
+// relative. That is the one difference left: with librosa's own basis substituted, magnitude()
+// reproduces librosa's CQT bit for bit on real tracks.
 SparseRows octave_basis(std::span<const double> freqs, std::span<const double> alpha, double my_sr,
                         double rescale, std::size_t& n_fft_out) {
   const std::size_t n_filters = freqs.size();

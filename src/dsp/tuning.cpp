@@ -111,9 +111,12 @@ double pitch_tuning(std::span<const float> frequencies, int bins_per_octave) {
   for (float f : frequencies) {
     if (!(f > 0.0f)) continue;
     any = true;
-    // hz_to_octs in float32: f / (440 / 16), log2, times bins_per_octave, mod 1. numpy's float32
-    // log2 is SVML's, which differs from the correctly rounded value in ~0.7 % of inputs by one
-    // ulp; that moves a residual by ~2e-5, across a 0.01-wide bin edge about once per 1e5 peaks.
+    // hz_to_octs in float32: f / (440 / 16), log2, times bins_per_octave, mod 1. Here log2 is
+    // correctly rounded. numpy's float32 log2 is SVML's on AVX-512 machines (glibc's log2f
+    // elsewhere, so the reference itself depends on the CPU): on the corpus it differs in ~2 % of
+    // peaks by an ulp and moves 0-12 histogram counts per track across a bin edge. That never
+    // changed the argmax there, but the top two bins can be 0-1 counts apart, so a track may
+    // come out 0.01 off (chroma_energy moves by ~3e-4 then).
     const float octs = static_cast<float>(std::log2(static_cast<double>(f / 27.5f)));
     float residual = std::fmod(bpo * octs, 1.0f);
     if (residual < 0.0f) residual += 1.0f;  // np.mod takes the sign of the divisor
