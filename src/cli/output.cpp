@@ -86,7 +86,7 @@ void print_table(std::FILE* out, const std::string& path, const Fingerprint& fp)
       family = d.family;
       std::fprintf(out, "  %.*s\n", static_cast<int>(family.size()), family.data());
     }
-    std::fprintf(out, "    %-24.*s %10.4f  %.*s\n", static_cast<int>(d.name.size()), d.name.data(),
+    std::fprintf(out, "    %-24.*s %12.6g  %.*s\n", static_cast<int>(d.name.size()), d.name.data(),
                  fp.values[i], static_cast<int>(d.unit.size()), d.unit.data());
   }
 }

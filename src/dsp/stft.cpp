@@ -5,6 +5,8 @@
 #include <numbers>
 #include <stdexcept>
 
+#include "dsp/numpy_abs.hpp"
+
 namespace trackprint::dsp {
 
 std::vector<double> hann_window(std::size_t n) {
@@ -60,7 +62,7 @@ Spectrogram stft(std::span<const float> y, std::size_t n_fft, std::size_t hop, b
 std::vector<float> magnitude(const Spectrogram& s) {
   std::vector<float> m(s.data.size());
   std::transform(s.data.begin(), s.data.end(), m.begin(),
-                 [](std::complex<float> c) { return std::abs(c); });
+                 [](std::complex<float> c) { return numpy_abs(c); });
   return m;
 }
 

@@ -54,7 +54,7 @@ class FrameTransform {
 // Requires y.size() >= n_fft when center is false.
 Spectrogram stft(std::span<const float> y, std::size_t n_fft, std::size_t hop, bool center);
 
-// |S| (np.abs of the complex64 matrix), frame-major like S.
+// |S| (np.abs of the complex64 matrix, rounded as numpy 2 rounds it), frame-major like S.
 std::vector<float> magnitude(const Spectrogram& s);
 
 }  // namespace trackprint::dsp

@@ -4,6 +4,7 @@
 #include <complex>
 #include <vector>
 
+#include "dsp/numpy_abs.hpp"
 #include "dsp/stft.hpp"
 #include "features/families.hpp"
 
@@ -25,7 +26,7 @@ BandEnergies band_energies(std::span<const float> y) {
   for (std::size_t t = 0; t < n_frames; ++t) {
     frames.transform(y, t, column);
     for (std::size_t k = 0; k < column.size(); ++k) {
-      const float m = std::abs(column[k]);
+      const float m = dsp::numpy_abs(column[k]);
       power[k] += static_cast<double>(m * m);
     }
   }
