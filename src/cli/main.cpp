@@ -28,8 +28,9 @@ const char* const kUsage =
     "  decode [--channel N] FILE OUT\n"
     "      Write the analysis signal (22050 Hz; the mono mix, or channel N) as raw\n"
     "      little-endian float32 to OUT.\n"
-    "  dimensions\n"
-    "      List the 25 dimensions: name, family, unit, range.\n"
+    "  dimensions [--json]\n"
+    "      List the 25 dimensions: name, family, unit, range (and, with --json, the\n"
+    "      tolerance against the reference oracle).\n"
     "\n"
     "options:\n"
     "  -h, --help       show this help\n"
@@ -114,7 +115,25 @@ int run_decode(const std::vector<std::string>& args) {
   return kExitOk;
 }
 
-int run_dimensions() {
+int run_dimensions(const std::vector<std::string>& args) {
+  if (!args.empty() && args[0] == "--json") {
+    // The table as data, so tools (the fidelity harness, other languages) need no copy of it.
+    std::string out = "[";
+    for (const auto& d : trackprint::kDimensions) {
+      if (out.size() > 1) out += ",";
+      out += "\n{\"name\":\"" + std::string(d.name) + "\",\"family\":\"" + std::string(d.family) +
+             "\",\"unit\":\"" + std::string(d.unit) +
+             "\",\"min\":" + trackprint::cli::number_text(d.min) +
+             ",\"max\":" + trackprint::cli::number_text(d.max) + ",\"tolerance\":" +
+             (d.tolerance_kind == trackprint::ToleranceKind::one_frame
+                  ? std::string("\"one_frame\"")
+                  : trackprint::cli::number_text(d.tolerance)) +
+             ",\"decision_based\":" + (d.decision_based ? "true" : "false") + "}";
+    }
+    std::printf("%s\n]\n", out.c_str());
+    return kExitOk;
+  }
+  if (!args.empty()) return usage_error("dimensions: unknown argument " + args[0]);
   std::printf("%-3s %-24s %-10s %-15s %s\n", "#", "name", "family", "unit", "range");
   int i = 1;
   for (const auto& d : trackprint::kDimensions) {
@@ -152,6 +171,6 @@ int main(int argc, char** argv) {
   }
   if (command == "analyze") return run_analyze(args);
   if (command == "decode") return run_decode(args);
-  if (command == "dimensions") return run_dimensions();
+  if (command == "dimensions") return run_dimensions(args);
   return usage_error("unknown command '" + std::string(command) + "'");
 }

@@ -52,6 +52,11 @@ class Usage(unittest.TestCase):
         self.assertEqual(r.returncode, 0)
         names = [line.split()[1] for line in r.stdout.splitlines()[1:]]
         self.assertEqual(names, SPEC_NAMES)
+        table = json.loads(run("dimensions", "--json").stdout)
+        self.assertEqual([d["name"] for d in table], SPEC_NAMES)
+        self.assertEqual({d["name"] for d in table if d["decision_based"]},
+                         {"tempo_bpm", "rhythm_stability", "transient_density"})
+        self.assertEqual(table[13]["tolerance"], "one_frame")
 
 
 @unittest.skipUnless(os.path.exists(GOOD), "corpus not built")
