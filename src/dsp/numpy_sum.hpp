@@ -11,28 +11,35 @@
 
 namespace trackprint::dsp {
 
-// numpy's pairwise_sum (numpy/_core/src/umath/loops_utils.h.src), unit stride.
-template <class T>
-T pairwise_sum(const T* a, std::size_t n) {
+// numpy's pairwise_sum (numpy/_core/src/umath/loops_utils.h.src), unit stride, accumulating in
+// Acc: pairwise_sum_as<double>(floats) is np.sum(x.astype(np.float64)) without the copy.
+template <class Acc, class T>
+Acc pairwise_sum_as(const T* a, std::size_t n) {
   if (n < 8) {
-    T res = 0;
-    for (std::size_t i = 0; i < n; ++i) res += a[i];
+    Acc res = 0;
+    for (std::size_t i = 0; i < n; ++i) res += static_cast<Acc>(a[i]);
     return res;
   }
   if (n <= 128) {
-    T r[8];
-    for (std::size_t j = 0; j < 8; ++j) r[j] = a[j];
+    Acc r[8];
+    for (std::size_t j = 0; j < 8; ++j) r[j] = static_cast<Acc>(a[j]);
     std::size_t i = 8;
     for (; i < n - (n % 8); i += 8) {
-      for (std::size_t j = 0; j < 8; ++j) r[j] += a[i + j];
+      for (std::size_t j = 0; j < 8; ++j) r[j] += static_cast<Acc>(a[i + j]);
     }
-    T res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
-    for (; i < n; ++i) res += a[i];
+    Acc res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
+    for (; i < n; ++i) res += static_cast<Acc>(a[i]);
     return res;
   }
   std::size_t n2 = n / 2;
   n2 -= n2 % 8;
-  return pairwise_sum(a, n2) + pairwise_sum(a + n2, n - n2);
+  return pairwise_sum_as<Acc>(a, n2) + pairwise_sum_as<Acc>(a + n2, n - n2);
+}
+
+// np.sum of a contiguous T array (float32 stays float32, as in numpy).
+template <class T>
+T pairwise_sum(const T* a, std::size_t n) {
+  return pairwise_sum_as<T>(a, n);
 }
 
 // np.sum(A, axis=-1) of a C-ordered (width x n) matrix, i.e. `width` pairwise sums over n

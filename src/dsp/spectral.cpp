@@ -18,30 +18,32 @@ SpectralShape::SpectralShape(double sr, std::size_t n_fft)
 double SpectralShape::centroid(std::span<const float> mag) {
   const std::size_t n = freq_.size();
   if (mag.size() != n) throw std::invalid_argument("SpectralShape: wrong frame size");
-  // util.normalize(S, norm=1, axis=-2): the length is a float64 pairwise sum of |S|.
-  for (std::size_t k = 0; k < n; ++k) scratch_d_[k] = static_cast<double>(mag[k]);
-  double length = pairwise_sum(scratch_d_.data(), n);
+  // util.normalize(S, norm=1, axis=-2): the length is a float64 pairwise sum of |S|; each
+  // S / length is stored as float32. Multiplying by 1 / length instead of dividing changes the
+  // double quotient by at most an ulp, which survives the rounding to float32 about once in 2^28.
+  double length = pairwise_sum_as<double>(mag.data(), n);
   if (length < static_cast<double>(std::numeric_limits<float>::min())) length = 1.0;
+  const double inv_length = 1.0 / length;
   for (std::size_t k = 0; k < n; ++k) {
-    const auto s_norm = static_cast<float>(static_cast<double>(mag[k]) / length);
+    const auto s_norm = static_cast<float>(static_cast<double>(mag[k]) * inv_length);
     scratch_d_[k] = freq_[k] * static_cast<double>(s_norm);
   }
   return pairwise_sum(scratch_d_.data(), n);
 }
 
-double SpectralShape::rolloff(std::span<const float> mag, double roll_percent) const {
+double SpectralShape::rolloff(std::span<const float> mag, double roll_percent) {
   const std::size_t n = freq_.size();
   if (mag.size() != n) throw std::invalid_argument("SpectralShape: wrong frame size");
   if (!(roll_percent > 0.0 && roll_percent < 1.0)) {
     throw std::invalid_argument("SpectralShape: roll_percent must lie in (0, 1)");
   }
-  float total = 0.0f;
-  for (float v : mag) total += v;
-  const float threshold = static_cast<float>(roll_percent) * total;
-  float cum = 0.0f;
+  // np.cumsum (left to right in float32) once; its last value is the total.
+  float* cum = scratch_f_.data();
+  float acc = 0.0f;
+  for (std::size_t k = 0; k < n; ++k) cum[k] = acc += mag[k];
+  const float threshold = static_cast<float>(roll_percent) * acc;
   for (std::size_t k = 0; k < n; ++k) {
-    cum += mag[k];
-    if (!(cum < threshold)) return freq_[k];
+    if (!(cum[k] < threshold)) return freq_[k];
   }
   return std::numeric_limits<double>::quiet_NaN();  // np.nanmin of all-NaN (unreachable for S>=0)
 }
@@ -50,18 +52,27 @@ namespace {
 
 // sum(log(x)) over positive normal floats, in double and accurate to ~1e-13 absolute: the
 // exponents are summed exactly and the mantissas (in [1, 2)) multiplied in 4 interleaved
-// products (each at most 2^(n/4), far from overflow for a spectrum frame), so only 4 logs are
+// products (renormalised every 1024 values), so only 4 logs are
 // taken instead of n. np.mean(np.log(x)) in float32 is within ~1e-6 of this anyway (its own
 // pairwise float32 rounding), so there is nothing to gain from n float32 logs.
 double sum_log(const float* x, std::size_t n) {
   double prod[4] = {1.0, 1.0, 1.0, 1.0};
   std::int64_t exponents = 0;
   std::size_t k = 0;
-  for (; k + 4 <= n; k += 4) {
-    for (std::size_t j = 0; j < 4; ++j) {
-      const auto bits = std::bit_cast<std::uint32_t>(x[k + j]);
-      exponents += static_cast<std::int64_t>(bits >> 23) - 127;
-      prod[j] *= static_cast<double>(std::bit_cast<float>((bits & 0x7fffffu) | 0x3f800000u));
+  while (k + 4 <= n) {
+    // Chunks of up to 1024 values: each product stays below 2^256 before it is renormalised.
+    const std::size_t end = k + std::min<std::size_t>(1024, (n - k) / 4 * 4);
+    for (; k < end; k += 4) {
+      for (std::size_t j = 0; j < 4; ++j) {
+        const auto bits = std::bit_cast<std::uint32_t>(x[k + j]);
+        exponents += static_cast<std::int64_t>(bits >> 23) - 127;
+        prod[j] *= static_cast<double>(std::bit_cast<float>((bits & 0x7fffffu) | 0x3f800000u));
+      }
+    }
+    for (double& p : prod) {  // frexp by hand (p is normal, >= 1): p = m * 2^e, m in [1, 2)
+      const auto bits = std::bit_cast<std::uint64_t>(p);
+      exponents += static_cast<std::int64_t>(bits >> 52) - 1023;
+      p = std::bit_cast<double>((bits & 0xfffffffffffffull) | 0x3ff0000000000000ull);
     }
   }
   for (; k < n; ++k) {

@@ -20,7 +20,7 @@ class SpectralShape {
 
   // spectral_rolloff(S=S, sr=sr, roll_percent=p) of one frame: the first bin frequency whose
   // float32 cumulative sum reaches float32(p) * total.
-  double rolloff(std::span<const float> mag, double roll_percent = 0.85) const;
+  double rolloff(std::span<const float> mag, double roll_percent = 0.85);
 
   // spectral_flatness(S=S, amin=amin, power=power) of one frame, in float32:
   // exp(mean(log(max(amin, S**power)))) / mean(max(amin, S**power)); the mean of logs is taken

@@ -2,6 +2,7 @@
 // reference values from librosa 0.11.0 (spectral_centroid, spectral_rolloff, spectral_flatness).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <numbers>
 #include <vector>
@@ -129,6 +130,22 @@ TEST(Spectral, MediansMatchLibrosa) {
   EXPECT_NEAR(fp[Dim::spectral_centroid], 0.3748488172947765, 1e-7);
   EXPECT_DOUBLE_EQ(fp[Dim::spectral_rolloff], 0.30038818359375);
   EXPECT_NEAR(fp[Dim::spectral_flatness], 3.3761322e-10, 1e-15);
+}
+
+TEST(SpectralShape, FlatnessOfLongFramesDoesNotOverflow) {
+  // 8193 bins of values up to 1e3: the mantissa products are renormalised on the way.
+  dsp::SpectralShape shape(22050, 16384);
+  std::vector<float> mag(8193);
+  double log_sum = 0.0, sum = 0.0;
+  for (std::size_t k = 0; k < mag.size(); ++k) {
+    mag[k] = static_cast<float>(1e3 * (1.0 + std::sin(static_cast<double>(k))) + 1e-3);
+    const float p = std::max(1e-10f, mag[k] * mag[k]);
+    log_sum += std::log(static_cast<double>(p));
+    sum += static_cast<double>(p);
+  }
+  const double n = static_cast<double>(mag.size());
+  const double expected = std::exp(log_sum / n) / (sum / n);
+  EXPECT_NEAR(shape.flatness(mag), expected, 1e-5 * expected);
 }
 
 TEST(SpectralShape, FrequenciesAreRfftfreq) {
