@@ -55,7 +55,8 @@ std::vector<float> onset_strength(std::span<const float> magnitude, std::size_t 
 
   // onset_env[j] = mean_m max(0, S[m, j + lag] - S[m, j]), shifted right by lag + n_fft/(2 hop)
   // zeros and trimmed to n_frames. numpy reduces the band axis of the C-ordered (n_mels, frames)
-  // array row after row: a left-to-right float32 sum, then / n_mels in float32.
+  // array row after row: a left-to-right float32 sum; np.mean divides it by the (intp) count in
+  // double and stores float32.
   std::vector<float> env(n_frames, 0.0f);
   const std::size_t pad = p.lag + p.n_fft / (2 * p.hop);
   for (std::size_t t = pad; t < n_frames; ++t) {
@@ -65,7 +66,7 @@ std::vector<float> onset_strength(std::span<const float> magnitude, std::size_t 
     const float* prev = db.data() + j * n_mels;
     float sum = 0.0f;
     for (std::size_t m = 0; m < n_mels; ++m) sum += std::max(0.0f, cur[m] - prev[m]);
-    env[t] = sum / static_cast<float>(n_mels);
+    env[t] = static_cast<float>(static_cast<double>(sum) / static_cast<double>(n_mels));
   }
   return env;
 }

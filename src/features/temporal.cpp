@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "dsp/beat.hpp"
+#include "dsp/numpy_sum.hpp"
 #include "dsp/onset.hpp"
 #include "dsp/rms.hpp"
 #include "dsp/tempo.hpp"
@@ -21,12 +22,12 @@ double rhythm_stability(const std::vector<std::size_t>& beats) {
   for (std::size_t i = 0; i + 1 < beats.size(); ++i) {
     d[i] = static_cast<double>(beats[i + 1] - beats[i]) / frame_rate;
   }
-  double mean = 0.0;
-  for (double v : d) mean += v;
-  mean /= static_cast<double>(d.size());
-  double var = 0.0;
-  for (double v : d) var += (v - mean) * (v - mean);
-  var /= static_cast<double>(d.size());  // population std, numpy's default
+  // np.std(d) / np.mean(d) in numpy's order: pairwise sums, population variance.
+  const auto count = static_cast<double>(d.size());
+  const double mean = dsp::pairwise_sum(d.data(), d.size()) / count;
+  std::vector<double> sq(d.size());
+  for (std::size_t i = 0; i < d.size(); ++i) sq[i] = (d[i] - mean) * (d[i] - mean);
+  const double var = dsp::pairwise_sum(sq.data(), sq.size()) / count;
   const double cv = std::sqrt(var) / mean;
   return std::clamp(1.0 / (1.0 + cv), 0.0, 1.0);
 }
