@@ -4,6 +4,7 @@
 #include <cmath>
 #include <vector>
 
+#include "dsp/rms.hpp"
 #include "features/families.hpp"
 
 namespace trackprint::features {
@@ -68,34 +69,14 @@ double peak_consistency(const BlockStats& s) {
   return std::clamp(1.0 / (1.0 + std_of(s.peak) / m), 0.0, 1.0);
 }
 
-// librosa.feature.rms(y, frame_length=2048, hop_length=5512) (centred, zero padded), then
-// amplitude_to_db(r, ref=max(r)) with its default top_db=80 floor.
+// librosa.feature.rms(y, frame_length=2048, hop_length=5512), then amplitude_to_db(r, ref=max(r))
+// with its default top_db=80 floor: the std is taken over the floored values.
 double loudness_variation_std(std::span<const float> y) {
-  const std::size_t n_frames = 1 + y.size() / kRmsHop;
-  const auto half = static_cast<std::ptrdiff_t>(kRmsFrame / 2);
-  std::vector<double> r(n_frames);
-  for (std::size_t t = 0; t < n_frames; ++t) {
-    double sum_sq = 0;
-    const std::ptrdiff_t start = static_cast<std::ptrdiff_t>(t * kRmsHop) - half;
-    for (std::ptrdiff_t j = std::max<std::ptrdiff_t>(start, 0);
-         j < std::min<std::ptrdiff_t>(start + static_cast<std::ptrdiff_t>(kRmsFrame),
-                                      static_cast<std::ptrdiff_t>(y.size()));
-         ++j) {
-      const double x = static_cast<double>(y[static_cast<std::size_t>(j)]);
-      sum_sq += x * x;
-    }
-    r[t] = std::sqrt(sum_sq / static_cast<double>(kRmsFrame));
-  }
-  const double ref = *std::max_element(r.begin(), r.end());
+  const std::vector<float> r = dsp::rms(y, kRmsFrame, kRmsHop);
+  const float ref = *std::max_element(r.begin(), r.end());
   if (!(ref > 0)) return 0.0;
-  std::vector<double> db(n_frames);
-  for (std::size_t t = 0; t < n_frames; ++t) {
-    db[t] = 10.0 * std::log10(std::max(1e-10, r[t] * r[t])) -
-            10.0 * std::log10(std::max(1e-10, ref * ref));
-  }
-  const double top = *std::max_element(db.begin(), db.end());
-  for (double& v : db) v = std::max(v, top - 80.0);
-  return std::clamp(std_of(db), 0.0, 10.0);
+  const std::vector<float> db = dsp::amplitude_to_db(r, ref);
+  return std::clamp(std_of(std::vector<double>(db.begin(), db.end())), 0.0, 10.0);
 }
 
 }  // namespace
