@@ -29,7 +29,8 @@ std::vector<float> resample(std::span<const float> x, double in_rate, double out
     SoxrHandle soxr(soxr_create(in_rate, out_rate, 1, &err, &io, &quality, nullptr));
     if (err != nullptr) throw std::runtime_error(std::string("soxr: ") + err);
     // python-soxr's csoxr_divide_proc: output capacity and input chunking, mirrored exactly.
-    const auto capacity = static_cast<std::size_t>(static_cast<double>(x.size()) * out_rate / in_rate + 1);
+    const auto capacity =
+        static_cast<std::size_t>(static_cast<double>(x.size()) * out_rate / in_rate + 1);
     const auto chunk = static_cast<std::size_t>(std::max(1000.0, 48000.0 * in_rate / out_rate));
     y.assign(capacity, 0.0f);
     std::size_t produced = 0;

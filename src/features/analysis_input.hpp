@@ -14,10 +14,10 @@ inline constexpr std::size_t kFftSize = 2048;
 inline constexpr std::size_t kHop = 512;
 
 struct AnalysisInput {
-  std::span<const float> y;      // mono mix, 22050 Hz
-  std::span<const float> left;   // channel 0 at 22050 Hz; empty for a mono file
-  std::span<const float> right;  // channel 1 at 22050 Hz; empty for a mono file
-  const dsp::Spectrogram& stft;  // librosa.stft(y)
+  std::span<const float> y;          // mono mix, 22050 Hz
+  std::span<const float> left;       // channel 0 at 22050 Hz; empty for a mono file
+  std::span<const float> right;      // channel 1 at 22050 Hz; empty for a mono file
+  const dsp::Spectrogram& stft;      // librosa.stft(y)
   std::span<const float> magnitude;  // abs(stft), frame-major like stft.data
 };
 
