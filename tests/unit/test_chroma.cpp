@@ -20,6 +20,7 @@
 #include <array>
 #include <cmath>
 #include <numbers>
+#include <stdexcept>
 #include <vector>
 
 #include "dsp/chroma.hpp"
@@ -104,6 +105,26 @@ TEST(EstimateTuning, MatchesLibrosaOnSines) {
 
 TEST(EstimateTuning, SilenceGivesZero) {
   EXPECT_EQ(tuning_of(std::vector<float>(22050, 0.0f)), 0.0);
+}
+
+TEST(TuningEstimator, FrameByFrameIsEstimateTuning) {
+  // Pushed one frame at a time, with finish() in between: the same bits as the whole matrix.
+  const std::vector<float> y = c_major_triad(1.5);
+  const dsp::Spectrogram s = dsp::stft(y, 2048, 512, true);
+  dsp::TuningEstimator est(2048, kSr, 36);
+  std::vector<float> frame(s.n_bins);
+  double partial = 0.0;
+  for (std::size_t t = 0; t < s.n_frames; ++t) {
+    for (std::size_t k = 0; k < s.n_bins; ++k) frame[k] = dsp::numpy_abs(s.frame(t)[k]);
+    est.push(frame);
+    if (t == s.n_frames / 2) partial = est.finish();
+  }
+  EXPECT_EQ(est.frames(), s.n_frames);
+  EXPECT_EQ(est.finish(), tuning_of(y));
+  EXPECT_EQ(est.finish(), tuning_of(y));  // finish() leaves the estimator usable
+  EXPECT_GE(partial, -0.5);
+  EXPECT_THROW(est.push(std::vector<float>(100)), std::invalid_argument);
+  EXPECT_EQ(dsp::TuningEstimator(2048, kSr, 36).finish(), 0.0);
 }
 
 TEST(ConstantQ, FrequenciesAndFrameCountsAreLibrosas) {
