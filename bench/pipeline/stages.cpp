@@ -11,7 +11,6 @@
 
 #include "analysis/analyze.hpp"
 #include "io/decoder.hpp"
-#include "io/loudness.hpp"
 #include "trackprint/error.hpp"
 
 namespace {
@@ -69,11 +68,19 @@ int main(int argc, char** argv) {
       }
       for (int r = 0; r < repeats; ++r) {
         analysis_s.push_back(seconds([&] {
-          trackprint::io::LoudnessMeter meter(info.sample_rate, info.speakers);
-          meter.add(channels);
-          const auto signal =
-              trackprint::analysis::make_analysis_signal(channels, info.sample_rate);
-          (void)trackprint::analysis::fingerprint_of(signal, meter.integrated_lufs());
+          // The decoded track, fed in decoder-sized blocks as a file would be.
+          trackprint::analysis::SignalBuilder signal(info.sample_rate, info.speakers);
+          std::vector<std::span<const float>> block(channels.size());
+          constexpr std::size_t kBlock = 4608;
+          for (std::size_t s = 0; s < channels[0].size(); s += kBlock) {
+            const std::size_t n = std::min(kBlock, channels[0].size() - s);
+            for (std::size_t c = 0; c < channels.size(); ++c) {
+              block[c] = std::span<const float>(channels[c]).subspan(s, n);
+            }
+            signal.add(block);
+          }
+          signal.finish();
+          (void)trackprint::analysis::fingerprint_of(signal);
         }));
       }
       const double duration = static_cast<double>(channels[0].size()) / info.sample_rate;

@@ -4,90 +4,125 @@
 #include <cstdio>
 #include <string>
 
-#include "dsp/resample.hpp"
 #include "dsp/stft.hpp"
-#include "features/families.hpp"
-#include "io/loudness.hpp"
 #include "trackprint/trackprint.hpp"
 #include "trackprint/version.hpp"
 
 namespace trackprint::analysis {
+namespace {
+
 constexpr std::size_t kMinimumSamples = 11025;  // 0.5 s at 22050 Hz (spec §1.4)
+constexpr std::size_t kSamplesBlock = 1 << 16;  // frames per block when the input is in memory
 
-void require_finite(std::span<const std::vector<float>> channels) {
-  for (const auto& ch : channels) {
+std::vector<std::span<const float>> spans_of(const std::vector<std::vector<float>>& block) {
+  return {block.begin(), block.end()};
+}
+
+}  // namespace
+
+SignalBuilder::SignalBuilder(int sample_rate, std::vector<io::Speaker> speakers)
+    : channels_(static_cast<int>(speakers.size())),
+      meter_(sample_rate, speakers),
+      mono_resampler_(sample_rate, features::kAnalysisRate) {
+  if (channels_ >= 2) {
+    left_resampler_.emplace(sample_rate, features::kAnalysisRate);
+    right_resampler_.emplace(sample_rate, features::kAnalysisRate);
+  }
+}
+
+void SignalBuilder::add(const std::vector<std::vector<float>>& block) {
+  add(spans_of(block));
+}
+
+void SignalBuilder::add(std::span<const std::span<const float>> block) {
+  if (block.size() != static_cast<std::size_t>(channels_) || block[0].empty()) return;
+  const std::size_t n = block[0].size();
+  for (const auto& ch : block) {
     for (float v : ch) {
-      if (!std::isfinite(v))
+      if (!std::isfinite(v)) {
         throw Failure(ErrorKind::invalid_input, "the audio holds NaN or infinite samples");
+      }
     }
   }
+  native_frames_ += n;
+  meter_.add(block);
+  // librosa.to_mono: numpy's float32 mean over the channel axis adds the channels in order,
+  // then divides by their count, in float32.
+  mix_.assign(block[0].begin(), block[0].end());
+  for (std::size_t c = 1; c < block.size(); ++c) {
+    for (std::size_t i = 0; i < n; ++i) mix_[i] += block[c][i];
+  }
+  if (block.size() > 1) {
+    const auto count = static_cast<float>(block.size());
+    for (float& v : mix_) v /= count;
+  }
+  mono_resampler_.push(mix_, y_);
+  if (left_resampler_) {
+    left_resampler_->push(block[0], left_block_);
+    right_resampler_->push(block[1], right_block_);
+    add_stereo();
+  }
 }
 
-// librosa.to_mono: numpy's float32 mean over the channel axis adds the channels in order, then
-// divides by their count, in float32.
-static std::vector<float> mono_mix(std::span<const std::vector<float>> channels) {
-  std::vector<float> mono(channels[0]);
-  for (std::size_t c = 1; c < channels.size(); ++c) {
-    for (std::size_t i = 0; i < mono.size(); ++i) mono[i] += channels[c][i];
+void SignalBuilder::finish() {
+  mono_resampler_.finish(y_);
+  if (left_resampler_) {
+    left_resampler_->finish(left_block_);
+    right_resampler_->finish(right_block_);
+    add_stereo();
   }
-  if (channels.size() > 1) {
-    const auto count = static_cast<float>(channels.size());
-    for (float& v : mono) v /= count;
-  }
-  return mono;
 }
 
-DecodedTrack decode_track(const std::string& path) {
+// Both resamplers see identical input lengths, so they release equal counts; pairing through
+// the pending buffers keeps the sums right even if they ever did not.
+void SignalBuilder::add_stereo() {
+  const std::size_t n = std::min(left_block_.size(), right_block_.size());
+  if (n == 0) return;
+  stereo_.add(std::span<const float>(left_block_.data(), n),
+              std::span<const float>(right_block_.data(), n));
+  if (keep_stereo_) {
+    left_.insert(left_.end(), left_block_.begin(),
+                 left_block_.begin() + static_cast<std::ptrdiff_t>(n));
+    right_.insert(right_.end(), right_block_.begin(),
+                  right_block_.begin() + static_cast<std::ptrdiff_t>(n));
+  }
+  left_block_.erase(left_block_.begin(), left_block_.begin() + static_cast<std::ptrdiff_t>(n));
+  right_block_.erase(right_block_.begin(), right_block_.begin() + static_cast<std::ptrdiff_t>(n));
+}
+
+StreamedTrack stream_file(const std::string& path, bool keep_stereo_channels) {
   io::Decoder decoder(path);
-  DecodedTrack track;
-  track.info = decoder.info();
-  track.channels.resize(static_cast<std::size_t>(track.info.channels));
-  io::LoudnessMeter meter(track.info.sample_rate, track.info.speakers);
+  StreamedTrack track{decoder.info(),
+                      SignalBuilder(decoder.info().sample_rate, decoder.info().speakers)};
+  if (keep_stereo_channels) track.signal.keep_stereo_channels();
   std::vector<std::vector<float>> block;
-  while (decoder.next_block(block)) {
-    meter.add(block);
-    for (std::size_t c = 0; c < block.size(); ++c) {
-      track.channels[c].insert(track.channels[c].end(), block[c].begin(), block[c].end());
-    }
-  }
-  require_finite(track.channels);
-  track.lufs = meter.integrated_lufs();
+  while (decoder.next_block(block)) track.signal.add(block);
+  track.signal.finish();
   return track;
 }
 
-AnalysisSignal make_analysis_signal(std::span<const std::vector<float>> channels, int sample_rate) {
-  constexpr double kRate = features::kAnalysisRate;
-  AnalysisSignal s;
-  const auto sr0 = static_cast<double>(sample_rate);
-  s.y = dsp::resample(mono_mix(channels), sr0, kRate);
-  if (channels.size() >= 2) {
-    s.left = dsp::resample(channels[0], sr0, kRate);
-    s.right = dsp::resample(channels[1], sr0, kRate);
-  }
-  return s;
-}
-
-Fingerprint fingerprint_of(const AnalysisSignal& signal, double lufs) {
-  if (signal.y.size() < kMinimumSamples) {
+Fingerprint fingerprint_of(const SignalBuilder& signal) {
+  const std::vector<float>& y = signal.y();
+  if (y.size() < kMinimumSamples) {
     char reason[96];
     std::snprintf(reason, sizeof reason, "too short: %.2f s of audio, at least 0.5 s needed",
-                  static_cast<double>(signal.y.size()) / features::kAnalysisRate);
+                  static_cast<double>(y.size()) / features::kAnalysisRate);
     throw Failure(ErrorKind::too_short, reason);
   }
-  const dsp::Spectrogram stft = dsp::stft(signal.y, features::kFftSize, features::kHop, true);
+  const dsp::Spectrogram stft = dsp::stft(y, features::kFftSize, features::kHop, true);
   const std::vector<float> magnitude = dsp::magnitude(stft);
-  const features::AnalysisInput in{signal.y, signal.left, signal.right, stft, magnitude};
+  const features::AnalysisInput in{y, stft, magnitude};
 
   Fingerprint fp;
-  fp[Dim::lufs] = lufs;
-  const features::BandEnergies bands = features::band_energies(signal.y);
+  fp[Dim::lufs] = signal.lufs();
+  const features::BandEnergies bands = features::band_energies(y);
   features::measure_frequency(bands, fp);
   features::measure_dynamics(in, bands, fp);
   features::measure_temporal(in, fp);
   features::measure_spectral(in, fp);
   features::measure_harmonic(in, fp);
   features::measure_variation(in, fp);
-  features::measure_stereo(in, fp);
+  signal.stereo().finish(fp);
   for (double v : fp.values) {
     if (!std::isfinite(v)) throw std::logic_error("a dimension came out non-finite");
   }
@@ -104,14 +139,12 @@ std::string_view engine_version() {
 
 Result<Fingerprint> analyze_file(const std::string& path) {
   try {
-    analysis::DecodedTrack track = analysis::decode_track(path);
-    const analysis::AnalysisSignal signal =
-        analysis::make_analysis_signal(track.channels, track.info.sample_rate);
-    Fingerprint fp = analysis::fingerprint_of(signal, track.lufs);
+    const analysis::StreamedTrack track = analysis::stream_file(path);
+    Fingerprint fp = analysis::fingerprint_of(track.signal);
     fp.sample_rate = track.info.sample_rate;
     fp.channels = track.info.channels;
     fp.codec = track.info.codec;
-    fp.duration_s = static_cast<double>(track.channels[0].size()) / track.info.sample_rate;
+    fp.duration_s = static_cast<double>(track.signal.native_frames()) / track.info.sample_rate;
     return fp;
   } catch (const Failure& f) {
     return Error{f.kind(), path, f.reason()};
@@ -130,26 +163,31 @@ Result<Fingerprint> analyze_samples(std::span<const std::span<const float>> chan
       throw Failure(ErrorKind::invalid_input,
                     "sample rate out of range: " + std::to_string(sample_rate));
     }
-    std::vector<std::vector<float>> planar;
     for (const auto& ch : channels) {
-      if (ch.size() != channels[0].size())
+      if (ch.size() != channels[0].size()) {
         throw Failure(ErrorKind::invalid_input, "channels differ in length");
-      planar.emplace_back(ch.begin(), ch.end());
+      }
     }
-    analysis::require_finite(planar);
+    // Channels-first arrays carry no layout: the first two are read as left and right.
     std::vector<io::Speaker> speakers;
-    for (std::size_t c = 0; c < planar.size(); ++c) {
+    for (std::size_t c = 0; c < channels.size(); ++c) {
       speakers.push_back(c == 0   ? io::Speaker::front_left
                          : c == 1 ? io::Speaker::front_right
                                   : io::Speaker::other);
     }
-    io::LoudnessMeter meter(sample_rate, speakers);
-    meter.add(planar);
-    const analysis::AnalysisSignal signal = analysis::make_analysis_signal(planar, sample_rate);
-    Fingerprint fp = analysis::fingerprint_of(signal, meter.integrated_lufs());
+    analysis::SignalBuilder signal(sample_rate, speakers);
+    std::vector<std::span<const float>> block(channels.size());
+    const std::size_t total = channels[0].size();
+    for (std::size_t start = 0; start < total; start += analysis::kSamplesBlock) {
+      const std::size_t n = std::min(analysis::kSamplesBlock, total - start);
+      for (std::size_t c = 0; c < channels.size(); ++c) block[c] = channels[c].subspan(start, n);
+      signal.add(block);
+    }
+    signal.finish();
+    Fingerprint fp = analysis::fingerprint_of(signal);
     fp.sample_rate = sample_rate;
-    fp.channels = static_cast<int>(planar.size());
-    fp.duration_s = static_cast<double>(planar[0].size()) / sample_rate;
+    fp.channels = static_cast<int>(channels.size());
+    fp.duration_s = static_cast<double>(total) / sample_rate;
     return fp;
   } catch (const Failure& f) {
     return Error{f.kind(), "", f.reason()};

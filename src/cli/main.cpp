@@ -92,19 +92,19 @@ int run_decode(const std::vector<std::string>& args) {
   }
   if (rest.size() != 2) return usage_error("decode: needs FILE and OUT");
   try {
-    const auto track = trackprint::analysis::decode_track(rest[0]);
-    if (channel >= static_cast<int>(track.channels.size())) {
-      std::fprintf(stderr, "%s: has no channel %d\n", rest[0].c_str(), channel);
+    const auto track = trackprint::analysis::stream_file(rest[0], /*keep_stereo_channels=*/true);
+    if (channel >= 0 && track.info.channels < 2) {
+      std::fprintf(stderr, "%s: is mono: the analysis has no channel %d\n", rest[0].c_str(),
+                   channel);
       return kExitFileFailed;
     }
-    const auto signal =
-        trackprint::analysis::make_analysis_signal(track.channels, track.info.sample_rate);
-    const std::vector<float>& out = channel < 0    ? signal.y
-                                    : channel == 0 ? signal.left
-                                                   : signal.right;
+    const std::vector<float>& out = channel < 0    ? track.signal.y()
+                                    : channel == 0 ? track.signal.left()
+                                                   : track.signal.right();
     std::FILE* f = std::fopen(rest[1].c_str(), "wb");
-    if (f == nullptr || std::fwrite(out.data(), sizeof(float), out.size(), f) != out.size() ||
-        std::fclose(f) != 0) {
+    const bool written =
+        f != nullptr && std::fwrite(out.data(), sizeof(float), out.size(), f) == out.size();
+    if (f == nullptr || std::fclose(f) != 0 || !written) {
       std::fprintf(stderr, "%s: cannot write: %s\n", rest[1].c_str(), std::strerror(errno));
       return kExitFileFailed;
     }

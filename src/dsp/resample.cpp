@@ -55,4 +55,74 @@ std::vector<float> resample(std::span<const float> x, double in_rate, double out
   return y;
 }
 
+struct StreamingResampler::Soxr {
+  SoxrHandle handle;
+};
+
+StreamingResampler::StreamingResampler(double in_rate, double out_rate)
+    : ratio_(out_rate / in_rate) {
+  if (in_rate == out_rate) return;
+  soxr_error_t err = nullptr;
+  const soxr_io_spec_t io = soxr_io_spec(SOXR_FLOAT32_I, SOXR_FLOAT32_I);
+  const soxr_quality_spec_t quality = soxr_quality_spec(SOXR_HQ, 0);
+  soxr_ = std::make_unique<Soxr>();
+  soxr_->handle.reset(soxr_create(in_rate, out_rate, 1, &err, &io, &quality, nullptr));
+  if (err != nullptr) throw std::runtime_error(std::string("soxr: ") + err);
+}
+
+StreamingResampler::~StreamingResampler() = default;
+StreamingResampler::StreamingResampler(StreamingResampler&&) noexcept = default;
+StreamingResampler& StreamingResampler::operator=(StreamingResampler&&) noexcept = default;
+
+void StreamingResampler::push(std::span<const float> in, std::vector<float>& out) {
+  consumed_ += in.size();
+  if (!soxr_) {
+    pending_.insert(pending_.end(), in.begin(), in.end());
+  } else {
+    // Room for everything this call can produce; a full buffer means more is waiting, which
+    // a zero-length (not null: null means end of input) call drains.
+    scratch_.resize(static_cast<std::size_t>(static_cast<double>(in.size()) * ratio_) + 1024);
+    const float* data = in.data();
+    std::size_t len = in.size();
+    for (;;) {
+      std::size_t done = 0;
+      soxr_error_t err = soxr_process(soxr_->handle.get(), data, len, nullptr, scratch_.data(),
+                                      scratch_.size(), &done);
+      if (err != nullptr) throw std::runtime_error(std::string("soxr: ") + err);
+      pending_.insert(pending_.end(), scratch_.begin(),
+                      scratch_.begin() + static_cast<std::ptrdiff_t>(done));
+      if (done < scratch_.size()) break;
+      len = 0;
+    }
+  }
+  // Every output index below floor(n_in * ratio) survives fix_length whatever follows.
+  release(static_cast<std::size_t>(std::floor(static_cast<double>(consumed_) * ratio_)), out);
+}
+
+void StreamingResampler::finish(std::vector<float>& out) {
+  if (soxr_) {
+    scratch_.resize(4096);
+    for (;;) {
+      std::size_t done = 0;
+      soxr_error_t err = soxr_process(soxr_->handle.get(), nullptr, 0, nullptr, scratch_.data(),
+                                      scratch_.size(), &done);
+      if (err != nullptr) throw std::runtime_error(std::string("soxr: ") + err);
+      pending_.insert(pending_.end(), scratch_.begin(),
+                      scratch_.begin() + static_cast<std::ptrdiff_t>(done));
+      if (done == 0) break;
+    }
+  }
+  const auto n_out = static_cast<std::size_t>(std::ceil(static_cast<double>(consumed_) * ratio_));
+  if (released_ + pending_.size() < n_out) pending_.resize(n_out - released_, 0.0f);
+  release(n_out, out);
+}
+
+void StreamingResampler::release(std::size_t allowed_total, std::vector<float>& out) {
+  if (allowed_total <= released_) return;
+  const std::size_t n = std::min(pending_.size(), allowed_total - released_);
+  out.insert(out.end(), pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(n));
+  pending_.erase(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(n));
+  released_ += n;
+}
+
 }  // namespace trackprint::dsp

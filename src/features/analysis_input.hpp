@@ -1,6 +1,7 @@
 // What every feature family reads: the analysis signal at 22050 Hz (spec §1.3) and the one
 // shared STFT of y (2048/512, periodic Hann, centred, zero padded: spec §1.5). Families take
-// what they need and write only their own dimensions into the Fingerprint.
+// what they need and write only their own dimensions into the Fingerprint. L and R never
+// reach here: the stereo family is fed block by block as they are resampled.
 #pragma once
 
 #include <span>
@@ -15,8 +16,6 @@ inline constexpr std::size_t kHop = 512;
 
 struct AnalysisInput {
   std::span<const float> y;          // mono mix, 22050 Hz
-  std::span<const float> left;       // channel 0 at 22050 Hz; empty for a mono file
-  std::span<const float> right;      // channel 1 at 22050 Hz; empty for a mono file
   const dsp::Spectrogram& stft;      // librosa.stft(y)
   std::span<const float> magnitude;  // abs(stft), frame-major like stft.data
 };

@@ -4,7 +4,7 @@
 // spectral.cpp: spectral_centroid, spectral_rolloff, spectral_flatness
 // harmonic.cpp: harmonic_ratio, pitch_stability, chroma_energy
 // variation.cpp: dynamic_range_variation, loudness_variation_std, peak_consistency
-// stereo.cpp: stereo_width, phase_correlation
+// stereo.cpp: stereo_width, phase_correlation (streamed: StereoAccumulator)
 // lufs is measured on the decoded signal at its own rate (io/loudness), not here.
 #pragma once
 
@@ -25,6 +25,18 @@ void measure_temporal(const AnalysisInput& in, Fingerprint& fp);
 void measure_spectral(const AnalysisInput& in, Fingerprint& fp);
 void measure_harmonic(const AnalysisInput& in, Fingerprint& fp);
 void measure_variation(const AnalysisInput& in, Fingerprint& fp);
-void measure_stereo(const AnalysisInput& in, Fingerprint& fp);
+// stereo_width and phase_correlation from L and R blocks (equal lengths, in order); a track
+// that never adds a block is mono (width 0, correlation 1).
+class StereoAccumulator {
+ public:
+  void add(std::span<const float> left, std::span<const float> right);
+  void finish(Fingerprint& fp) const;
+
+ private:
+  double count_ = 0;
+  double mid_energy_ = 0, side_energy_ = 0;
+  double mean_l_ = 0, mean_r_ = 0;
+  double m2_l_ = 0, m2_r_ = 0, co_ = 0;  // centred sums of squares and co-products
+};
 
 }  // namespace trackprint::features

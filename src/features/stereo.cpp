@@ -1,59 +1,64 @@
-// stereo_width and phase_correlation (spec §Stereo) on L and R at 22050 Hz; sums in double.
+// stereo_width and phase_correlation (spec §Stereo) on L and R at 22050 Hz, accumulated block by
+// block as the resampler releases them, so neither channel is ever held whole. Each block is
+// summarised with two-pass moments (in double) and merged with Chan et al.'s pairwise update:
+// the correlation needs no global mean in advance and a DC offset cannot cancel it away.
 #include <algorithm>
 #include <cmath>
 
 #include "features/families.hpp"
 
 namespace trackprint::features {
-namespace {
 
-double stereo_width(std::span<const float> l, std::span<const float> r) {
-  double mid = 0;
-  double side = 0;
-  for (std::size_t i = 0; i < l.size(); ++i) {
-    const double m = (static_cast<double>(l[i]) + static_cast<double>(r[i])) / 2.0;
-    const double s = (static_cast<double>(l[i]) - static_cast<double>(r[i])) / 2.0;
-    mid += m * m;
-    side += s * s;
+void StereoAccumulator::add(std::span<const float> left, std::span<const float> right) {
+  const std::size_t n = std::min(left.size(), right.size());
+  if (n == 0) return;
+  const auto nb = static_cast<double>(n);
+  double sum_l = 0;
+  double sum_r = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const double l = static_cast<double>(left[i]);
+    const double r = static_cast<double>(right[i]);
+    const double m = (l + r) / 2.0;
+    const double s = (l - r) / 2.0;
+    mid_energy_ += m * m;
+    side_energy_ += s * s;
+    sum_l += l;
+    sum_r += r;
   }
-  return (mid + side) > 0 ? side / (mid + side) : 0.0;
+  const double mean_l = sum_l / nb;
+  const double mean_r = sum_r / nb;
+  double m2_l = 0;
+  double m2_r = 0;
+  double co = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const double a = static_cast<double>(left[i]) - mean_l;
+    const double b = static_cast<double>(right[i]) - mean_r;
+    m2_l += a * a;
+    m2_r += b * b;
+    co += a * b;
+  }
+  const double na = count_;
+  const double total = na + nb;
+  const double dl = mean_l - mean_l_;
+  const double dr = mean_r - mean_r_;
+  mean_l_ += dl * nb / total;
+  mean_r_ += dr * nb / total;
+  m2_l_ += m2_l + dl * dl * na * nb / total;
+  m2_r_ += m2_r + dr * dr * na * nb / total;
+  co_ += co + dl * dr * na * nb / total;
+  count_ = total;
 }
 
-// Pearson correlation; means are removed first (two passes) so a DC offset cannot dominate.
-double phase_correlation(std::span<const float> l, std::span<const float> r) {
-  const auto n = static_cast<double>(l.size());
-  double mean_l = 0;
-  double mean_r = 0;
-  for (std::size_t i = 0; i < l.size(); ++i) {
-    mean_l += static_cast<double>(l[i]);
-    mean_r += static_cast<double>(r[i]);
-  }
-  mean_l /= n;
-  mean_r /= n;
-  double lr = 0;
-  double ll = 0;
-  double rr = 0;
-  for (std::size_t i = 0; i < l.size(); ++i) {
-    const double a = static_cast<double>(l[i]) - mean_l;
-    const double b = static_cast<double>(r[i]) - mean_r;
-    lr += a * b;
-    ll += a * a;
-    rr += b * b;
-  }
-  if (ll <= 0 || rr <= 0) return 1.0;
-  return std::clamp(lr / std::sqrt(ll * rr), -1.0, 1.0);
-}
-
-}  // namespace
-
-void measure_stereo(const AnalysisInput& in, Fingerprint& fp) {
-  if (in.left.empty() || in.right.empty()) {
+void StereoAccumulator::finish(Fingerprint& fp) const {
+  if (count_ == 0) {  // a mono file has no L and R
     fp[Dim::stereo_width] = 0.0;
     fp[Dim::phase_correlation] = 1.0;
     return;
   }
-  fp[Dim::stereo_width] = stereo_width(in.left, in.right);
-  fp[Dim::phase_correlation] = phase_correlation(in.left, in.right);
+  const double energy = mid_energy_ + side_energy_;
+  fp[Dim::stereo_width] = energy > 0 ? side_energy_ / energy : 0.0;
+  fp[Dim::phase_correlation] =
+      (m2_l_ > 0 && m2_r_ > 0) ? std::clamp(co_ / std::sqrt(m2_l_ * m2_r_), -1.0, 1.0) : 1.0;
 }
 
 }  // namespace trackprint::features

@@ -50,8 +50,10 @@ LoudnessMeter::LoudnessMeter(int sample_rate, std::span<const Speaker> speakers)
 }
 
 LoudnessMeter::~LoudnessMeter() = default;
+LoudnessMeter::LoudnessMeter(LoudnessMeter&&) noexcept = default;
+LoudnessMeter& LoudnessMeter::operator=(LoudnessMeter&&) noexcept = default;
 
-void LoudnessMeter::add(const std::vector<std::vector<float>>& planar) {
+void LoudnessMeter::add(std::span<const std::span<const float>> planar) {
   if (planar.empty() || planar[0].empty()) return;
   const std::size_t channels = planar.size();
   const std::size_t frames = planar[0].size();

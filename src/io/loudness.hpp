@@ -17,9 +17,11 @@ class LoudnessMeter {
   ~LoudnessMeter();
   LoudnessMeter(const LoudnessMeter&) = delete;
   LoudnessMeter& operator=(const LoudnessMeter&) = delete;
+  LoudnessMeter(LoudnessMeter&&) noexcept;
+  LoudnessMeter& operator=(LoudnessMeter&&) noexcept;
 
   // One block of planar samples, all channels of equal length.
-  void add(const std::vector<std::vector<float>>& planar);
+  void add(std::span<const std::span<const float>> planar);
   // Gated integrated loudness in LUFS; -70.0 when no block passes the absolute gate (silence).
   double integrated_lufs() const;
 

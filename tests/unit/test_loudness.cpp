@@ -13,7 +13,8 @@ namespace {
 double measure(const std::vector<std::vector<float>>& planar, int rate,
                std::vector<Speaker> speakers) {
   LoudnessMeter meter(rate, speakers);
-  meter.add(planar);
+  const std::vector<std::span<const float>> block(planar.begin(), planar.end());
+  meter.add(block);
   return meter.integrated_lufs();
 }
 

@@ -19,7 +19,7 @@ struct Prepared {
   std::vector<float> y;
   dsp::Spectrogram stft;
   std::vector<float> magnitude;
-  AnalysisInput input() const { return {y, {}, {}, stft, magnitude}; }
+  AnalysisInput input() const { return {y, stft, magnitude}; }
   std::span<const float> frame(std::size_t t) const {
     return std::span<const float>(magnitude).subspan(t * stft.n_bins, stft.n_bins);
   }

@@ -25,7 +25,7 @@ struct Prepared {
   std::vector<float> y;
   dsp::Spectrogram stft;
   std::vector<float> magnitude;
-  AnalysisInput input() const { return {y, {}, {}, stft, magnitude}; }
+  AnalysisInput input() const { return {y, stft, magnitude}; }
 };
 
 Prepared prepare(std::vector<float> y) {
