@@ -2,9 +2,14 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <memory>
 #include <numbers>
 #include <stdexcept>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "dsp/fft.hpp"
 #include "dsp/numpy_abs.hpp"
@@ -228,6 +233,12 @@ ConstantQ::ConstantQ(const CqtParams& params) : params_(params) {
     if (oct.column.empty()) throw std::logic_error("cqt: empty basis");
     oct.col_begin = *std::min_element(oct.column.begin(), oct.column.end());
     oct.col_end = *std::max_element(oct.column.begin(), oct.column.end()) + 1;
+    for (std::size_t j = 0; j < oct.column.size(); ++j) {
+      oct.offset.push_back(
+          static_cast<std::uint32_t>((oct.column[j] - oct.col_begin) * 2 * kBatch));
+      oct.value_re.push_back(oct.value[j].real());
+      oct.value_im.push_back(oct.value[j].imag());
+    }
     if (my_hop % 2 == 0 && i + 1 < n_octaves) {
       oct.halve_after = true;
       my_hop /= 2;
@@ -267,61 +278,49 @@ std::vector<float> ConstantQ::magnitude(std::span<const float> y) const {
     x = decimated;
   }
 
-  // Frames go through the sparse product kBatch at a time with one SIMD lane per frame: each
-  // lane does exactly the scalar sequence of float operations, so batching changes no bit.
-  constexpr std::size_t kBatch = 8;
   std::unique_ptr<RealFft<double>> fft;
-  std::vector<float> spec_re, spec_im;  // [column - col_begin][frame in batch]
+  AlignedBuffer<double> chunk;                   // the signal in double under kChunk frames
+  AlignedBuffer<std::complex<double>> spectrum;  // one frame's FFT
+  std::vector<float> spec;  // [column - col_begin][kBatch real parts, kBatch imaginary parts]
   for (const Octave& oct : octaves_) {
     if (!fft || fft->size() != oct.n_fft) fft = std::make_unique<RealFft<double>>(oct.n_fft);
-    double* in = fft->input();
-    const std::complex<double>* freq = fft->output();
+    const std::size_t n_fft = oct.n_fft;
     const std::size_t width = oct.col_end - oct.col_begin;
-    spec_re.assign(width * kBatch, 0.0f);
-    spec_im.assign(width * kBatch, 0.0f);
+    spectrum.resize(n_fft / 2 + 1);
+    spec.assign(width * 2 * kBatch, 0.0f);
     const auto len = static_cast<std::ptrdiff_t>(x.size());
-    const auto n_fft = static_cast<std::ptrdiff_t>(oct.n_fft);
     const std::size_t n_rows = oct.row_start.size() - 1;
-    for (std::size_t t0 = 0; t0 < n_frames; t0 += kBatch) {
-      const std::size_t batch = std::min(kBatch, n_frames - t0);
-      for (std::size_t f = 0; f < batch; ++f) {
-        // __cqt_response: stft(window="ones", center=True, pad_mode="constant"), each frame
-        // transformed in double and stored as complex64.
-        const std::ptrdiff_t start = static_cast<std::ptrdiff_t>((t0 + f) * oct.hop) - n_fft / 2;
-        const std::ptrdiff_t lo = std::clamp<std::ptrdiff_t>(-start, 0, n_fft);
-        const std::ptrdiff_t hi = std::clamp<std::ptrdiff_t>(len - start, lo, n_fft);
-        std::fill(in, in + lo, 0.0);
-        std::copy(x.data() + (start + lo), x.data() + (start + hi), in + lo);
-        std::fill(in + hi, in + n_fft, 0.0);
-        fft->forward();
-        for (std::size_t c = 0; c < width; ++c) {
-          spec_re[c * kBatch + f] = static_cast<float>(freq[oct.col_begin + c].real());
-          spec_im[c * kBatch + f] = static_cast<float>(freq[oct.col_begin + c].imag());
-        }
-      }
-      // fft_basis.dot(D): scipy's csr_matvecs accumulates each row in complex64, nonzeros in
-      // column order, products spelled out as its complex_wrapper does (no fma: an -mfma build
-      // would contract these and drift from scipy in the last bits).
-      for (std::size_t r = 0; r < n_rows; ++r) {
-        float acc_re[kBatch] = {};
-        float acc_im[kBatch] = {};
-        for (std::uint32_t jj = oct.row_start[r]; jj < oct.row_start[r + 1]; ++jj) {
-          const float ar = oct.value[jj].real();
-          const float ai = oct.value[jj].imag();
-          const float* dr = spec_re.data() + (oct.column[jj] - oct.col_begin) * kBatch;
-          const float* di = spec_im.data() + (oct.column[jj] - oct.col_begin) * kBatch;
-          for (std::size_t f = 0; f < kBatch; ++f) {
-            acc_re[f] += ar * dr[f] - ai * di[f];
-            acc_im[f] += ar * di[f] + ai * dr[f];
+    for (std::size_t c0 = 0; c0 < n_frames; c0 += kChunk) {
+      // __cqt_response: stft(window="ones", center=True, pad_mode="constant"), each frame
+      // transformed in double and stored as complex64. The frames of a chunk overlap (by
+      // n_fft - hop), so the signal is converted once into a zero-padded double copy and each
+      // frame transformed where it lies in it.
+      const std::size_t n_chunk = std::min(kChunk, n_frames - c0);
+      const std::size_t span = (n_chunk - 1) * oct.hop + n_fft;
+      const std::ptrdiff_t start =
+          static_cast<std::ptrdiff_t>(c0 * oct.hop) - static_cast<std::ptrdiff_t>(n_fft / 2);
+      const auto sspan = static_cast<std::ptrdiff_t>(span);
+      const std::ptrdiff_t lo = std::clamp<std::ptrdiff_t>(-start, 0, sspan);
+      const std::ptrdiff_t hi = std::clamp<std::ptrdiff_t>(len - start, lo, sspan);
+      chunk.resize(span);
+      double* c = chunk.data();
+      std::fill(c, c + lo, 0.0);
+      const float* src = x.data() + (start + lo);
+      for (std::ptrdiff_t i = 0; i < hi - lo; ++i) c[lo + i] = static_cast<double>(src[i]);
+      std::fill(c + hi, c + sspan, 0.0);
+
+      for (std::size_t t0 = c0; t0 < c0 + n_chunk; t0 += kBatch) {
+        const std::size_t batch = std::min(kBatch, c0 + n_chunk - t0);
+        for (std::size_t f = 0; f < batch; ++f) {
+          fft->forward(c + (t0 + f - c0) * oct.hop, spectrum.data());
+          const std::complex<double>* freq = spectrum.data() + oct.col_begin;
+          float* d = spec.data() + f;
+          for (std::size_t k = 0; k < width; ++k) {
+            d[k * 2 * kBatch] = static_cast<float>(freq[k].real());
+            d[k * 2 * kBatch + kBatch] = static_cast<float>(freq[k].imag());
           }
         }
-        // V /= sqrt(lengths) in complex128, stored complex64, then np.abs.
-        const double s = inv_sqrt_len_[oct.first_bin + r];
-        for (std::size_t f = 0; f < batch; ++f) {
-          const auto re = static_cast<float>(static_cast<double>(acc_re[f]) * s);
-          const auto im = static_cast<float>(static_cast<double>(acc_im[f]) * s);
-          out[(t0 + f) * n_bins + oct.first_bin + r] = numpy_abs(std::complex<float>(re, im));
-        }
+        product(oct, spec.data(), n_rows, batch, out.data() + t0 * n_bins);
       }
     }
     if (oct.halve_after) {
@@ -331,6 +330,58 @@ std::vector<float> ConstantQ::magnitude(std::span<const float> y) const {
     }
   }
   return out;
+}
+
+// fft_basis.dot(D) for kBatch frames, one SIMD lane per frame: scipy's csr_matvecs accumulates
+// each row in complex64, nonzeros in column order, products spelled out as its complex_wrapper
+// does (no fma: an -mfma build would contract these and drift from scipy in the last bits). Each
+// lane does exactly the scalar sequence of float operations, so batching changes no bit.
+void ConstantQ::product(const Octave& oct, const float* spec, std::size_t n_rows, std::size_t batch,
+                        float* out) const {
+  const std::size_t n_bins = params_.n_bins;
+  static_assert(kBatch == 8, "two SSE registers per part");
+  for (std::size_t r = 0; r < n_rows; ++r) {
+    float acc_re[kBatch], acc_im[kBatch];
+#if defined(__SSE2__)
+    __m128 re0 = _mm_setzero_ps(), re1 = _mm_setzero_ps();
+    __m128 im0 = _mm_setzero_ps(), im1 = _mm_setzero_ps();
+    for (std::uint32_t jj = oct.row_start[r]; jj < oct.row_start[r + 1]; ++jj) {
+      const __m128 ar = _mm_set1_ps(oct.value_re[jj]);
+      const __m128 ai = _mm_set1_ps(oct.value_im[jj]);
+      const float* d = spec + oct.offset[jj];
+      const __m128 dr0 = _mm_loadu_ps(d), dr1 = _mm_loadu_ps(d + 4);
+      const __m128 di0 = _mm_loadu_ps(d + 8), di1 = _mm_loadu_ps(d + 12);
+      // acc_re += ar * dr - ai * di; acc_im += ar * di + ai * dr
+      re0 = _mm_add_ps(re0, _mm_sub_ps(_mm_mul_ps(ar, dr0), _mm_mul_ps(ai, di0)));
+      re1 = _mm_add_ps(re1, _mm_sub_ps(_mm_mul_ps(ar, dr1), _mm_mul_ps(ai, di1)));
+      im0 = _mm_add_ps(im0, _mm_add_ps(_mm_mul_ps(ar, di0), _mm_mul_ps(ai, dr0)));
+      im1 = _mm_add_ps(im1, _mm_add_ps(_mm_mul_ps(ar, di1), _mm_mul_ps(ai, dr1)));
+    }
+    _mm_storeu_ps(acc_re, re0);
+    _mm_storeu_ps(acc_re + 4, re1);
+    _mm_storeu_ps(acc_im, im0);
+    _mm_storeu_ps(acc_im + 4, im1);
+#else
+    for (std::size_t f = 0; f < kBatch; ++f) acc_re[f] = acc_im[f] = 0.0f;
+    for (std::uint32_t jj = oct.row_start[r]; jj < oct.row_start[r + 1]; ++jj) {
+      const float ar = oct.value_re[jj];
+      const float ai = oct.value_im[jj];
+      const float* dr = spec + oct.offset[jj];
+      const float* di = dr + kBatch;
+      for (std::size_t f = 0; f < kBatch; ++f) {
+        acc_re[f] += ar * dr[f] - ai * di[f];
+        acc_im[f] += ar * di[f] + ai * dr[f];
+      }
+    }
+#endif
+    // V /= sqrt(lengths) in complex128, stored complex64, then np.abs.
+    const double s = inv_sqrt_len_[oct.first_bin + r];
+    for (std::size_t f = 0; f < batch; ++f) {
+      const auto re = static_cast<float>(static_cast<double>(acc_re[f]) * s);
+      const auto im = static_cast<float>(static_cast<double>(acc_im[f]) * s);
+      out[f * n_bins + oct.first_bin + r] = numpy_abs(std::complex<float>(re, im));
+    }
+  }
 }
 
 }  // namespace trackprint::dsp

@@ -52,7 +52,18 @@ class ConstantQ {
     std::vector<std::uint32_t> row_start;
     std::vector<std::uint32_t> column;
     std::vector<std::complex<float>> value;
+    // The same nonzeros laid out for product(): where column j's batch sits in the spectrum
+    // block, and the values split into real and imaginary parts.
+    std::vector<std::uint32_t> offset;
+    std::vector<float> value_re, value_im;
   };
+
+  // Frames go through the sparse product kBatch at a time, one SIMD lane per frame, and are
+  // transformed from a double copy of kChunk frames' worth of signal.
+  static constexpr std::size_t kBatch = 8;
+  static constexpr std::size_t kChunk = 64;
+  void product(const Octave& oct, const float* spec, std::size_t n_rows, std::size_t batch,
+               float* out) const;
 
   CqtParams params_;
   std::vector<double> freqs_;

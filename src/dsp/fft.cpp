@@ -2,6 +2,7 @@
 
 #include <fftw3.h>
 
+#include <algorithm>
 #include <mutex>
 #include <new>
 
@@ -27,6 +28,15 @@ struct Fftw<float> {
     return fftwf_plan_dft_c2r_1d(n, reinterpret_cast<fftwf_complex*>(in), out, FFTW_ESTIMATE);
   }
   static void execute(void* p) { fftwf_execute(static_cast<fftwf_plan>(p)); }
+  static void execute_r2c(void* p, float* in, std::complex<float>* out) {
+    fftwf_execute_dft_r2c(static_cast<fftwf_plan>(p), in, reinterpret_cast<fftwf_complex*>(out));
+  }
+  static void execute_c2r(void* p, std::complex<float>* in, float* out) {
+    fftwf_execute_dft_c2r(static_cast<fftwf_plan>(p), reinterpret_cast<fftwf_complex*>(in), out);
+  }
+  static int alignment(const void* p) {
+    return fftwf_alignment_of(static_cast<float*>(const_cast<void*>(p)));
+  }
   static void destroy(void* p) { fftwf_destroy_plan(static_cast<fftwf_plan>(p)); }
 };
 template <>
@@ -41,6 +51,15 @@ struct Fftw<double> {
     return fftw_plan_dft_c2r_1d(n, reinterpret_cast<fftw_complex*>(in), out, FFTW_ESTIMATE);
   }
   static void execute(void* p) { fftw_execute(static_cast<fftw_plan>(p)); }
+  static void execute_r2c(void* p, double* in, std::complex<double>* out) {
+    fftw_execute_dft_r2c(static_cast<fftw_plan>(p), in, reinterpret_cast<fftw_complex*>(out));
+  }
+  static void execute_c2r(void* p, std::complex<double>* in, double* out) {
+    fftw_execute_dft_c2r(static_cast<fftw_plan>(p), reinterpret_cast<fftw_complex*>(in), out);
+  }
+  static int alignment(const void* p) {
+    return fftw_alignment_of(static_cast<double*>(const_cast<void*>(p)));
+  }
   static void destroy(void* p) { fftw_destroy_plan(static_cast<fftw_plan>(p)); }
 };
 }  // namespace
@@ -76,6 +95,31 @@ void RealFft<T>::forward() {
 template <class T>
 void RealFft<T>::inverse() {
   Fftw<T>::execute(inverse_plan_);
+}
+
+template <class T>
+void RealFft<T>::forward(const T* in, std::complex<T>* out) {
+  if (Fftw<T>::alignment(in) == Fftw<T>::alignment(in_) &&
+      Fftw<T>::alignment(out) == Fftw<T>::alignment(out_)) {
+    // An out-of-place r2c plan preserves its input (FFTW_PRESERVE_INPUT is its default).
+    Fftw<T>::execute_r2c(forward_plan_, const_cast<T*>(in), out);
+    return;
+  }
+  std::copy(in, in + n_, in_);
+  forward();
+  std::copy(out_, out_ + n_ / 2 + 1, out);
+}
+
+template <class T>
+void RealFft<T>::inverse(std::complex<T>* in, T* out) {
+  if (Fftw<T>::alignment(in) == Fftw<T>::alignment(out_) &&
+      Fftw<T>::alignment(out) == Fftw<T>::alignment(in_)) {
+    Fftw<T>::execute_c2r(inverse_plan_, in, out);
+    return;
+  }
+  std::copy(in, in + n_ / 2 + 1, out_);
+  inverse();
+  std::copy(in_, in_ + n_, out);
 }
 
 template class RealFft<float>;

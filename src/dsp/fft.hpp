@@ -5,7 +5,10 @@
 
 #include <complex>
 #include <cstddef>
+#include <cstring>
 #include <memory>
+#include <new>
+#include <type_traits>
 
 namespace trackprint::dsp {
 
@@ -24,6 +27,13 @@ class RealFft {
   std::complex<T>* output() { return out_; }
   void forward();
   void inverse();
+  // The same transforms between other arrays (FFTW's new-array execute): the same plan, so the
+  // same bits as copying them through input()/output(). Arrays aligned like fftw_malloc's (e.g.
+  // from AlignedBuffer, or offsets from one by a multiple of 64 bytes) are used in place; others
+  // are copied through the own buffers. forward() reads n values of `in` and leaves them alone;
+  // inverse() overwrites `in`, as FFTW's c2r does. `in` and `out` must not overlap.
+  void forward(const T* in, std::complex<T>* out);
+  void inverse(std::complex<T>* in, T* out);
 
  private:
   std::size_t n_;
@@ -31,6 +41,38 @@ class RealFft {
   std::complex<T>* out_;
   void* forward_plan_;
   void* inverse_plan_;
+};
+
+// Zero-initialised storage aligned to 64 bytes, enough for any of FFTW's SIMD paths.
+template <class T>
+class AlignedBuffer {
+  static_assert(std::is_trivially_copyable_v<T>, "all-zero bytes must be a valid T");
+
+ public:
+  AlignedBuffer() = default;
+  explicit AlignedBuffer(std::size_t n) { resize(n); }
+  // Reallocates (zeroed) only when n exceeds the capacity; otherwise the contents stay.
+  void resize(std::size_t n) {
+    if (n > capacity_) {
+      void* p = ::operator new[](n * sizeof(T), std::align_val_t{64});
+      std::memset(p, 0, n * sizeof(T));
+      data_.reset(static_cast<T*>(p));
+      capacity_ = n;
+    }
+    size_ = n;
+  }
+  T* data() { return data_.get(); }
+  const T* data() const { return data_.get(); }
+  std::size_t size() const { return size_; }
+  T& operator[](std::size_t i) { return data_[i]; }
+  const T& operator[](std::size_t i) const { return data_[i]; }
+
+ private:
+  struct Free {
+    void operator()(T* p) const { ::operator delete[](p, std::align_val_t{64}); }
+  };
+  std::unique_ptr<T[], Free> data_;
+  std::size_t size_ = 0, capacity_ = 0;
 };
 
 extern template class RealFft<float>;
