@@ -9,26 +9,30 @@
 #include <vector>
 
 #include "dsp/istft.hpp"
+#include "dsp/lane_median.hpp"
 #include "dsp/median_filter.hpp"
 
 namespace trackprint::dsp {
 namespace {
 
-// librosa.decompose.hpss defaults: kernel_size=31 for both filters.
-constexpr std::size_t kRadius = 15;
+// librosa.decompose.hpss defaults: kernel_size=31 for both filters (the lane kernels' window).
+constexpr std::size_t kRadius = kLaneRadius;
+// Frames go out in batches of kBatch, the last once frame last + 15 is in; the harmonic filter
+// of the first reads back to frame first - 16. kRing frames cover that.
+constexpr std::size_t kBatch = 16;
+constexpr std::size_t kRing = 64;
+static_assert(kRing >= kBatch + 2 * kRadius + 1 && std::has_single_bit(kRing));
 
 // c ? x : y through the bits. GCC would otherwise keep a division that only one side uses
 // behind a branch (it may not speculate an operation that could raise an FP exception), and
 // the per-bin loops would not vectorise.
-inline float select(bool c, float x, float y) {
+[[gnu::always_inline]] inline float select(bool c, float x, float y) {
   const std::uint32_t m = 0u - static_cast<std::uint32_t>(c);
   return std::bit_cast<float>((std::bit_cast<std::uint32_t>(x) & m) |
                               (std::bit_cast<std::uint32_t>(y) & ~m));
 }
 
-}  // namespace
-
-HpssMasks hpss_soft_masks(float harm, float perc) {
+[[gnu::always_inline]] inline HpssMasks soft_masks(float harm, float perc) {
   // Branch-free so the per-frame loop vectorises; the unused quotients of a bad bin are ignored.
   const float z = std::max(harm, perc);
   const bool bad = z < std::numeric_limits<float>::min();
@@ -41,83 +45,264 @@ HpssMasks hpss_soft_masks(float harm, float perc) {
   return {select(bad, 0.5f, h2 / sum), select(bad, 0.5f, p2 / sum)};
 }
 
+// decompose.hpss: S, phase = magphase(S); return (S * mask_harm) * phase, (S * mask_perc) *
+// phase, all complex64/float32. magphase sets phase = 1 where |S| == 0. Complex numbers as
+// (re, im) float pairs so the loop vectorises.
+[[gnu::always_inline]] inline void mask_frame_body(const float* __restrict spec,
+                                                   const float* __restrict mag,
+                                                   const float* __restrict harm,
+                                                   const float* __restrict perc,
+                                                   float* __restrict harm_out,
+                                                   float* __restrict perc_out, std::size_t n) {
+  for (std::size_t b = 0; b < n; ++b) {
+    const HpssMasks m = soft_masks(harm[b], perc[b]);
+    const float a = mag[b];
+    const bool zero = a == 0.0f;
+    const float nonzero = select(zero, 1.0f, a);
+    const float phase_re = spec[2 * b] / nonzero + select(zero, 1.0f, 0.0f);
+    const float phase_im = spec[2 * b + 1] / nonzero;
+    const float h = a * m.harmonic;
+    const float p = a * m.percussive;
+    harm_out[2 * b] = h * phase_re;
+    harm_out[2 * b + 1] = h * phase_im;
+    perc_out[2 * b] = p * phase_re;
+    perc_out[2 * b + 1] = p * phase_im;
+  }
+}
+
+using MaskFrameFn = void (*)(const float*, const float*, const float*, const float*, float*, float*,
+                             std::size_t);
+
+void mask_frame_generic(const float* spec, const float* mag, const float* harm, const float* perc,
+                        float* harm_out, float* perc_out, std::size_t n) {
+  mask_frame_body(spec, mag, harm, perc, harm_out, perc_out, n);
+}
+
+#ifdef TRACKPRINT_X86_TARGETS
+// Only IEEE-exact operations (+ - * /, compares, no fusing), so the bits do not depend on the
+// instruction set.
+TRACKPRINT_TARGET_AVX2 void mask_frame_avx2(const float* spec, const float* mag, const float* harm,
+                                            const float* perc, float* harm_out, float* perc_out,
+                                            std::size_t n) {
+  mask_frame_body(spec, mag, harm, perc, harm_out, perc_out, n);
+}
+TRACKPRINT_TARGET_AVX512 void mask_frame_avx512(const float* spec, const float* mag,
+                                                const float* harm, const float* perc,
+                                                float* harm_out, float* perc_out, std::size_t n) {
+  mask_frame_body(spec, mag, harm, perc, harm_out, perc_out, n);
+}
+#endif
+
+MaskFrameFn mask_frame_for(SimdTarget target) {
+  switch (target) {
+#ifdef TRACKPRINT_X86_TARGETS
+    case SimdTarget::avx512:
+      return mask_frame_avx512;
+    case SimdTarget::avx2:
+      return mask_frame_avx2;
+#endif
+    default:
+      return mask_frame_generic;
+  }
+}
+
+// Four running sums: one would make every sample wait for the previous addition.
+void add_energy(std::span<const float> part, double (&sums)[4]) {
+  std::size_t i = 0;
+  for (; i + 4 <= part.size(); i += 4) {
+    for (std::size_t k = 0; k < 4; ++k) {
+      sums[k] += static_cast<double>(part[i + k]) * static_cast<double>(part[i + k]);
+    }
+  }
+  for (; i < part.size(); ++i)
+    sums[0] += static_cast<double>(part[i]) * static_cast<double>(part[i]);
+}
+
+}  // namespace
+
+HpssMasks hpss_soft_masks(float harm, float perc) {
+  return soft_masks(harm, perc);
+}
+
+struct HpssEnergyAccumulator::State {
+  State(std::size_t n_fft_, std::size_t hop_, std::size_t length, std::size_t stft_frames,
+        SimdTarget target_)
+      : n_bins(n_fft_ / 2 + 1),
+        n_frames(stft_frames),
+        groups((n_bins + kLaneWidth - 1) / kLaneWidth),
+        padded(groups * kLaneWidth),
+        target(target_),
+        inv_h(n_fft_, hop_, stft_frames, length, true, target_),
+        inv_p(n_fft_, hop_, stft_frames, length, true, target_),
+        mag_ring(kRing * padded, 0.0f),
+        spec_ring(kRing * n_bins),
+        perc_ring(kRing * n_bins),
+        harm_state(groups * kLaneGroupState),
+        harm(kBatch * padded),
+        inf_row(padded, std::numeric_limits<float>::infinity()),
+        ext((n_bins + 2 * kRadius) * kLaneWidth),
+        perc_t(n_bins * kLaneWidth),
+        perc_state(kLaneGroupState),
+        mask_frame(mask_frame_for(target_)) {
+    // The percussive filter slides along the bins of up to 16 frames at once (one lane each):
+    // kLaneWindow steps load the reflected window of bin 0, then each step moves one bin.
+    const std::size_t steps = n_bins + 2 * kRadius;
+    ext_bin.resize(steps);
+    for (std::size_t p = 0; p < steps; ++p) {
+      ext_bin[p] = reflect_index(
+          static_cast<std::ptrdiff_t>(p) - static_cast<std::ptrdiff_t>(kRadius), n_bins);
+    }
+    p_leave.resize(steps);
+    p_enter.resize(steps);
+    p_out.assign(steps, nullptr);
+    for (std::size_t k = 0; k < steps; ++k) {
+      const bool loading = k < 2 * kRadius + 1;
+      p_leave[k] = loading ? inf_row.data() : ext.data() + (k - 2 * kRadius - 1) * kLaneWidth;
+      p_enter[k] = ext.data() + (loading ? k : k) * kLaneWidth;
+      if (k >= 2 * kRadius) p_out[k] = perc_t.data() + (k - 2 * kRadius) * kLaneWidth;
+    }
+  }
+
+  float* mag_row(std::size_t t) { return mag_ring.data() + (t % kRing) * padded; }
+  float* perc_row(std::size_t t) { return perc_ring.data() + (t % kRing) * n_bins; }
+  std::complex<float>* spec_row(std::size_t t) { return spec_ring.data() + (t % kRing) * n_bins; }
+
+  // Percussive medians of frames [first, last] (at most kLaneWidth), into perc_ring.
+  void percussive(std::size_t first, std::size_t last) {
+    const std::size_t count = last - first + 1;
+    for (std::size_t l = 0; l < kLaneWidth; ++l) {
+      const float* row = l < count ? mag_row(first + l) : nullptr;
+      for (std::size_t p = 0; p < ext_bin.size(); ++p) {
+        ext[p * kLaneWidth + l] = row != nullptr ? row[ext_bin[p]] : 0.0f;
+      }
+    }
+    lane_median_clear(perc_state.data(), 1);
+    lane_median_steps(perc_state.data(), 1, p_leave.size(), p_leave.data(), p_enter.data(),
+                      p_out.data(), target);
+    for (std::size_t l = 0; l < count; ++l) {
+      float* row = perc_row(first + l);
+      for (std::size_t b = 0; b < n_bins; ++b) row[b] = perc_t[b * kLaneWidth + l];
+    }
+  }
+
+  // Frames [first, last] (at most kBatch): their harmonic medians (one running median across
+  // time per bin, median_filter size (1, 31) on the (bins, frames) matrix, 16 bins a lane
+  // group, each group's windows kept in registers across the frames), then masks, inverse STFT
+  // and energy frame by frame.
+  void emit(std::size_t first, std::size_t last) {
+    const auto r = static_cast<std::ptrdiff_t>(kRadius);
+    std::size_t steps = 0;
+    for (std::size_t t = first; t <= last; ++t) {
+      const auto ts = static_cast<std::ptrdiff_t>(t);
+      if (t == 0) {
+        // The window of frame 0 is frames reflect(-15 .. 15), loaded into empty windows.
+        lane_median_clear(harm_state.data(), groups);
+        for (std::ptrdiff_t j = -r; j <= r; ++j) {
+          h_leave[steps] = inf_row.data();
+          h_enter[steps] = mag_row(reflect_index(j, n_frames));
+          h_out[steps++] = nullptr;
+        }
+        --steps;  // the last loading step gives frame 0's median
+      } else {
+        h_leave[steps] = mag_row(reflect_index(ts - 1 - r, n_frames));
+        h_enter[steps] = mag_row(reflect_index(ts + r, n_frames));
+      }
+      h_out[steps++] = harm.data() + (t - first) * padded;
+    }
+    lane_median_steps(harm_state.data(), groups, steps, h_leave.data(), h_enter.data(),
+                      h_out.data(), target);
+    for (std::size_t t = first; t <= last; ++t) {
+      mask_frame(reinterpret_cast<const float*>(spec_row(t)), mag_row(t),
+                 harm.data() + (t - first) * padded, perc_row(t),
+                 reinterpret_cast<float*>(inv_h.frame_input()),
+                 reinterpret_cast<float*>(inv_p.frame_input()), n_bins);
+      add_energy(inv_h.push_input(), sums_h);
+      add_energy(inv_p.push_input(), sums_p);
+    }
+  }
+
+  std::size_t n_bins, n_frames, groups, padded;
+  SimdTarget target;
+  InverseStft inv_h, inv_p;
+  std::vector<float> mag_ring;                 // |S| of the last kRing frames, rows of `padded`
+  std::vector<std::complex<float>> spec_ring;  // S of the last kRing frames
+  std::vector<float> perc_ring;                // their percussive medians
+  std::vector<float> harm_state;               // the per-bin windows across time
+  std::vector<float> harm;                     // the harmonic medians of the frames going out
+  std::vector<const float*> h_leave = std::vector<const float*>(kBatch + 2 * kRadius),
+                            h_enter = std::vector<const float*>(kBatch + 2 * kRadius);
+  std::vector<float*> h_out = std::vector<float*>(kBatch + 2 * kRadius);
+  std::vector<float> inf_row;
+  std::vector<std::size_t> ext_bin;  // bin read at each position of the extension
+  std::vector<float> ext;            // reflect-extended frames, lane-interleaved
+  std::vector<float> perc_t;         // percussive medians, lane-interleaved
+  std::vector<float> perc_state;
+  std::vector<const float*> p_leave, p_enter;
+  std::vector<float*> p_out;
+  MaskFrameFn mask_frame;
+  double sums_h[4] = {0, 0, 0, 0}, sums_p[4] = {0, 0, 0, 0};
+  std::size_t pushed = 0, emitted = 0, perc_done = 0;
+};
+
+HpssEnergyAccumulator::HpssEnergyAccumulator(std::size_t n_fft, std::size_t hop, std::size_t length)
+    : HpssEnergyAccumulator(n_fft, hop, length, stft_frame_count(length, n_fft, hop, true)) {}
+
+HpssEnergyAccumulator::HpssEnergyAccumulator(std::size_t n_fft, std::size_t hop, std::size_t length,
+                                             std::size_t stft_frames, SimdTarget target)
+    : st_(std::make_unique<State>(n_fft, hop, length, stft_frames, target)) {}
+
+HpssEnergyAccumulator::~HpssEnergyAccumulator() = default;
+
+std::size_t HpssEnergyAccumulator::frame_count() const {
+  return st_->n_frames;
+}
+
+void HpssEnergyAccumulator::push(std::span<const std::complex<float>> frame,
+                                 std::span<const float> magnitude) {
+  State& s = *st_;
+  if (frame.size() != s.n_bins || magnitude.size() != s.n_bins) {
+    throw std::invalid_argument("hpss: frame size != n_fft/2+1");
+  }
+  if (s.pushed >= s.n_frames) throw std::logic_error("hpss: more frames than frame_count()");
+  const std::size_t k = s.pushed++;
+  std::copy(magnitude.begin(), magnitude.end(), s.mag_row(k));
+  std::copy(frame.begin(), frame.end(), s.spec_row(k));
+  const bool final_frame = k + 1 == s.n_frames;
+  if (k - s.perc_done + 1 == kLaneWidth || final_frame) {
+    s.percussive(s.perc_done, k);
+    s.perc_done = k + 1;
+  }
+  // Frame t is ready once frames up to t + 15 (or the last) are in. The istft may use fewer
+  // frames than S has, but the filters see all of S, like librosa.
+  const std::size_t out_frames = s.inv_h.frame_count();
+  while (s.emitted < out_frames) {
+    const std::size_t last = std::min(s.emitted + kBatch, out_frames) - 1;
+    if (std::min(last + kRadius, s.n_frames - 1) > k) break;
+    s.emit(s.emitted, last);
+    s.emitted = last + 1;
+  }
+}
+
+HpssEnergy HpssEnergyAccumulator::finish() {
+  State& s = *st_;
+  if (s.pushed != s.n_frames) throw std::logic_error("hpss: finish() before the last frame");
+  add_energy(s.inv_h.finish(), s.sums_h);
+  add_energy(s.inv_p.finish(), s.sums_p);
+  HpssEnergy energy;
+  energy.harmonic = (s.sums_h[0] + s.sums_h[1]) + (s.sums_h[2] + s.sums_h[3]);
+  energy.percussive = (s.sums_p[0] + s.sums_p[1]) + (s.sums_p[2] + s.sums_p[3]);
+  return energy;
+}
+
 HpssEnergy hpss_energy(const Spectrogram& s, std::span<const float> magnitude, std::size_t hop,
                        std::size_t length) {
-  const std::size_t n_frames = s.n_frames;
-  const std::size_t n_bins = s.n_bins;
   if (magnitude.size() != s.data.size()) throw std::invalid_argument("hpss: |S| size mismatch");
-  HpssEnergy energy;
-  if (n_frames == 0 || n_bins < 2) return energy;
-  const std::size_t n_fft = 2 * (n_bins - 1);
-  const float* mag = magnitude.data();
-  const auto bin_stride = static_cast<std::ptrdiff_t>(n_bins);
-
-  // One running median across time per bin (median_filter size (1, 31) on the (bins, frames)
-  // matrix), all advanced one frame at a time so each step reads whole rows of |S|.
-  std::vector<SlidingMedian> across_time(n_bins, SlidingMedian(kRadius));
-  SlidingMedian across_freq(kRadius);  // median_filter size (31, 1), one frame at a time
-  std::vector<float> harm(n_bins), perc(n_bins);
-  std::vector<std::complex<float>> harm_spec(n_bins), perc_spec(n_bins);
-
-  InverseStft inv_h(n_fft, hop, n_frames, length, true);
-  InverseStft inv_p(n_fft, hop, n_frames, length, true);
-  // Four running sums: one would make every sample wait for the previous addition.
-  double sums_h[4] = {0, 0, 0, 0}, sums_p[4] = {0, 0, 0, 0};
-  auto add_energy = [](std::span<const float> part, double(&sums)[4]) {
-    std::size_t i = 0;
-    for (; i + 4 <= part.size(); i += 4) {
-      for (std::size_t k = 0; k < 4; ++k) {
-        sums[k] += static_cast<double>(part[i + k]) * static_cast<double>(part[i + k]);
-      }
-    }
-    for (; i < part.size(); ++i)
-      sums[0] += static_cast<double>(part[i]) * static_cast<double>(part[i]);
-  };
-
-  const auto r = static_cast<std::ptrdiff_t>(kRadius);
-  // The istft may use fewer frames than S has, but the filters see all of S, like librosa.
-  for (std::size_t t = 0; t < inv_h.frame_count(); ++t) {
-    if (t == 0) {
-      for (std::size_t b = 0; b < n_bins; ++b) {
-        across_time[b].reset({mag + b, bin_stride}, n_frames, 0);
-      }
-    } else {
-      const auto ts = static_cast<std::ptrdiff_t>(t);
-      const float* leaving = mag + reflect_index(ts - 1 - r, n_frames) * n_bins;
-      const float* entering = mag + reflect_index(ts + r, n_frames) * n_bins;
-      for (std::size_t b = 0; b < n_bins; ++b) across_time[b].replace(leaving[b], entering[b]);
-    }
-    for (std::size_t b = 0; b < n_bins; ++b) harm[b] = across_time[b].median();
-    const float* row = mag + t * n_bins;
-    median_filter({row, 1}, n_bins, kRadius, {perc.data(), 1}, across_freq);
-
-    // decompose.hpss: S, phase = magphase(S); return (S * mask_harm) * phase, (S * mask_perc) *
-    // phase, all complex64/float32. magphase sets phase = 1 where |S| == 0.
-    const std::complex<float>* __restrict spec = s.data.data() + t * n_bins;
-    const float* __restrict harm_row = harm.data();
-    const float* __restrict perc_row = perc.data();
-    std::complex<float>* __restrict harm_out = harm_spec.data();
-    std::complex<float>* __restrict perc_out = perc_spec.data();
-    for (std::size_t b = 0; b < n_bins; ++b) {
-      const HpssMasks m = hpss_soft_masks(harm_row[b], perc_row[b]);
-      const float a = row[b];
-      const bool zero = a == 0.0f;
-      const float nonzero = select(zero, 1.0f, a);
-      const float phase_re = spec[b].real() / nonzero + select(zero, 1.0f, 0.0f);
-      const float phase_im = spec[b].imag() / nonzero;
-      const float h = a * m.harmonic;
-      const float p = a * m.percussive;
-      harm_out[b] = {h * phase_re, h * phase_im};
-      perc_out[b] = {p * phase_re, p * phase_im};
-    }
-    add_energy(inv_h.push(harm_spec), sums_h);
-    add_energy(inv_p.push(perc_spec), sums_p);
+  if (s.n_frames == 0 || s.n_bins < 2) return {};
+  HpssEnergyAccumulator acc(2 * (s.n_bins - 1), hop, length, s.n_frames);
+  for (std::size_t t = 0; t < s.n_frames; ++t) {
+    acc.push(s.frame(t), magnitude.subspan(t * s.n_bins, s.n_bins));
   }
-  add_energy(inv_h.finish(), sums_h);
-  add_energy(inv_p.finish(), sums_p);
-  energy.harmonic = (sums_h[0] + sums_h[1]) + (sums_h[2] + sums_h[3]);
-  energy.percussive = (sums_p[0] + sums_p[1]) + (sums_p[2] + sums_p[3]);
-  return energy;
+  return acc.finish();
 }
 
 }  // namespace trackprint::dsp

@@ -2,11 +2,15 @@
 // (31-wide median filters of |S| across time and frequency, scipy "reflect" edges, soft masks,
 // power 2, margin 1), then librosa.istft of each part. Only the two energies are kept, summed
 // frame by frame as the istft completes samples: no spectrogram-sized buffer, no output signal.
+// The medians run many bins (or frames) at once, one SIMD lane each (dsp/lane_median.hpp).
 #pragma once
 
+#include <complex>
 #include <cstddef>
+#include <memory>
 #include <span>
 
+#include "dsp/simd_target.hpp"
 #include "dsp/stft.hpp"
 
 namespace trackprint::dsp {
@@ -25,9 +29,38 @@ struct HpssMasks {
 };
 HpssMasks hpss_soft_masks(float harm, float perc);
 
+// Streaming hpss_energy: the frames of S = librosa.stft(y, n_fft, hop_length=hop) (centred) and
+// of |S| come in one at a time, in order, and are dropped once the filters no longer need them.
+// Holds a ring of the last 32 frames, the running medians' sorted windows and the two streaming
+// inverse STFTs: O(n_fft) memory whatever the length. Frame t's harmonic median is known once
+// frame t + 15 is in, so the output (and the energy sums) lag the input by 15 frames.
+class HpssEnergyAccumulator {
+ public:
+  // length = len(y); the STFT then has 1 + length / hop frames (stft_frame_count): push them all.
+  HpssEnergyAccumulator(std::size_t n_fft, std::size_t hop, std::size_t length);
+  // The same for an STFT of `stft_frames` frames (librosa.istft still trims to `length`), with
+  // the kernels of `target` (every target gives the same bits; tests try each).
+  HpssEnergyAccumulator(std::size_t n_fft, std::size_t hop, std::size_t length,
+                        std::size_t stft_frames, SimdTarget target = best_simd_target());
+  ~HpssEnergyAccumulator();
+  HpssEnergyAccumulator(const HpssEnergyAccumulator&) = delete;
+  HpssEnergyAccumulator& operator=(const HpssEnergyAccumulator&) = delete;
+
+  std::size_t frame_count() const;  // frames push() expects
+  // Frame t of S (n_fft/2 + 1 bins) and its magnitude, t = 0, 1, ... frame_count() - 1.
+  void push(std::span<const std::complex<float>> frame, std::span<const float> magnitude);
+  // After the last push: sum(h**2), sum(p**2) (the end's reflect edge was handled by the last
+  // push, which knows it is the last).
+  HpssEnergy finish();
+
+ private:
+  struct State;
+  std::unique_ptr<State> st_;
+};
+
 // S = librosa.stft(y, n_fft=2*(n_bins-1), hop_length=hop) (centred), magnitude = abs(S) (same
 // frame-major layout), length = len(y). h, p = librosa.effects.hpss(y); returns sum(h**2),
-// sum(p**2) accumulated in double.
+// sum(p**2) accumulated in double. A wrapper over HpssEnergyAccumulator.
 HpssEnergy hpss_energy(const Spectrogram& s, std::span<const float> magnitude, std::size_t hop,
                        std::size_t length);
 

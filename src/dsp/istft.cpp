@@ -10,16 +10,58 @@ std::size_t checked_n_fft(std::size_t n_fft, std::size_t hop) {
   if (n_fft == 0 || hop == 0 || hop > n_fft) throw std::invalid_argument("istft: bad n_fft/hop");
   return n_fft;
 }
+
+// Frames the overlap-add buffer holds before its live part moves back to the start.
+constexpr std::size_t kAccFrames = 8;
+
+// acc[i] += window[i] * (x[i] * scale): the frame (float32 irfft, scaled) times the float64
+// window is float64; adding it to the float32 buffer rounds once.
+[[gnu::always_inline]] inline void overlap_add_body(float* __restrict acc,
+                                                    const double* __restrict window,
+                                                    const float* __restrict x, float scale,
+                                                    std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) {
+    const double frame = window[i] * static_cast<double>(x[i] * scale);
+    acc[i] = static_cast<float>(static_cast<double>(acc[i]) + frame);
+  }
+}
+using OverlapAddFn = void (*)(float*, const double*, const float*, float, std::size_t);
+void overlap_add_generic(float* acc, const double* window, const float* x, float scale,
+                         std::size_t n) {
+  overlap_add_body(acc, window, x, scale, n);
+}
+#ifdef TRACKPRINT_X86_TARGETS
+TRACKPRINT_TARGET_AVX2 void overlap_add_avx2(float* acc, const double* window, const float* x,
+                                             float scale, std::size_t n) {
+  overlap_add_body(acc, window, x, scale, n);
+}
+TRACKPRINT_TARGET_AVX512 void overlap_add_avx512(float* acc, const double* window, const float* x,
+                                                 float scale, std::size_t n) {
+  overlap_add_body(acc, window, x, scale, n);
+}
+#endif
+OverlapAddFn overlap_add_for(SimdTarget target) {
+  switch (target) {
+#ifdef TRACKPRINT_X86_TARGETS
+    case SimdTarget::avx512:
+      return overlap_add_avx512;
+    case SimdTarget::avx2:
+      return overlap_add_avx2;
+#endif
+    default:
+      return overlap_add_generic;
+  }
+}
 }  // namespace
 
 InverseStft::InverseStft(std::size_t n_fft, std::size_t hop, std::size_t stft_frames,
-                         std::size_t length, bool center)
+                         std::size_t length, bool center, SimdTarget target)
     : n_fft_(checked_n_fft(n_fft, hop)),
       hop_(hop),
       offset_(center ? n_fft / 2 : 0),
       window_(hann_window(n_fft)),
       fft_(n_fft),
-      acc_(n_fft, 0.0f) {
+      acc_(n_fft + kAccFrames * hop, 0.0f) {
   if (length > 0) {
     // librosa: n_frames = min(S.shape[-1], ceil(padded_length / hop_length)).
     const std::size_t padded = length + 2 * offset_;
@@ -42,6 +84,12 @@ InverseStft::InverseStft(std::size_t n_fft, std::size_t hop, std::size_t stft_fr
     }
     wss_steady_[r] = sum;
   }
+  // librosa divides only where window_sumsquare > tiny; dividing by 1 instead is exact.
+  wss_divisor_.resize(hop);
+  for (std::size_t r = 0; r < hop; ++r) {
+    wss_divisor_[r] = wss_steady_[r] > std::numeric_limits<float>::min() ? wss_steady_[r] : 1.0f;
+  }
+  overlap_add_ = overlap_add_for(target);
   out_.reserve(hop);
   emitted_ = offset_;
 }
@@ -62,11 +110,21 @@ float InverseStft::window_sumsquare(std::size_t m) const {
 void InverseStft::emit_until(std::size_t m_end) {
   const std::size_t end = std::min(m_end, offset_ + length_);
   out_.resize(end > emitted_ ? end - emitted_ : 0);
-  const float tiny = std::numeric_limits<float>::min();  // util.tiny(float32)
   const std::size_t steady_begin = n_fft_ - 1, steady_end = n_frames_ * hop_;
+  if (emitted_ % hop_ == 0 && end > emitted_ && end - emitted_ <= hop_ &&
+      emitted_ >= steady_begin && end <= steady_end && emitted_ >= base_ && end - base_ <= n_fft_) {
+    // Every frame that overlaps these samples exists: one whole hop of the steady state.
+    const float* __restrict acc = acc_.data() + pos_ + (emitted_ - base_);
+    const float* __restrict wss = wss_divisor_.data();
+    float* __restrict out = out_.data();
+    for (std::size_t i = 0; i < end - emitted_; ++i) out[i] = acc[i] / wss[i];
+    emitted_ = end;
+    return;
+  }
+  const float tiny = std::numeric_limits<float>::min();  // util.tiny(float32)
   std::size_t r = emitted_ % hop_;  // kept in step with m: no division per sample
   for (std::size_t m = emitted_; m < end; ++m) {
-    float v = m - base_ < acc_.size() ? acc_[m - base_] : 0.0f;
+    float v = m - base_ < n_fft_ ? acc_[pos_ + (m - base_)] : 0.0f;
     const float wss = m >= steady_begin && m < steady_end ? wss_steady_[r] : window_sumsquare(m);
     if (wss > tiny) v /= wss;
     out_[m - emitted_] = v;
@@ -79,20 +137,27 @@ std::span<const float> InverseStft::push(std::span<const std::complex<float>> bi
   if (frames_pushed_ >= n_frames_) throw std::logic_error("istft: more frames than frame_count()");
   if (bins.size() != n_fft_ / 2 + 1) throw std::invalid_argument("istft: bins != n_fft/2+1");
   std::copy(bins.begin(), bins.end(), fft_.output());
+  return push_input();
+}
+
+std::span<const float> InverseStft::push_input() {
+  if (frames_pushed_ >= n_frames_) throw std::logic_error("istft: more frames than frame_count()");
   fft_.inverse();  // unnormalised; irfft divides by n (a power of two for 2048: exact)
-  const float* x = fft_.input();
   const float scale = 1.0f / static_cast<float>(n_fft_);
-  for (std::size_t i = 0; i < n_fft_; ++i) {
-    // ytmp = ifft_window (float64) * irfft (float32) is float64; y (float32) += ytmp rounds once.
-    const double frame = window_[i] * static_cast<double>(x[i] * scale);
-    acc_[i] = static_cast<float>(static_cast<double>(acc_[i]) + frame);
-  }
+  overlap_add_(acc_.data() + pos_, window_.data(), fft_.input(), scale, n_fft_);
   ++frames_pushed_;
   // No later frame reaches before base_ + hop: those samples are final.
   emit_until(base_ + hop_);
-  std::copy(acc_.begin() + static_cast<std::ptrdiff_t>(hop_), acc_.end(), acc_.begin());
-  std::fill(acc_.end() - static_cast<std::ptrdiff_t>(hop_), acc_.end(), 0.0f);
   base_ += hop_;
+  pos_ += hop_;
+  if (pos_ + n_fft_ > acc_.size()) {
+    // Move the live part (what later frames add to) back to the start; past it all is zero.
+    const auto live = static_cast<std::ptrdiff_t>(n_fft_ - hop_);
+    const auto from = acc_.begin() + static_cast<std::ptrdiff_t>(pos_);
+    std::copy(from, from + live, acc_.begin());
+    std::fill(acc_.begin() + live, acc_.end(), 0.0f);
+    pos_ = 0;
+  }
   return out_;
 }
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "dsp/fft.hpp"
+#include "dsp/simd_target.hpp"
 #include "dsp/stft.hpp"
 
 namespace trackprint::dsp {
@@ -19,8 +20,9 @@ class InverseStft {
   // For a spectrogram of `stft_frames` frames (n_fft/2+1 bins each) made with this n_fft, hop and
   // center. `length` is librosa's length= argument: the output has exactly that many samples;
   // 0 means None (as librosa's `if length:`), i.e. what the frames cover.
+  // `target` picks the overlap-add kernel (all give the same bits; tests try each).
   InverseStft(std::size_t n_fft, std::size_t hop, std::size_t stft_frames, std::size_t length,
-              bool center);
+              bool center, SimdTarget target = best_simd_target());
 
   // Frames that contribute, librosa's n_frames: with a length, only the first
   // ceil(padded_length / hop); push exactly this many.
@@ -31,6 +33,9 @@ class InverseStft {
   // Add frame t (t = 0, 1, ... in order). Returns the output samples this frame completed, the
   // next ones in order after those returned before; valid until the next call.
   std::span<const float> push(std::span<const std::complex<float>> bins);
+  // The same without a copy: write frame t's n_fft/2+1 bins to frame_input(), then push_input().
+  std::complex<float>* frame_input() { return fft_.output(); }
+  std::span<const float> push_input();
   // After the last push: the remaining samples up to length().
   std::span<const float> finish();
 
@@ -43,12 +48,18 @@ class InverseStft {
   std::vector<double> window_sq_;  // window**2 in float64, as window_sumsquare squares it
   std::vector<float>
       wss_steady_;  // window_sumsquare where every overlapping frame exists, by m % hop
+  std::vector<float> wss_divisor_;  // wss_steady_, or 1 where librosa does not divide
   RealFft<float> fft_;
-  std::vector<float>
-      acc_;  // float32 overlap-add buffer for padded positions [base_, base_ + n_fft + hop)
+  // float32 overlap-add buffer: acc_[pos_ + i] is padded position base_ + i; everything past the
+  // last frame's end is zero. pos_ moves up a hop a frame, back to 0 when the buffer is full.
+  std::vector<float> acc_;
   std::vector<float> out_;
+  // acc[i] += window[i] * (x[i] * scale) for i < n: the kernel for this CPU.
+  void (*overlap_add_)(float* acc, const double* window, const float* x, float scale,
+                       std::size_t n) = nullptr;
   std::size_t frames_pushed_ = 0;
-  std::size_t base_ = 0;     // padded position of acc_[0]
+  std::size_t base_ = 0;  // padded position of acc_[pos_]
+  std::size_t pos_ = 0;
   std::size_t emitted_ = 0;  // padded positions before this are out
 };
 

@@ -1,10 +1,14 @@
-// dsp::median_filter against brute force and against scipy.ndimage.median_filter(mode="reflect").
+// dsp::median_filter against brute force and against scipy.ndimage.median_filter(mode="reflect"),
+// and the SIMD lane kernels (dsp/lane_median.hpp) on every target this CPU runs against it.
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
+#include <limits>
 #include <vector>
 
+#include "dsp/lane_median.hpp"
 #include "dsp/median_filter.hpp"
 
 namespace trackprint::dsp {
@@ -136,6 +140,84 @@ TEST(MedianFilter, RejectsAWindowOfTheWrongSize) {
   std::vector<float> x(10), out(10);
   SlidingMedian window(3);
   EXPECT_THROW(median_filter({x.data(), 1}, 10, 2, {out.data(), 1}, window), std::invalid_argument);
+}
+
+// Sequences of `n` values for `lanes` lanes in the layout of an HPSS frame: value k of sequence
+// l at rows[k][l]. Kinds mix ties (few levels), zeros, subnormals and huge values.
+std::vector<std::vector<float>> lane_rows(std::size_t n, std::size_t lanes, std::uint64_t seed) {
+  std::vector<std::vector<float>> rows(n, std::vector<float>(lanes));
+  for (std::size_t l = 0; l < lanes; ++l) {
+    const int kind = static_cast<int>(l % 6);
+    const std::vector<float> x = random_values(n, seed + l, kind == 1 ? 3 : kind == 2 ? 40 : 0);
+    for (std::size_t k = 0; k < n; ++k) {
+      float v = x[k];
+      if (kind == 3) v = v < 0.5f ? 0.0f : v;                                  // half zeros
+      if (kind == 4) v *= std::numeric_limits<float>::denorm_min() * 1000.0f;  // subnormals
+      if (kind == 5) v = k % 7 == 0 ? 3e38f : v * 1e-30f;                      // huge and tiny
+      rows[k][l] = v;
+    }
+  }
+  return rows;
+}
+
+// median_filter(size 31, mode="reflect") of every lane's sequence with the lane kernel, the way
+// HPSS runs it: kLaneWindow steps with leaving = +inf load the reflected window of position 0,
+// then each step slides one position; `chunk` steps per call (the state carries over).
+std::vector<std::vector<float>> lane_filter(const std::vector<std::vector<float>>& rows,
+                                            std::size_t groups, SimdTarget target,
+                                            std::size_t chunk) {
+  const std::size_t n = rows.size();
+  const auto r = static_cast<std::ptrdiff_t>(kLaneRadius);
+  const std::vector<float> inf(groups * kLaneWidth, std::numeric_limits<float>::infinity());
+  std::vector<const float*> leave, enter;
+  std::vector<std::vector<float>> out(n, std::vector<float>(groups * kLaneWidth, -1.0f));
+  std::vector<float*> dest;
+  for (std::ptrdiff_t j = -r; j <= r; ++j) {
+    leave.push_back(inf.data());
+    enter.push_back(rows[reflect_index(j, n)].data());
+    dest.push_back(j == r ? out[0].data() : nullptr);
+  }
+  for (std::size_t k = 1; k < n; ++k) {
+    const auto ks = static_cast<std::ptrdiff_t>(k);
+    leave.push_back(rows[reflect_index(ks - 1 - r, n)].data());
+    enter.push_back(rows[reflect_index(ks + r, n)].data());
+    dest.push_back(out[k].data());
+  }
+  std::vector<float> state(groups * kLaneGroupState);
+  lane_median_clear(state.data(), groups);
+  for (std::size_t s = 0; s < leave.size(); s += chunk) {
+    const std::size_t count = std::min(chunk, leave.size() - s);
+    lane_median_steps(state.data(), groups, count, leave.data() + s, enter.data() + s,
+                      dest.data() + s, target);
+  }
+  return out;
+}
+
+TEST(LaneMedian, EveryTargetMatchesTheScalarReference) {
+  const std::vector<SimdTarget> targets = supported_simd_targets();
+  ASSERT_EQ(targets.front(), SimdTarget::generic);
+  EXPECT_EQ(targets.back(), best_simd_target());
+  const std::size_t groups = 3;
+  const std::size_t lanes = groups * kLaneWidth;
+  for (SimdTarget target : targets) {
+    for (std::size_t n : {1u, 2u, 5u, 15u, 16u, 17u, 31u, 32u, 47u, 300u}) {
+      const std::vector<std::vector<float>> rows = lane_rows(n, lanes, 77 + n);
+      for (std::size_t chunk : {std::size_t{1}, std::size_t{7}, n + 2 * kLaneRadius}) {
+        const std::vector<std::vector<float>> got = lane_filter(rows, groups, target, chunk);
+        for (std::size_t l = 0; l < lanes; ++l) {
+          std::vector<float> seq(n), expected(n);
+          for (std::size_t k = 0; k < n; ++k) seq[k] = rows[k][l];
+          median_filter_reference({seq.data(), 1}, n, kLaneRadius, {expected.data(), 1});
+          for (std::size_t k = 0; k < n; ++k) {
+            // Bit for bit (no NaN, and the data has no -0 to be confused with +0).
+            ASSERT_EQ(std::memcmp(&got[k][l], &expected[k], sizeof(float)), 0)
+                << simd_target_name(target) << " n=" << n << " chunk=" << chunk << " lane=" << l
+                << " k=" << k << ": " << got[k][l] << " != " << expected[k];
+          }
+        }
+      }
+    }
+  }
 }
 
 }  // namespace
