@@ -26,7 +26,7 @@ std::size_t next_fast_len(std::size_t n) {
   return best;
 }
 
-// Per-frame work buffers, reused across frames.
+// Per-frame work buffers, reused across frames: nothing is allocated per frame.
 class YinFrame {
  public:
   YinFrame(std::size_t frame_length, std::size_t min_period, std::size_t max_period)
@@ -34,34 +34,49 @@ class YinFrame {
         min_period_(min_period),
         max_period_(max_period),
         fft_(next_fast_len(2 * frame_length - 1)),
+        frame_(fft_.size()),
+        spectrum_(fft_.size() / 2 + 1),
+        acf_(fft_.size()),
         diff_(max_period + 1),
-        cmnd_(max_period - min_period + 1) {}
+        cumulative_(max_period + 1),
+        lag_(max_period + 1),
+        cmnd_(max_period - min_period + 1) {
+    for (std::size_t k = 0; k <= max_period; ++k) lag_[k] = static_cast<double>(k);
+  }
 
-  // librosa.core.pitch._cumulative_mean_normalized_difference on one frame, then the trough
+  // The frame to fill (frame_length values); the zero padding after it is never written.
+  float* frame() { return frame_.data(); }
+
+  // librosa.core.pitch._cumulative_mean_normalized_difference on frame(), then the trough
   // search of librosa.yin. Returns the period in samples (with the parabolic shift).
-  double period(const float* frame) {
-    autocorrelate(frame);
-    const float* acf = fft_.input();
+  double period() {
+    const float* frame = frame_.data();
+    autocorrelate();
+    const float* acf = acf_.data();
 
     // yin_frames = cumsum(square(frame)) in float32, then row 0 is zeroed *before* it is used as
     // the subtrahend, so lag k subtracts energy(0..k-1) with x[0]**2 left out at k = 1.
-    // yin[k] = 2 * (acf[0] - acf[k]) - cumsum[k-1], all float32.
-    float energy = frame[0] * frame[0];  // cumsum[k-1], sequential in float32 like np.cumsum
+    // yin[k] = 2 * (acf[0] - acf[k]) - cumsum[k-1], all float32. cumulative_mean =
+    // cumsum(yin[1:]) (float32, sequential like np.cumsum) / k.
+    float energy = frame[0] * frame[0];  // cumsum[k-1]
+    float running = 0.0f;
     diff_[0] = 0.0f;
     for (std::size_t k = 1; k <= max_period_; ++k) {
       if (k >= 2) energy += frame[k - 1] * frame[k - 1];
       diff_[k] = 2.0f * (acf[0] - acf[k]) - (k == 1 ? 0.0f : energy);
-    }
-    // cumulative_mean = cumsum(yin[1:]) (float32) / k (int64 -> float64); the ratio is float64
-    // with tiny(float64) added to the denominator.
-    float running = 0.0f;
-    for (std::size_t k = 1; k <= max_period_; ++k) {
       running += diff_[k];
-      if (k >= min_period_) {
-        const double mean = static_cast<double>(running) / static_cast<double>(k);
-        cmnd_[k - min_period_] =
-            static_cast<double>(diff_[k]) / (mean + std::numeric_limits<double>::min());
-      }
+      cumulative_[k] = running;
+    }
+    // The ratio is float64 (k is int64 -> float64) with tiny(float64) added to the denominator;
+    // no loop-carried dependence here, so it vectorises.
+    constexpr double kTiny = std::numeric_limits<double>::min();
+    const float* d = diff_.data() + min_period_;
+    const float* c = cumulative_.data() + min_period_;
+    const double* lag = lag_.data() + min_period_;
+    double* out = cmnd_.data();
+    const std::size_t n = cmnd_.size();
+    for (std::size_t i = 0; i < n; ++i) {
+      out[i] = static_cast<double>(d[i]) / (static_cast<double>(c[i]) / lag[i] + kTiny);
     }
     // min_period + yin_period (integers) + parabolic shift, in that order.
     const std::size_t i = pick();
@@ -70,20 +85,20 @@ class YinFrame {
 
  private:
   // librosa.autocorrelate(frame, max_size=max_period+1): irfft(|rfft(frame, n_pad)|**2) in float32
-  // (scipy.fft keeps single precision); the first max_period+1 lags end up in fft_.input().
-  void autocorrelate(const float* frame) {
-    float* in = fft_.input();
-    std::copy(frame, frame + n_, in);
-    std::fill(in + n_, in + fft_.size(), 0.0f);
-    fft_.forward();
-    std::complex<float>* spec = fft_.output();
-    for (std::size_t k = 0; k < fft_.size() / 2 + 1; ++k) {
-      // util.abs2 on complex64: x.real**2 + x.imag**2 (float32).
-      spec[k] = {spec[k].real() * spec[k].real() + spec[k].imag() * spec[k].imag(), 0.0f};
+  // (scipy.fft keeps single precision); the first max_period+1 lags end up in acf_.
+  void autocorrelate() {
+    fft_.forward(frame_.data(), spectrum_.data());
+    // util.abs2 on complex64: x.real**2 + x.imag**2 (float32).
+    float* p = reinterpret_cast<float*>(spectrum_.data());
+    const std::size_t n_bins = spectrum_.size();
+    for (std::size_t k = 0; k < n_bins; ++k) {
+      const float re = p[2 * k], im = p[2 * k + 1];
+      p[2 * k] = re * re + im * im;
+      p[2 * k + 1] = 0.0f;
     }
-    fft_.inverse();
+    fft_.inverse(spectrum_.data(), acf_.data());  // c2r: spectrum_ is overwritten
     const float scale = 1.0f / static_cast<float>(fft_.size());
-    for (std::size_t k = 0; k <= max_period_; ++k) in[k] *= scale;
+    for (std::size_t k = 0; k <= max_period_; ++k) acf_[k] *= scale;
   }
 
   // librosa.core.pitch._parabolic_interpolation at lag index i: the numba stencil on interior
@@ -120,7 +135,11 @@ class YinFrame {
 
   std::size_t n_, min_period_, max_period_;
   RealFft<float> fft_;
-  std::vector<float> diff_;
+  AlignedBuffer<float> frame_;  // frame_length samples, then zeros up to the FFT size
+  AlignedBuffer<std::complex<float>> spectrum_;
+  AlignedBuffer<float> acf_;
+  std::vector<float> diff_, cumulative_;
+  std::vector<double> lag_;  // k as float64
   std::vector<double> cmnd_;
 };
 
@@ -149,20 +168,18 @@ std::vector<double> yin(std::span<const float> y, double sr, double fmin, double
   const std::size_t n_frames = 1 + (padded_len - frame_length) / hop;
 
   YinFrame work(frame_length, min_period, max_period);
-  std::vector<float> frame(frame_length, 0.0f);
+  float* frame = work.frame();
   std::vector<double> f0(n_frames);
   for (std::size_t t = 0; t < n_frames; ++t) {
     // Frame t covers padded positions [t*hop, t*hop + frame_length) = y[t*hop - half, ...); the
     // part outside y is the zero padding.
     const std::size_t begin = t * hop;  // padded position of frame[0]
-    const std::size_t lo = std::max(begin, half),
-                      hi = std::min(begin + frame_length, half + y.size());
-    std::fill(frame.begin(), frame.end(), 0.0f);
-    if (lo < hi)
-      std::copy(y.begin() + static_cast<std::ptrdiff_t>(lo - half),
-                y.begin() + static_cast<std::ptrdiff_t>(hi - half),
-                frame.begin() + static_cast<std::ptrdiff_t>(lo - begin));
-    f0[t] = sr / work.period(frame.data());
+    const std::size_t lo = std::clamp(half, begin, begin + frame_length);
+    const std::size_t hi = std::clamp(half + y.size(), lo, begin + frame_length);
+    std::fill(frame, frame + (lo - begin), 0.0f);
+    std::copy(y.data() + (lo - half), y.data() + (hi - half), frame + (lo - begin));
+    std::fill(frame + (hi - begin), frame + frame_length, 0.0f);
+    f0[t] = sr / work.period();
   }
   return f0;
 }
