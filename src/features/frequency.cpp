@@ -4,6 +4,7 @@
 #include <complex>
 #include <vector>
 
+#include "dsp/fft.hpp"
 #include "dsp/numpy_abs.hpp"
 #include "dsp/stft.hpp"
 #include "features/families.hpp"
@@ -19,16 +20,29 @@ constexpr std::array<double, 8> kEdges{20, 60, 250, 500, 2000, 4000, 6000, 20000
 BandEnergies band_energies(std::span<const float> y) {
   BandEnergies bands{};
   if (y.size() < kWelchFft) return bands;
-  dsp::FrameTransform frames(kWelchFft, kWelchHop, /*center=*/false);
-  const std::size_t n_frames = frames.frame_count(y.size());
-  std::vector<std::complex<float>> column(frames.n_bins());
-  std::vector<double> power(frames.n_bins(), 0.0);
+  // Frames of librosa.stft(y, 8192, 2048, center=False): all inside y, so no padding. Each is
+  // windowed and transformed in double, rounded to complex64, and its |X| (numpy's rounding)
+  // squared in float32.
+  const std::size_t n_frames = dsp::stft_frame_count(y.size(), kWelchFft, kWelchHop, false);
+  constexpr std::size_t n_bins = kWelchFft / 2 + 1;
+  const std::vector<double> window = dsp::hann_window(kWelchFft);
+  dsp::RealFft<double> fft(kWelchFft);
+  dsp::AlignedBuffer<double> frame(kWelchFft);
+  dsp::AlignedBuffer<std::complex<double>> spectrum(n_bins);
+  std::vector<std::complex<float>> column(n_bins);
+  std::vector<float> mag(n_bins);
+  std::vector<double> power(n_bins, 0.0);
   for (std::size_t t = 0; t < n_frames; ++t) {
-    frames.transform(y, t, column);
-    for (std::size_t k = 0; k < column.size(); ++k) {
-      const float m = dsp::numpy_abs(column[k]);
-      power[k] += static_cast<double>(m * m);
+    const float* x = y.data() + t * kWelchHop;
+    double* in = frame.data();
+    for (std::size_t i = 0; i < kWelchFft; ++i) in[i] = window[i] * static_cast<double>(x[i]);
+    fft.forward(in, spectrum.data());
+    const std::complex<double>* X = spectrum.data();
+    for (std::size_t k = 0; k < n_bins; ++k) {
+      column[k] = {static_cast<float>(X[k].real()), static_cast<float>(X[k].imag())};
     }
+    dsp::numpy_abs(column.data(), mag.data(), n_bins);
+    for (std::size_t k = 0; k < n_bins; ++k) power[k] += static_cast<double>(mag[k] * mag[k]);
   }
   for (std::size_t k = 0; k < power.size(); ++k) {
     const double f = static_cast<double>(k) * kAnalysisRate / static_cast<double>(kWelchFft);
