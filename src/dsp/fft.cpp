@@ -3,6 +3,7 @@
 #include <fftw3.h>
 
 #include <algorithm>
+#include <map>
 #include <mutex>
 #include <new>
 
@@ -27,7 +28,6 @@ struct Fftw<float> {
   static void* plan_c2r(int n, std::complex<float>* in, float* out) {
     return fftwf_plan_dft_c2r_1d(n, reinterpret_cast<fftwf_complex*>(in), out, FFTW_ESTIMATE);
   }
-  static void execute(void* p) { fftwf_execute(static_cast<fftwf_plan>(p)); }
   static void execute_r2c(void* p, float* in, std::complex<float>* out) {
     fftwf_execute_dft_r2c(static_cast<fftwf_plan>(p), in, reinterpret_cast<fftwf_complex*>(out));
   }
@@ -37,7 +37,6 @@ struct Fftw<float> {
   static int alignment(const void* p) {
     return fftwf_alignment_of(static_cast<float*>(const_cast<void*>(p)));
   }
-  static void destroy(void* p) { fftwf_destroy_plan(static_cast<fftwf_plan>(p)); }
 };
 template <>
 struct Fftw<double> {
@@ -50,7 +49,6 @@ struct Fftw<double> {
   static void* plan_c2r(int n, std::complex<double>* in, double* out) {
     return fftw_plan_dft_c2r_1d(n, reinterpret_cast<fftw_complex*>(in), out, FFTW_ESTIMATE);
   }
-  static void execute(void* p) { fftw_execute(static_cast<fftw_plan>(p)); }
   static void execute_r2c(void* p, double* in, std::complex<double>* out) {
     fftw_execute_dft_r2c(static_cast<fftw_plan>(p), in, reinterpret_cast<fftw_complex*>(out));
   }
@@ -60,8 +58,34 @@ struct Fftw<double> {
   static int alignment(const void* p) {
     return fftw_alignment_of(static_cast<double*>(const_cast<void*>(p)));
   }
-  static void destroy(void* p) { fftw_destroy_plan(static_cast<fftw_plan>(p)); }
 };
+
+// Plans by size, made once per process and kept: planning a size costs as much as a few hundred
+// of its transforms (~20M instructions for 8192 points). A plan is made on arrays of its own,
+// kept with it, and every RealFft executes it on its own fftw_malloc'd buffers through the
+// new-array interface, which the alignment of fftw_malloc makes valid. FFTW_ESTIMATE is
+// deterministic, so a kept plan is the plan a fresh one would be: the same bits.
+template <class T>
+struct CachedPlans {
+  void* forward;
+  void* inverse;
+};
+
+template <class T>
+CachedPlans<T> plans_for(std::size_t n) {
+  static std::map<std::size_t, CachedPlans<T>> cache;
+  std::lock_guard lock(planner_mutex());
+  if (auto it = cache.find(n); it != cache.end()) return it->second;
+  auto* in = static_cast<T*>(Fftw<T>::alloc_real(n));
+  auto* out = static_cast<std::complex<T>*>(Fftw<T>::alloc_complex(n / 2 + 1));
+  if (in == nullptr || out == nullptr) throw std::bad_alloc();
+  const CachedPlans<T> plans{Fftw<T>::plan_r2c(static_cast<int>(n), in, out),
+                             Fftw<T>::plan_c2r(static_cast<int>(n), out, in)};
+  if (plans.forward == nullptr || plans.inverse == nullptr) throw std::bad_alloc();
+  cache.emplace(n, plans);  // the planning arrays stay allocated with their plans
+  return plans;
+}
+
 }  // namespace
 
 template <class T>
@@ -69,32 +93,25 @@ RealFft<T>::RealFft(std::size_t n) : n_(n) {
   in_ = static_cast<T*>(Fftw<T>::alloc_real(n));
   out_ = static_cast<std::complex<T>*>(Fftw<T>::alloc_complex(n / 2 + 1));
   if (in_ == nullptr || out_ == nullptr) throw std::bad_alloc();
-  std::lock_guard lock(planner_mutex());
-  // c2r destroys its input; both plans are made on these buffers, which never move.
-  forward_plan_ = Fftw<T>::plan_r2c(static_cast<int>(n), in_, out_);
-  inverse_plan_ = Fftw<T>::plan_c2r(static_cast<int>(n), out_, in_);
-  if (forward_plan_ == nullptr || inverse_plan_ == nullptr) throw std::bad_alloc();
+  const CachedPlans<T> plans = plans_for<T>(n);
+  forward_plan_ = plans.forward;
+  inverse_plan_ = plans.inverse;
 }
 
 template <class T>
 RealFft<T>::~RealFft() {
-  {
-    std::lock_guard lock(planner_mutex());
-    Fftw<T>::destroy(forward_plan_);
-    Fftw<T>::destroy(inverse_plan_);
-  }
   Fftw<T>::free(in_);
   Fftw<T>::free(out_);
 }
 
 template <class T>
 void RealFft<T>::forward() {
-  Fftw<T>::execute(forward_plan_);
+  Fftw<T>::execute_r2c(forward_plan_, in_, out_);
 }
 
 template <class T>
 void RealFft<T>::inverse() {
-  Fftw<T>::execute(inverse_plan_);
+  Fftw<T>::execute_c2r(inverse_plan_, out_, in_);
 }
 
 template <class T>

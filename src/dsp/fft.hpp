@@ -1,6 +1,7 @@
 // Real-input FFTs through FFTW. Plans are made with FFTW_ESTIMATE so that every run picks the
-// same algorithm (and so the same last bits), and under one lock because FFTW's planner is not
-// thread-safe. Execution is lock-free: each RealFft owns its buffers, one per thread.
+// same algorithm (and so the same last bits), under one lock because FFTW's planner is not
+// thread-safe, and once per size and precision for the life of the process (shared by every
+// RealFft of that size). Execution is lock-free: each RealFft owns its buffers, one per thread.
 #pragma once
 
 #include <complex>
