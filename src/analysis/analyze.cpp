@@ -1,9 +1,12 @@
 #include "analysis/analyze.hpp"
 
 #include <cmath>
+#include <complex>
 #include <cstdio>
+#include <future>
 #include <string>
 
+#include "dsp/numpy_abs.hpp"
 #include "dsp/stft.hpp"
 #include "trackprint/trackprint.hpp"
 #include "trackprint/version.hpp"
@@ -101,7 +104,7 @@ StreamedTrack stream_file(const std::string& path, bool keep_stereo_channels) {
   return track;
 }
 
-Fingerprint fingerprint_of(const SignalBuilder& signal) {
+Fingerprint fingerprint_of(const SignalBuilder& signal, int threads) {
   const std::vector<float>& y = signal.y();
   if (y.size() < kMinimumSamples) {
     char reason[96];
@@ -109,20 +112,53 @@ Fingerprint fingerprint_of(const SignalBuilder& signal) {
                   static_cast<double>(y.size()) / features::kAnalysisRate);
     throw Failure(ErrorKind::too_short, reason);
   }
-  const dsp::Spectrogram stft = dsp::stft(y, features::kFftSize, features::kHop, true);
-  const std::vector<float> magnitude = dsp::magnitude(stft);
-  const features::AnalysisInput in{y, stft, magnitude};
+  // The families that read only y run beside the STFT loop when a second thread is allowed.
+  // Each dimension is computed by the same code either way, so the output is byte-identical
+  // for any thread count.
+  Fingerprint from_y;
+  const auto measure_from_y = [&y, &from_y] {
+    const features::BandEnergies bands = features::band_energies(y);
+    features::measure_frequency(bands, from_y);
+    features::measure_dynamics(y, bands, from_y);
+    features::measure_variation(y, from_y);
+    features::measure_pitch_stability(y, from_y);
+  };
+  std::future<void> side;
+  if (threads > 1) {
+    side = std::async(std::launch::async, measure_from_y);
+  } else {
+    measure_from_y();
+  }
 
   Fingerprint fp;
   fp[Dim::lufs] = signal.lufs();
-  const features::BandEnergies bands = features::band_energies(y);
-  features::measure_frequency(bands, fp);
-  features::measure_dynamics(in, bands, fp);
-  features::measure_temporal(in, fp);
-  features::measure_spectral(in, fp);
-  features::measure_harmonic(in, fp);
-  features::measure_variation(in, fp);
+
+  // The shared STFT (spec §1.5), one column at a time: each family keeps only what it needs.
+  features::SpectralFamily spectral;
+  features::TemporalFamily temporal;
+  features::HarmonicFamily harmonic(y.size());
+  dsp::FrameTransform frames(features::kFftSize, features::kHop, /*center=*/true);
+  std::vector<std::complex<float>> column(frames.n_bins());
+  std::vector<float> magnitude(frames.n_bins());
+  const std::size_t n_frames = frames.frame_count(y.size());
+  for (std::size_t t = 0; t < n_frames; ++t) {
+    frames.transform(y, t, column);
+    for (std::size_t k = 0; k < column.size(); ++k) magnitude[k] = dsp::numpy_abs(column[k]);
+    spectral.push(magnitude);
+    temporal.push(magnitude);
+    harmonic.push(column, magnitude);
+  }
+  spectral.finish(fp);
+  temporal.finish(y, fp);
+  harmonic.finish(y, fp);
   signal.stereo().finish(fp);
+  if (side.valid()) side.get();  // rethrows what the side thread threw
+  for (const Dim d : {Dim::sub_bass_pct, Dim::bass_pct, Dim::low_mid_pct, Dim::mid_pct,
+                      Dim::upper_mid_pct, Dim::presence_pct, Dim::air_pct, Dim::crest_db,
+                      Dim::bass_mid_ratio, Dim::dynamic_range_variation,
+                      Dim::loudness_variation_std, Dim::peak_consistency, Dim::pitch_stability}) {
+    fp[d] = from_y[d];
+  }
   for (double v : fp.values) {
     if (!std::isfinite(v)) throw std::logic_error("a dimension came out non-finite");
   }
@@ -137,10 +173,10 @@ std::string_view engine_version() {
   return kEngineVersion;
 }
 
-Result<Fingerprint> analyze_file(const std::string& path) {
+Result<Fingerprint> analyze_file(const std::string& path, const AnalysisOptions& options) {
   try {
     const analysis::StreamedTrack track = analysis::stream_file(path);
-    Fingerprint fp = analysis::fingerprint_of(track.signal);
+    Fingerprint fp = analysis::fingerprint_of(track.signal, options.threads);
     fp.sample_rate = track.info.sample_rate;
     fp.channels = track.info.channels;
     fp.codec = track.info.codec;
@@ -156,7 +192,7 @@ Result<Fingerprint> analyze_file(const std::string& path) {
 }
 
 Result<Fingerprint> analyze_samples(std::span<const std::span<const float>> channels,
-                                    int sample_rate) {
+                                    int sample_rate, const AnalysisOptions& options) {
   try {
     if (channels.empty()) throw Failure(ErrorKind::invalid_input, "no channels");
     if (sample_rate < 1000 || sample_rate > 768000) {
@@ -184,7 +220,7 @@ Result<Fingerprint> analyze_samples(std::span<const std::span<const float>> chan
       signal.add(block);
     }
     signal.finish();
-    Fingerprint fp = analysis::fingerprint_of(signal);
+    Fingerprint fp = analysis::fingerprint_of(signal, options.threads);
     fp.sample_rate = sample_rate;
     fp.channels = static_cast<int>(channels.size());
     fp.duration_s = static_cast<double>(total) / sample_rate;

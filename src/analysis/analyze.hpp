@@ -61,7 +61,8 @@ struct StreamedTrack {
 };
 StreamedTrack stream_file(const std::string& path, bool keep_stereo_channels = false);
 
-// The 25 values from a finished SignalBuilder; throws Failure (too_short).
-Fingerprint fingerprint_of(const SignalBuilder& signal);
+// The 25 values from a finished SignalBuilder, on up to `threads` threads (the result is the
+// same for any count); throws Failure (too_short).
+Fingerprint fingerprint_of(const SignalBuilder& signal, int threads = 1);
 
 }  // namespace trackprint::analysis

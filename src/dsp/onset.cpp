@@ -36,12 +36,11 @@ std::vector<float> onset_strength(std::span<const float> magnitude, std::size_t 
   if (magnitude.size() != n_frames * n_bins) {
     throw std::invalid_argument("onset_strength: magnitude is not n_frames x (n_fft/2+1)");
   }
-  if (p.lag == 0 || p.hop == 0) throw std::invalid_argument("onset_strength: zero lag or hop");
-  const MelFilterbank mel(p.sr, p.n_fft, p.n_mels, 0.0, 0.5 * p.sr);
+  const MelFilterbank mel = onset_filterbank(p);
   const std::size_t n_mels = mel.n_mels();
 
-  // Mel power spectrogram of |S|**2 (float32), frame-major, then dB against the global maximum.
-  std::vector<float> db(n_frames * n_mels);
+  // Mel power spectrogram of |S|**2 (float32), frame-major.
+  std::vector<float> mel_power(n_frames * n_mels);
   constexpr std::size_t kBlock = 64;  // frames squared and filtered per pass
   std::vector<float> power(kBlock * n_bins);
   for (std::size_t t0 = 0; t0 < n_frames; t0 += kBlock) {
@@ -49,8 +48,21 @@ std::vector<float> onset_strength(std::span<const float> magnitude, std::size_t 
     const float* m = magnitude.data() + t0 * n_bins;
     for (std::size_t i = 0; i < count * n_bins; ++i) power[i] = m[i] * m[i];
     mel.apply(std::span<const float>(power.data(), count * n_bins),
-              std::span<float>(db.data() + t0 * n_mels, count * n_mels), count);
+              std::span<float>(mel_power.data() + t0 * n_mels, count * n_mels), count);
   }
+  return onset_strength_from_mel(std::move(mel_power), p);
+}
+
+MelFilterbank onset_filterbank(const OnsetParams& p) {
+  return MelFilterbank(p.sr, p.n_fft, p.n_mels, 0.0, 0.5 * p.sr);
+}
+
+std::vector<float> onset_strength_from_mel(std::vector<float> mel_power, const OnsetParams& p) {
+  if (p.lag == 0 || p.hop == 0) throw std::invalid_argument("onset_strength: zero lag or hop");
+  const std::size_t n_mels = p.n_mels;
+  const std::size_t n_frames = mel_power.size() / n_mels;
+  // dB against the global maximum of the whole track (top_db = 80).
+  std::vector<float>& db = mel_power;
   power_to_db(db, db, 1.0f, 1e-10, 80.0);
 
   // onset_env[j] = mean_m max(0, S[m, j + lag] - S[m, j]), shifted right by lag + n_fft/(2 hop)

@@ -8,6 +8,8 @@
 #include <span>
 #include <vector>
 
+#include "dsp/mel.hpp"
+
 namespace trackprint::dsp {
 
 struct OnsetParams {
@@ -24,6 +26,12 @@ struct OnsetParams {
 // ref=None, detrend=False, center=True, aggregate=np.mean. Returns n_frames float32 values.
 std::vector<float> onset_strength(std::span<const float> magnitude, std::size_t n_frames,
                                   const OnsetParams& p = {});
+
+// The same envelope in two steps, for a caller that streams the STFT: the mel power of each
+// frame (onset_filterbank(p).apply on |S|**2), kept frame-major, then this once at the end
+// (power_to_db needs the whole track's maximum).
+MelFilterbank onset_filterbank(const OnsetParams& p = {});
+std::vector<float> onset_strength_from_mel(std::vector<float> mel_power, const OnsetParams& p = {});
 
 // librosa.onset.onset_detect(onset_envelope=env, sr=sr, hop_length=hop) with its defaults:
 // envelope min-max normalised in float32, then util.peak_pick with pre_max 0.03*sr//hop,

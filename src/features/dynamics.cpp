@@ -28,8 +28,8 @@ double bass_mid_ratio(const BandEnergies& bands) {
 
 }  // namespace
 
-void measure_dynamics(const AnalysisInput& in, const BandEnergies& bands, Fingerprint& fp) {
-  fp[Dim::crest_db] = crest_db(in.y);
+void measure_dynamics(std::span<const float> y, const BandEnergies& bands, Fingerprint& fp) {
+  fp[Dim::crest_db] = crest_db(y);
   fp[Dim::bass_mid_ratio] = bass_mid_ratio(bands);
 }
 

@@ -23,23 +23,26 @@ T median(std::vector<T> v) {
 
 }  // namespace
 
-void measure_spectral(const AnalysisInput& in, Fingerprint& fp) {
-  const std::size_t n_frames = in.stft.n_frames;
-  const std::size_t n_bins = in.stft.n_bins;
-  dsp::SpectralShape shape(kAnalysisRate, kFftSize);
-  std::vector<double> centroid(n_frames);
-  std::vector<double> rolloff(n_frames);
-  std::vector<float> flatness(n_frames);
-  for (std::size_t t = 0; t < n_frames; ++t) {
-    const std::span<const float> frame = in.magnitude.subspan(t * n_bins, n_bins);
-    centroid[t] = shape.centroid(frame);
-    rolloff[t] = shape.rolloff(frame, 0.85);
-    flatness[t] = shape.flatness(frame);
-  }
-  fp[Dim::spectral_centroid] = std::clamp(median(std::move(centroid)) / 8000.0, 0.0, 1.0);
-  fp[Dim::spectral_rolloff] = std::clamp(median(std::move(rolloff)) / 10000.0, 0.0, 1.0);
+void SpectralFamily::push(std::span<const float> magnitude) {
+  centroid_.push_back(shape_.centroid(magnitude));
+  rolloff_.push_back(shape_.rolloff(magnitude, 0.85));
+  flatness_.push_back(shape_.flatness(magnitude));
+}
+
+void SpectralFamily::finish(Fingerprint& fp) {
+  fp[Dim::spectral_centroid] = std::clamp(median(std::move(centroid_)) / 8000.0, 0.0, 1.0);
+  fp[Dim::spectral_rolloff] = std::clamp(median(std::move(rolloff_)) / 10000.0, 0.0, 1.0);
   fp[Dim::spectral_flatness] =
-      std::clamp(static_cast<double>(median(std::move(flatness))), 0.0, 1.0);
+      std::clamp(static_cast<double>(median(std::move(flatness_))), 0.0, 1.0);
+}
+
+void measure_spectral(const AnalysisInput& in, Fingerprint& fp) {
+  SpectralFamily family;
+  const std::size_t n_bins = in.stft.n_bins;
+  for (std::size_t t = 0; t < in.stft.n_frames; ++t) {
+    family.push(in.magnitude.subspan(t * n_bins, n_bins));
+  }
+  family.finish(fp);
 }
 
 }  // namespace trackprint::features

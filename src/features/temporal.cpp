@@ -44,14 +44,42 @@ double silence_ratio(std::span<const float> y) {
   return static_cast<double>(quiet) / static_cast<double>(db.size());
 }
 
-}  // namespace
-
-void measure_temporal(const AnalysisInput& in, Fingerprint& fp) {
+dsp::OnsetParams onset_params() {
   dsp::OnsetParams op;
   op.sr = kAnalysisRate;
   op.n_fft = kFftSize;
   op.hop = kHop;
-  const std::vector<float> onset = dsp::onset_strength(in.magnitude, in.stft.n_frames, op);
+  return op;
+}
+
+}  // namespace
+
+TemporalFamily::TemporalFamily() : mel_(dsp::onset_filterbank(onset_params())) {
+  power_block_.resize(kBlock * (kFftSize / 2 + 1));
+}
+
+void TemporalFamily::push(std::span<const float> magnitude) {
+  float* power = power_block_.data() + block_frames_ * magnitude.size();
+  for (std::size_t k = 0; k < magnitude.size(); ++k) power[k] = magnitude[k] * magnitude[k];
+  if (++block_frames_ == kBlock) flush_block();
+}
+
+// The filterbank runs several frames side by side; results equal frame-by-frame application.
+void TemporalFamily::flush_block() {
+  if (block_frames_ == 0) return;
+  const std::size_t n_bins = kFftSize / 2 + 1;
+  const std::size_t n_mels = mel_.n_mels();
+  const std::size_t at = mel_power_.size();
+  mel_power_.resize(at + block_frames_ * n_mels);
+  mel_.apply(std::span<const float>(power_block_.data(), block_frames_ * n_bins),
+             std::span<float>(mel_power_.data() + at, block_frames_ * n_mels), block_frames_);
+  block_frames_ = 0;
+}
+
+void TemporalFamily::finish(std::span<const float> y, Fingerprint& fp) {
+  flush_block();
+  const std::vector<float> onset =
+      dsp::onset_strength_from_mel(std::move(mel_power_), onset_params());
 
   dsp::TempoParams tp;
   tp.sr = kAnalysisRate;
@@ -65,11 +93,20 @@ void measure_temporal(const AnalysisInput& in, Fingerprint& fp) {
   fp[Dim::rhythm_stability] = rhythm_stability(dsp::beat_track(onset, bpm, bp));
 
   const std::size_t n_onsets = dsp::onset_detect(onset, kAnalysisRate, kHop).size();
-  const double seconds = static_cast<double>(in.y.size()) / kAnalysisRate;
+  const double seconds = static_cast<double>(y.size()) / kAnalysisRate;
   fp[Dim::transient_density] =
       seconds > 0 ? std::clamp(static_cast<double>(n_onsets) / seconds / 10.0, 0.0, 1.0) : 0.0;
 
-  fp[Dim::silence_ratio] = silence_ratio(in.y);
+  fp[Dim::silence_ratio] = silence_ratio(y);
+}
+
+void measure_temporal(const AnalysisInput& in, Fingerprint& fp) {
+  TemporalFamily family;
+  const std::size_t n_bins = in.stft.n_bins;
+  for (std::size_t t = 0; t < in.stft.n_frames; ++t) {
+    family.push(in.magnitude.subspan(t * n_bins, n_bins));
+  }
+  family.finish(in.y, fp);
 }
 
 }  // namespace trackprint::features

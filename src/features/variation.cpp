@@ -81,10 +81,10 @@ double loudness_variation_std(std::span<const float> y) {
 
 }  // namespace
 
-void measure_variation(const AnalysisInput& in, Fingerprint& fp) {
-  const BlockStats blocks = block_stats(in.y);
+void measure_variation(std::span<const float> y, Fingerprint& fp) {
+  const BlockStats blocks = block_stats(y);
   fp[Dim::dynamic_range_variation] = dynamic_range_variation(blocks);
-  fp[Dim::loudness_variation_std] = loudness_variation_std(in.y);
+  fp[Dim::loudness_variation_std] = loudness_variation_std(y);
   fp[Dim::peak_consistency] = peak_consistency(blocks);
 }
 

@@ -105,8 +105,17 @@ class Analyze(unittest.TestCase):
         self.assertTrue(errors[0].startswith(bad + ": "), errors[0])
         self.assertTrue(errors[1].startswith("/no/such/file.flac: "), errors[1])
 
-    def test_output_is_identical_from_run_to_run(self):
-        self.assertEqual(run("analyze", "--json", GOOD).stdout, run("analyze", "--json", GOOD).stdout)
+    def test_output_is_identical_from_run_to_run_and_for_any_thread_count(self):
+        once = run("analyze", "--json", GOOD).stdout
+        self.assertEqual(once, run("analyze", "--json", GOOD).stdout)
+        self.assertEqual(once, run("analyze", "--json", "--threads", "2", GOOD).stdout)
+        self.assertEqual(once, run("analyze", "--json", "-j", "3", GOOD).stdout)
+
+    def test_bad_thread_counts_are_usage_errors(self):
+        for value in ("0", "-1", "two", "1x"):
+            r = run("analyze", "--threads", value, GOOD)
+            self.assertEqual(r.returncode, 2, value)
+        self.assertEqual(run("analyze", GOOD, "--threads").returncode, 2)
 
 
 if __name__ == "__main__":
