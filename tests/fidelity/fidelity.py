@@ -19,7 +19,6 @@ import argparse
 import json
 import math
 import os
-import re
 import signal
 import subprocess
 import sys
@@ -122,6 +121,11 @@ class Engine:
     def version(self):
         done = subprocess.run([self.path, "--version"], capture_output=True, text=True)
         return done.stdout.strip() or done.stderr.strip()
+
+    def dimension_table(self):
+        """The engine's own table of the 25 dimensions (`trackprint dimensions --json`)."""
+        done = subprocess.run([self.path, "dimensions", "--json"], capture_output=True, text=True)
+        return json.loads(done.stdout) if done.returncode == 0 else []
 
     def analyze(self, file, timeout):
         key = str(file)
@@ -291,21 +295,19 @@ def parity(engine, corpus, jobs):
     if misses:
         lines += ["Misses:", ""]
         lines += table(["dimension", "track", "engine", "oracle", "abs diff", "tolerance"], misses)
-    mismatched = tolerance_table_mismatches()
+    mismatched = tolerance_table_mismatches(engine)
     if mismatched:
-        lines += ["Note: the engine's table (include/trackprint/dimensions.hpp) differs from the spec: "
+        lines += ["Note: the engine's table (`trackprint dimensions --json`) differs from the spec: "
                   + "; ".join(mismatched), ""]  # fmt: skip
     return Section("Parity", all(ok for _, _, ok in judged), lines)
 
 
-def tolerance_table_mismatches():
-    """Where the C++ dimension table's tolerance or decision flag disagrees with the spec's
+def tolerance_table_mismatches(engine):
+    """Where the engine's dimension table's tolerance or decision flag disagrees with the spec's
     (used for the report only: the spec is the authority)."""
-    header = REPO / "include" / "trackprint" / "dimensions.hpp"
-    if not header.exists():
-        return []
-    entry = re.compile(r'\{"(\w+)",[^}]*ToleranceKind::(\w+),\s*([-+.eE\d]+),\s*(true|false)\}')
-    found = {m[1]: (m[2], float(m[3]), m[4] == "true") for m in entry.finditer(header.read_text())}
+    found = {d["name"]: ("one_frame" if d["tolerance"] == "one_frame" else "absolute",
+                         0.0 if d["tolerance"] == "one_frame" else float(d["tolerance"]),
+                         d["decision_based"]) for d in engine.dimension_table()}  # fmt: skip
     problems = []
     for name in oracle.DIMENSIONS:
         if name not in found:
