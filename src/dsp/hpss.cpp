@@ -21,7 +21,7 @@ constexpr std::size_t kRadius = kLaneRadius;
 // of the first reads back to frame first - 16. kRing frames cover that.
 constexpr std::size_t kBatch = 16;
 constexpr std::size_t kRing = 64;
-static_assert(kRing >= kBatch + 2 * kRadius + 1 && std::has_single_bit(kRing));
+static_assert(kRing >= kBatch + 2 * kRadius + 1 && kRing % kLaneWidth == 0);
 
 // c ? x : y through the bits. GCC would otherwise keep a division that only one side uses
 // behind a branch (it may not speculate an operation that could raise an FP exception), and
@@ -37,8 +37,12 @@ static_assert(kRing >= kBatch + 2 * kRadius + 1 && std::has_single_bit(kRing));
   const float z = std::max(harm, perc);
   const bool bad = z < std::numeric_limits<float>::min();
   const float z_safe = select(bad, 1.0f, z);  // librosa: Z[bad_idx] = 1
-  const float h = harm / z_safe;
-  const float p = perc / z_safe;
+  // One of X / Z is Z / Z = 1 exactly: one division instead of two (a bad bin's quotients,
+  // which may differ, are not used).
+  const bool perc_larger = harm < perc;  // std::max(harm, perc) is perc
+  const float q = select(perc_larger, harm, perc) / z_safe;
+  const float h = select(perc_larger, q, 1.0f);
+  const float p = select(perc_larger, 1.0f, q);
   const float h2 = h * h;  // (X / Z) ** 2.0: numpy squares
   const float p2 = p * p;
   const float sum = h2 + p2;
@@ -70,39 +74,116 @@ static_assert(kRing >= kBatch + 2 * kRadius + 1 && std::has_single_bit(kRing));
   }
 }
 
-using MaskFrameFn = void (*)(const float*, const float*, const float*, const float*, float*, float*,
-                             std::size_t);
-
-void mask_frame_generic(const float* spec, const float* mag, const float* harm, const float* perc,
-                        float* harm_out, float* perc_out, std::size_t n) {
-  mask_frame_body(spec, mag, harm, perc, harm_out, perc_out, n);
+// Between 16 rows of a matrix (row l at rows + l * stride) and lanes (out[p * 16 + l]): the
+// percussive filter runs one lane per frame. Plain loops, which GCC vectorises per target.
+[[gnu::always_inline]] inline void to_lanes_body(const float* __restrict rows, std::size_t stride,
+                                                 std::size_t n, float* __restrict out) {
+  for (std::size_t p = 0; p < n; ++p) {
+    for (std::size_t l = 0; l < kLaneWidth; ++l) out[p * kLaneWidth + l] = rows[l * stride + p];
+  }
+}
+[[gnu::always_inline]] inline void from_lanes_body(const float* __restrict in, std::size_t n,
+                                                   float* __restrict rows, std::size_t stride) {
+  for (std::size_t l = 0; l < kLaneWidth; ++l) {
+    for (std::size_t p = 0; p < n; ++p) rows[l * stride + p] = in[p * kLaneWidth + l];
+  }
 }
 
+#ifdef TRACKPRINT_X86_TARGETS
+// The same with 16 x 16 blocks transposed in registers: four stages, each swapping one bit of
+// the row index with the same bit of the column index through two-source shuffles (vpermt2ps).
+typedef float V16 __attribute__((vector_size(64)));
+typedef int I16 __attribute__((vector_size(64)));
+[[gnu::always_inline]] inline void transpose16(V16 (&m)[16]) {
+#pragma GCC unroll 4
+  for (int k = 0; k < 4; ++k) {
+    const int d = 1 << k;
+    I16 lo, hi;
+    for (int c = 0; c < 16; ++c) {
+      lo[c] = (c & d) != 0 ? 16 + (c ^ d) : c;  // row r (bit k clear) takes row r + d's low half
+      hi[c] = (c & d) != 0 ? 16 + c : (c | d);  // row r + d takes row r's high half
+    }
+#pragma GCC unroll 16
+    for (int r = 0; r < 16; ++r) {
+      if ((r & d) != 0) continue;
+      const V16 a = m[r], b = m[r + d];
+      m[r] = __builtin_shuffle(a, b, lo);
+      m[r + d] = __builtin_shuffle(a, b, hi);
+    }
+  }
+}
+TRACKPRINT_TARGET_AVX512 void to_lanes_blocks(const float* rows, std::size_t stride, std::size_t n,
+                                              float* out) {
+  std::size_t p = 0;
+  for (; p + 16 <= n; p += 16) {
+    V16 m[16];
+#pragma GCC unroll 16
+    for (std::size_t l = 0; l < 16; ++l) __builtin_memcpy(&m[l], rows + l * stride + p, 64);
+    transpose16(m);
+#pragma GCC unroll 16
+    for (std::size_t j = 0; j < 16; ++j) __builtin_memcpy(out + (p + j) * kLaneWidth, &m[j], 64);
+  }
+  to_lanes_body(rows + p, stride, n - p, out + p * kLaneWidth);
+}
+TRACKPRINT_TARGET_AVX512 void from_lanes_blocks(const float* in, std::size_t n, float* rows,
+                                                std::size_t stride) {
+  std::size_t p = 0;
+  for (; p + 16 <= n; p += 16) {
+    V16 m[16];
+#pragma GCC unroll 16
+    for (std::size_t j = 0; j < 16; ++j) __builtin_memcpy(&m[j], in + (p + j) * kLaneWidth, 64);
+    transpose16(m);
+#pragma GCC unroll 16
+    for (std::size_t l = 0; l < 16; ++l) __builtin_memcpy(rows + l * stride + p, &m[l], 64);
+  }
+  from_lanes_body(in + p * kLaneWidth, n - p, rows + p, stride);
+}
+#endif
+
+using MaskFrameFn = void (*)(const float*, const float*, const float*, const float*, float*, float*,
+                             std::size_t);
+using ToLanesFn = void (*)(const float*, std::size_t, std::size_t, float*);
+using FromLanesFn = void (*)(const float*, std::size_t, float*, std::size_t);
+struct Kernels {
+  MaskFrameFn mask_frame;
+  ToLanesFn to_lanes;
+  FromLanesFn from_lanes;
+};
+
+#define TRACKPRINT_HPSS_KERNELS(suffix, attributes)                                           \
+  attributes void mask_frame_##suffix(const float* spec, const float* mag, const float* harm, \
+                                      const float* perc, float* harm_out, float* perc_out,    \
+                                      std::size_t n) {                                        \
+    mask_frame_body(spec, mag, harm, perc, harm_out, perc_out, n);                            \
+  }                                                                                           \
+  attributes void to_lanes_##suffix(const float* rows, std::size_t stride, std::size_t n,     \
+                                    float* out) {                                             \
+    to_lanes_body(rows, stride, n, out);                                                      \
+  }                                                                                           \
+  attributes void from_lanes_##suffix(const float* in, std::size_t n, float* rows,            \
+                                      std::size_t stride) {                                   \
+    from_lanes_body(in, n, rows, stride);                                                     \
+  }                                                                                           \
+  constexpr Kernels kernels_##suffix{mask_frame_##suffix, to_lanes_##suffix, from_lanes_##suffix};
+
+TRACKPRINT_HPSS_KERNELS(generic, )
 #ifdef TRACKPRINT_X86_TARGETS
 // Only IEEE-exact operations (+ - * /, compares, no fusing), so the bits do not depend on the
 // instruction set.
-TRACKPRINT_TARGET_AVX2 void mask_frame_avx2(const float* spec, const float* mag, const float* harm,
-                                            const float* perc, float* harm_out, float* perc_out,
-                                            std::size_t n) {
-  mask_frame_body(spec, mag, harm, perc, harm_out, perc_out, n);
-}
-TRACKPRINT_TARGET_AVX512 void mask_frame_avx512(const float* spec, const float* mag,
-                                                const float* harm, const float* perc,
-                                                float* harm_out, float* perc_out, std::size_t n) {
-  mask_frame_body(spec, mag, harm, perc, harm_out, perc_out, n);
-}
+TRACKPRINT_HPSS_KERNELS(avx2, TRACKPRINT_TARGET_AVX2)
+TRACKPRINT_HPSS_KERNELS(avx512, TRACKPRINT_TARGET_AVX512)
 #endif
 
-MaskFrameFn mask_frame_for(SimdTarget target) {
+Kernels kernels_for(SimdTarget target) {
   switch (target) {
 #ifdef TRACKPRINT_X86_TARGETS
     case SimdTarget::avx512:
-      return mask_frame_avx512;
+      return {mask_frame_avx512, to_lanes_blocks, from_lanes_blocks};
     case SimdTarget::avx2:
-      return mask_frame_avx2;
+      return kernels_avx2;
 #endif
     default:
-      return mask_frame_generic;
+      return kernels_generic;
   }
 }
 
@@ -136,14 +217,14 @@ struct HpssEnergyAccumulator::State {
         inv_p(n_fft_, hop_, stft_frames, length, true, target_),
         mag_ring(kRing * padded, 0.0f),
         spec_ring(kRing * n_bins),
-        perc_ring(kRing * n_bins),
+        perc_ring(kRing * padded),
         harm_state(groups * kLaneGroupState),
         harm(kBatch * padded),
         inf_row(padded, std::numeric_limits<float>::infinity()),
         ext((n_bins + 2 * kRadius) * kLaneWidth),
         perc_t(n_bins * kLaneWidth),
         perc_state(kLaneGroupState),
-        mask_frame(mask_frame_for(target_)) {
+        kernels(kernels_for(target_)) {
     // The percussive filter slides along the bins of up to 16 frames at once (one lane each):
     // kLaneWindow steps load the reflected window of bin 0, then each step moves one bin.
     const std::size_t steps = n_bins + 2 * kRadius;
@@ -158,31 +239,29 @@ struct HpssEnergyAccumulator::State {
     for (std::size_t k = 0; k < steps; ++k) {
       const bool loading = k < 2 * kRadius + 1;
       p_leave[k] = loading ? inf_row.data() : ext.data() + (k - 2 * kRadius - 1) * kLaneWidth;
-      p_enter[k] = ext.data() + (loading ? k : k) * kLaneWidth;
+      p_enter[k] = ext.data() + k * kLaneWidth;
       if (k >= 2 * kRadius) p_out[k] = perc_t.data() + (k - 2 * kRadius) * kLaneWidth;
     }
   }
 
   float* mag_row(std::size_t t) { return mag_ring.data() + (t % kRing) * padded; }
-  float* perc_row(std::size_t t) { return perc_ring.data() + (t % kRing) * n_bins; }
+  float* perc_row(std::size_t t) { return perc_ring.data() + (t % kRing) * padded; }
   std::complex<float>* spec_row(std::size_t t) { return spec_ring.data() + (t % kRing) * n_bins; }
 
-  // Percussive medians of frames [first, last] (at most kLaneWidth), into perc_ring.
-  void percussive(std::size_t first, std::size_t last) {
-    const std::size_t count = last - first + 1;
-    for (std::size_t l = 0; l < kLaneWidth; ++l) {
-      const float* row = l < count ? mag_row(first + l) : nullptr;
-      for (std::size_t p = 0; p < ext_bin.size(); ++p) {
-        ext[p * kLaneWidth + l] = row != nullptr ? row[ext_bin[p]] : 0.0f;
-      }
+  // Percussive medians of frames [first, first + 16) (the last batch may have fewer real
+  // frames; its other lanes filter stale rows, unused), into perc_ring.
+  void percussive(std::size_t first) {
+    // Batches start at multiples of 16 and kRing is one too: their rows are consecutive.
+    kernels.to_lanes(mag_row(first), padded, n_bins, ext.data() + kRadius * kLaneWidth);
+    for (std::size_t p = 0; p < ext_bin.size(); ++p) {
+      if (p >= kRadius && p < kRadius + n_bins) continue;
+      const float* from = ext.data() + (kRadius + ext_bin[p]) * kLaneWidth;
+      std::copy(from, from + kLaneWidth, ext.data() + p * kLaneWidth);
     }
     lane_median_clear(perc_state.data(), 1);
     lane_median_steps(perc_state.data(), 1, p_leave.size(), p_leave.data(), p_enter.data(),
                       p_out.data(), target);
-    for (std::size_t l = 0; l < count; ++l) {
-      float* row = perc_row(first + l);
-      for (std::size_t b = 0; b < n_bins; ++b) row[b] = perc_t[b * kLaneWidth + l];
-    }
+    kernels.from_lanes(perc_t.data(), n_bins, perc_row(first), padded);
   }
 
   // Frames [first, last] (at most kBatch): their harmonic medians (one running median across
@@ -212,10 +291,10 @@ struct HpssEnergyAccumulator::State {
     lane_median_steps(harm_state.data(), groups, steps, h_leave.data(), h_enter.data(),
                       h_out.data(), target);
     for (std::size_t t = first; t <= last; ++t) {
-      mask_frame(reinterpret_cast<const float*>(spec_row(t)), mag_row(t),
-                 harm.data() + (t - first) * padded, perc_row(t),
-                 reinterpret_cast<float*>(inv_h.frame_input()),
-                 reinterpret_cast<float*>(inv_p.frame_input()), n_bins);
+      kernels.mask_frame(reinterpret_cast<const float*>(spec_row(t)), mag_row(t),
+                         harm.data() + (t - first) * padded, perc_row(t),
+                         reinterpret_cast<float*>(inv_h.frame_input()),
+                         reinterpret_cast<float*>(inv_p.frame_input()), n_bins);
       add_energy(inv_h.push_input(), sums_h);
       add_energy(inv_p.push_input(), sums_p);
     }
@@ -239,7 +318,7 @@ struct HpssEnergyAccumulator::State {
   std::vector<float> perc_state;
   std::vector<const float*> p_leave, p_enter;
   std::vector<float*> p_out;
-  MaskFrameFn mask_frame;
+  Kernels kernels;
   double sums_h[4] = {0, 0, 0, 0}, sums_p[4] = {0, 0, 0, 0};
   std::size_t pushed = 0, emitted = 0, perc_done = 0;
 };
@@ -269,7 +348,7 @@ void HpssEnergyAccumulator::push(std::span<const std::complex<float>> frame,
   std::copy(frame.begin(), frame.end(), s.spec_row(k));
   const bool final_frame = k + 1 == s.n_frames;
   if (k - s.perc_done + 1 == kLaneWidth || final_frame) {
-    s.percussive(s.perc_done, k);
+    s.percussive(s.perc_done);
     s.perc_done = k + 1;
   }
   // Frame t is ready once frames up to t + 15 (or the last) are in. The istft may use fewer

@@ -4,6 +4,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
+#include <span>
+#include <stdexcept>
 #include <vector>
 
 #include "dsp/hpss.hpp"
@@ -59,6 +62,25 @@ TEST(Hpss, SoftMasksSplitZerosLikeLibrosa) {
   EXPECT_EQ(hpss_soft_masks(2e-38f, 0.0f).percussive, 0.0f);
 }
 
+TEST(Hpss, SoftMasksAreLibrosasFormula) {
+  // softmask(X, X_ref, power=2, split_zeros=True) as numpy computes it, two divisions by Z.
+  std::vector<float> v = {0.0f, 1e-40f, 1e-38f, 2e-38f, 0.25f, 0.5f, 1.0f, 3.0f, 7.0f, 1e30f};
+  for (int i = 1; i < 200; ++i) v.push_back(static_cast<float>(i * i % 97) / 13.0f);
+  for (float harm : v) {
+    for (float perc : v) {
+      const float z = std::max(harm, perc);
+      float mh = 0.5f, mp = 0.5f;
+      if (!(z < std::numeric_limits<float>::min())) {
+        const float h = harm / z, p = perc / z;
+        mh = h * h / (h * h + p * p);
+        mp = p * p / (h * h + p * p);
+      }
+      ASSERT_EQ(hpss_soft_masks(harm, perc).harmonic, mh) << harm << " " << perc;
+      ASSERT_EQ(hpss_soft_masks(harm, perc).percussive, mp) << harm << " " << perc;
+    }
+  }
+}
+
 TEST(Hpss, SineIsHarmonic) {
   const HpssEnergy e = hpss_of(test::sine(440, 3));
   EXPECT_GT(ratio(e), 0.9);
@@ -93,13 +115,20 @@ TEST(Hpss, MatchesLibrosa) {
 TEST(Hpss, AccumulatorStreamsTheSameBitsOnEveryTarget) {
   // Frames pushed one at a time give hpss_energy's sums, whatever the kernels' instruction set;
   // lengths cover one frame, fewer frames than the median window, and a partial last batch.
-  for (std::size_t n : {100u, 2205u, 9000u, 44100u}) {
+  // Other sizes too: 33 bins (two 16-bin blocks and one more), 9 (fewer than the window).
+  struct Case {
+    std::size_t n, n_fft, hop;
+  };
+  for (const Case c : {Case{100, 2048, 512}, Case{2205, 2048, 512}, Case{9000, 2048, 512},
+                       Case{44100, 2048, 512}, Case{3000, 64, 16}, Case{500, 16, 4}}) {
+    const std::size_t n = c.n;
     const std::vector<float> y = saw_with_bursts(n);
-    const Spectrogram s = stft(y, 2048, 512, true);
+    const Spectrogram s = stft(y, c.n_fft, c.hop, true);
     const std::vector<float> mag = magnitude(s);
-    const HpssEnergy whole = hpss_energy(s, mag, 512, y.size());
+    const HpssEnergy whole = hpss_energy(s, mag, c.hop, y.size());
+    EXPECT_GT(whole.harmonic, 0.0);
     for (SimdTarget target : supported_simd_targets()) {
-      HpssEnergyAccumulator acc(2048, 512, y.size(), s.n_frames, target);
+      HpssEnergyAccumulator acc(c.n_fft, c.hop, y.size(), s.n_frames, target);
       ASSERT_EQ(acc.frame_count(), s.n_frames);
       EXPECT_THROW(acc.finish(), std::logic_error);
       for (std::size_t t = 0; t < s.n_frames; ++t) {
@@ -111,7 +140,7 @@ TEST(Hpss, AccumulatorStreamsTheSameBitsOnEveryTarget) {
       EXPECT_EQ(e.harmonic, whole.harmonic) << simd_target_name(target) << " n=" << n;
       EXPECT_EQ(e.percussive, whole.percussive) << simd_target_name(target) << " n=" << n;
     }
-    HpssEnergyAccumulator by_length(2048, 512, y.size());  // frame count from the length
+    HpssEnergyAccumulator by_length(c.n_fft, c.hop, y.size());  // frame count from the length
     EXPECT_EQ(by_length.frame_count(), s.n_frames);
   }
 }
