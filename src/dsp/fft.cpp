@@ -73,16 +73,17 @@ struct CachedPlans {
 
 template <class T>
 CachedPlans<T> plans_for(std::size_t n) {
-  static std::map<std::size_t, CachedPlans<T>> cache;
+  // Never destroyed: plans may be executed until the very end (and stay reachable for LSan).
+  static auto* const cache = new std::map<std::size_t, CachedPlans<T>>;
   std::lock_guard lock(planner_mutex());
-  if (auto it = cache.find(n); it != cache.end()) return it->second;
+  if (auto it = cache->find(n); it != cache->end()) return it->second;
   auto* in = static_cast<T*>(Fftw<T>::alloc_real(n));
   auto* out = static_cast<std::complex<T>*>(Fftw<T>::alloc_complex(n / 2 + 1));
   if (in == nullptr || out == nullptr) throw std::bad_alloc();
   const CachedPlans<T> plans{Fftw<T>::plan_r2c(static_cast<int>(n), in, out),
                              Fftw<T>::plan_c2r(static_cast<int>(n), out, in)};
   if (plans.forward == nullptr || plans.inverse == nullptr) throw std::bad_alloc();
-  cache.emplace(n, plans);  // the planning arrays stay allocated with their plans
+  cache->emplace(n, plans);  // the planning arrays stay allocated with their plans
   return plans;
 }
 
