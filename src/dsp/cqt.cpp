@@ -376,11 +376,14 @@ void ConstantQ::product(const Octave& oct, const float* spec, std::size_t n_rows
 #endif
     // V /= sqrt(lengths) in complex128, stored complex64, then np.abs.
     const double s = inv_sqrt_len_[oct.first_bin + r];
-    for (std::size_t f = 0; f < batch; ++f) {
-      const auto re = static_cast<float>(static_cast<double>(acc_re[f]) * s);
-      const auto im = static_cast<float>(static_cast<double>(acc_im[f]) * s);
-      out[f * n_bins + oct.first_bin + r] = numpy_abs(std::complex<float>(re, im));
+    std::complex<float> v[kBatch];
+    float mag[kBatch];
+    for (std::size_t f = 0; f < kBatch; ++f) {
+      v[f] = {static_cast<float>(static_cast<double>(acc_re[f]) * s),
+              static_cast<float>(static_cast<double>(acc_im[f]) * s)};
     }
+    numpy_abs(v, mag, kBatch);
+    for (std::size_t f = 0; f < batch; ++f) out[f * n_bins + oct.first_bin + r] = mag[f];
   }
 }
 

@@ -4,6 +4,10 @@
 #include <cmath>
 #include <stdexcept>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace trackprint::dsp {
 namespace {
 
@@ -73,22 +77,27 @@ std::uint8_t deviation_bin(float f, float bpo, const double* edges) {
   const auto r = static_cast<double>(residual);
   if (r < edges[0] || r > edges[kHistBins]) return kOutside;
   // np.histogram with explicit edges: [e_i, e_i+1), the last bin closed.
-  auto bin =
-      static_cast<std::size_t>(std::upper_bound(edges, edges + kHistBins + 1, r) - edges) - 1;
-  if (bin == kHistBins) bin = kHistBins - 1;
+  // The bin is found from a first guess, then checked against the edges themselves.
+  std::size_t bin = std::min(static_cast<std::size_t>((r - edges[0]) * 100.0), kHistBins - 1);
+  while (bin > 0 && r < edges[bin]) --bin;
+  while (bin + 1 < kHistBins && r >= edges[bin + 1]) ++bin;
   return static_cast<std::uint8_t>(bin);
 }
 
-// The largest of n > 0 values; eight lanes so that it vectorises (max is exact in any order).
+// The largest of n > 0 values (max is exact in any order; the values are finite).
 float frame_max(const float* s, std::size_t n) {
-  float lane[8];
-  for (float& l : lane) l = s[0];
+  float m = s[0];
   std::size_t k = 0;
+#if defined(__SSE2__)
+  __m128 m0 = _mm_set1_ps(s[0]), m1 = m0;
   for (; k + 8 <= n; k += 8) {
-    for (std::size_t j = 0; j < 8; ++j) lane[j] = lane[j] < s[k + j] ? s[k + j] : lane[j];
+    m0 = _mm_max_ps(m0, _mm_loadu_ps(s + k));
+    m1 = _mm_max_ps(m1, _mm_loadu_ps(s + k + 4));
   }
-  float m = lane[0];
-  for (std::size_t j = 1; j < 8; ++j) m = m < lane[j] ? lane[j] : m;
+  float lanes[4];
+  _mm_storeu_ps(lanes, _mm_max_ps(m0, m1));
+  for (float l : lanes) m = m < l ? l : m;
+#endif
   for (; k < n; ++k) m = m < s[k] ? s[k] : m;
   return m;
 }
@@ -122,17 +131,40 @@ void TuningEstimator::push(std::span<const float> magnitude_frame) {
   // ref = threshold * max(S) per frame, over all bins; float32 (0.1 is a weak Python scalar
   // under NEP 50). S * (S > ref) zeroes everything at or below it.
   const float ref = 0.1f * frame_max(s, n_bins_);
-  for (std::size_t k = k_lo_ - 1; k < g_end_; ++k) gated[k] = s[k] > ref ? s[k] : 0.0f;
-  const double* e = edges();
-  for (std::size_t k = k_lo_; k < k_hi_; ++k) {
-    // util.localmax: x[k] > x[k-1] and x[k] >= x[k+1]; the last bin only needs the first
-    // condition and bin 0 is never a maximum (numba stencil border).
-    const bool is_max = gated[k] > gated[k - 1] && (k + 1 == n_bins_ || gated[k] >= gated[k + 1]);
-    if (!is_max) continue;
-    const PipPeak p = parabolic_peak(s, k, n_bins_, sr_, n_fft_);
-    // estimate_tuning keeps only pitch > 0 (for the median as for the histogram).
-    if (p.pitch > 0.0f) peaks_.push_back({p.mag, deviation_bin(p.pitch, bpo_, e)});
+  std::size_t k = k_lo_ - 1;
+#if defined(__SSE2__)
+  const __m128 ref4 = _mm_set1_ps(ref);
+  for (; k + 4 <= g_end_; k += 4) {
+    const __m128 v = _mm_loadu_ps(s + k);
+    _mm_storeu_ps(gated + k, _mm_and_ps(_mm_cmpgt_ps(v, ref4), v));  // +0.0 where not above
   }
+#endif
+  for (; k < g_end_; ++k) gated[k] = s[k] > ref ? s[k] : 0.0f;
+
+  // util.localmax: x[k] > x[k-1] and x[k] >= x[k+1]; the last bin only needs the first
+  // condition and bin 0 is never a maximum (numba stencil border). Four bins at a time while
+  // k + 1 stays inside the gated range and below the last bin.
+  const std::size_t vec_end = std::min(k_hi_, n_bins_ - 1);
+  k = k_lo_;
+#if defined(__SSE2__)
+  for (; k + 4 <= vec_end; k += 4) {
+    const __m128 g = _mm_loadu_ps(gated + k);
+    const __m128 is_max = _mm_and_ps(_mm_cmpgt_ps(g, _mm_loadu_ps(gated + k - 1)),
+                                     _mm_cmpge_ps(g, _mm_loadu_ps(gated + k + 1)));
+    for (int bits = _mm_movemask_ps(is_max); bits != 0; bits &= bits - 1) {
+      add_peak(s, k + static_cast<std::size_t>(__builtin_ctz(static_cast<unsigned>(bits))));
+    }
+  }
+#endif
+  for (; k < k_hi_; ++k) {
+    if (gated[k] > gated[k - 1] && (k + 1 == n_bins_ || gated[k] >= gated[k + 1])) add_peak(s, k);
+  }
+}
+
+void TuningEstimator::add_peak(const float* s, std::size_t k) {
+  const PipPeak p = parabolic_peak(s, k, n_bins_, sr_, n_fft_);
+  // estimate_tuning keeps only pitch > 0 (for the median as for the histogram).
+  if (p.pitch > 0.0f) peaks_.push_back({p.mag, deviation_bin(p.pitch, bpo_, edges())});
 }
 
 double TuningEstimator::finish() {

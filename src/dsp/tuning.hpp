@@ -33,6 +33,8 @@ class TuningEstimator {
     float mag;
     std::uint8_t bin;  // histogram bin of the deviation, kOutside when np.histogram drops it
   };
+  void add_peak(const float* s, std::size_t k);
+
   std::size_t n_fft_, n_bins_;
   double sr_;
   float bpo_;

@@ -8,6 +8,10 @@
 
 #include "dsp/fft.hpp"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace trackprint::dsp {
 namespace {
 
@@ -91,14 +95,26 @@ class YinFrame {
     // util.abs2 on complex64: x.real**2 + x.imag**2 (float32).
     float* p = reinterpret_cast<float*>(spectrum_.data());
     const std::size_t n_bins = spectrum_.size();
-    for (std::size_t k = 0; k < n_bins; ++k) {
+    std::size_t k = 0;
+#if defined(__SSE2__)
+    // Two bins per register: squares [r0² i0² r1² i1²] plus their pair-swap gives r² + i² in
+    // the even lanes (addition commutes exactly), the odd lanes are masked to 0.
+    const __m128 even = _mm_castsi128_ps(_mm_set_epi32(0, -1, 0, -1));
+    for (; k + 2 <= n_bins; k += 2) {
+      const __m128 v = _mm_load_ps(p + 2 * k);
+      const __m128 sq = _mm_mul_ps(v, v);
+      const __m128 sum = _mm_add_ps(sq, _mm_shuffle_ps(sq, sq, _MM_SHUFFLE(2, 3, 0, 1)));
+      _mm_store_ps(p + 2 * k, _mm_and_ps(sum, even));
+    }
+#endif
+    for (; k < n_bins; ++k) {
       const float re = p[2 * k], im = p[2 * k + 1];
       p[2 * k] = re * re + im * im;
       p[2 * k + 1] = 0.0f;
     }
     fft_.inverse(spectrum_.data(), acf_.data());  // c2r: spectrum_ is overwritten
     const float scale = 1.0f / static_cast<float>(fft_.size());
-    for (std::size_t k = 0; k <= max_period_; ++k) acf_[k] *= scale;
+    for (std::size_t j = 0; j <= max_period_; ++j) acf_[j] *= scale;
   }
 
   // librosa.core.pitch._parabolic_interpolation at lag index i: the numba stencil on interior
