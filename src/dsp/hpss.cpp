@@ -18,10 +18,14 @@ namespace {
 // librosa.decompose.hpss defaults: kernel_size=31 for both filters (the lane kernels' window).
 constexpr std::size_t kRadius = kLaneRadius;
 // Frames go out in batches of kBatch, the last once frame last + 15 is in; the harmonic filter
-// of the first reads back to frame first - 16. kRing frames cover that.
+// of the first reads back to frame first - 16: kRing frames of |S| cover that. S and the
+// percussive medians of frame t are needed from push t (t + 15 at the latest for the medians)
+// until frame t goes out, at push t + 30 at the latest: kOutRing frames.
 constexpr std::size_t kBatch = 16;
 constexpr std::size_t kRing = 64;
+constexpr std::size_t kOutRing = 32;
 static_assert(kRing >= kBatch + 2 * kRadius + 1 && kRing % kLaneWidth == 0);
+static_assert(kOutRing > kBatch - 1 + kRadius && kOutRing % kLaneWidth == 0);
 
 // c ? x : y through the bits. GCC would otherwise keep a division that only one side uses
 // behind a branch (it may not speculate an operation that could raise an FP exception), and
@@ -216,8 +220,8 @@ struct HpssEnergyAccumulator::State {
         inv_h(n_fft_, hop_, stft_frames, length, true, target_),
         inv_p(n_fft_, hop_, stft_frames, length, true, target_),
         mag_ring(kRing * padded, 0.0f),
-        spec_ring(kRing * n_bins),
-        perc_ring(kRing * padded),
+        spec_ring(kOutRing * n_bins),
+        perc_ring(kOutRing * padded),
         harm_state(groups * kLaneGroupState),
         harm(kBatch * padded),
         inf_row(padded, std::numeric_limits<float>::infinity()),
@@ -245,13 +249,15 @@ struct HpssEnergyAccumulator::State {
   }
 
   float* mag_row(std::size_t t) { return mag_ring.data() + (t % kRing) * padded; }
-  float* perc_row(std::size_t t) { return perc_ring.data() + (t % kRing) * padded; }
-  std::complex<float>* spec_row(std::size_t t) { return spec_ring.data() + (t % kRing) * n_bins; }
+  float* perc_row(std::size_t t) { return perc_ring.data() + (t % kOutRing) * padded; }
+  std::complex<float>* spec_row(std::size_t t) {
+    return spec_ring.data() + (t % kOutRing) * n_bins;
+  }
 
   // Percussive medians of frames [first, first + 16) (the last batch may have fewer real
   // frames; its other lanes filter stale rows, unused), into perc_ring.
   void percussive(std::size_t first) {
-    // Batches start at multiples of 16 and kRing is one too: their rows are consecutive.
+    // Batches start at multiples of 16, and so do the rings: their rows are consecutive.
     kernels.to_lanes(mag_row(first), padded, n_bins, ext.data() + kRadius * kLaneWidth);
     for (std::size_t p = 0; p < ext_bin.size(); ++p) {
       if (p >= kRadius && p < kRadius + n_bins) continue;
@@ -304,7 +310,7 @@ struct HpssEnergyAccumulator::State {
   SimdTarget target;
   InverseStft inv_h, inv_p;
   std::vector<float> mag_ring;                 // |S| of the last kRing frames, rows of `padded`
-  std::vector<std::complex<float>> spec_ring;  // S of the last kRing frames
+  std::vector<std::complex<float>> spec_ring;  // S of the last kOutRing frames
   std::vector<float> perc_ring;                // their percussive medians
   std::vector<float> harm_state;               // the per-bin windows across time
   std::vector<float> harm;                     // the harmonic medians of the frames going out

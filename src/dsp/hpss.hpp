@@ -31,9 +31,11 @@ HpssMasks hpss_soft_masks(float harm, float perc);
 
 // Streaming hpss_energy: the frames of S = librosa.stft(y, n_fft, hop_length=hop) (centred) and
 // of |S| come in one at a time, in order, and are dropped once the filters no longer need them.
-// Holds a ring of the last 32 frames, the running medians' sorted windows and the two streaming
-// inverse STFTs: O(n_fft) memory whatever the length. Frame t's harmonic median is known once
-// frame t + 15 is in, so the output (and the energy sums) lag the input by 15 frames.
+// Holds |S| of the last 64 frames and S of the last 32, the running medians' sorted windows and
+// the two streaming inverse STFTs: O(n_fft) memory whatever the length (1.1 MB for n_fft 2048).
+// Frame t's harmonic median is known once frame t + 15 is in; frames go out 16 at a time (the
+// medians of 16 bins x 16 frames stay in registers), so the inverse STFT and the energy sums lag
+// the input by 15 to 30 frames.
 class HpssEnergyAccumulator {
  public:
   // length = len(y); the STFT then has 1 + length / hop frames (stft_frame_count): push them all.
