@@ -1,0 +1,89 @@
+// The streaming path must not depend on how the audio is cut into blocks: a decoder's block
+// size is the container's business, not the fingerprint's.
+#include <gtest/gtest.h>
+
+#include <vector>
+
+#include "analysis/analyze.hpp"
+#include "dsp/resample.hpp"
+#include "signals.hpp"
+
+namespace trackprint {
+namespace {
+
+std::vector<float> resample_in_chunks(const std::vector<float>& x, double in, double out,
+                                      std::size_t chunk) {
+  dsp::StreamingResampler r(in, out);
+  std::vector<float> y;
+  for (std::size_t i = 0; i < x.size(); i += chunk) {
+    r.push(std::span<const float>(x).subspan(i, std::min(chunk, x.size() - i)), y);
+  }
+  r.finish(y);
+  return y;
+}
+
+TEST(StreamingResampler, AnyChunkingGivesTheOneShotSamples) {
+  const auto x = test::white_noise(44100 * 2 + 123, 0.5, 3);
+  for (const auto& [in, out] :
+       {std::pair{44100.0, 22050.0}, {48000.0, 22050.0}, {8000.0, 22050.0}}) {
+    const std::vector<float> once = dsp::resample(x, in, out);
+    for (std::size_t chunk : {1u, 7u, 511u, 4096u, 1u << 20}) {
+      EXPECT_EQ(resample_in_chunks(x, in, out, chunk), once) << in << " Hz, chunk " << chunk;
+    }
+  }
+}
+
+TEST(StreamingResampler, EqualRatesPassThrough) {
+  const auto x = test::white_noise(1000);
+  EXPECT_EQ(resample_in_chunks(x, 22050, 22050, 7), x);
+}
+
+Fingerprint fingerprint_in_blocks(const std::vector<float>& l, const std::vector<float>& r,
+                                  std::size_t block) {
+  analysis::SignalBuilder signal(44100, {io::Speaker::front_left, io::Speaker::front_right});
+  for (std::size_t i = 0; i < l.size(); i += block) {
+    const std::size_t n = std::min(block, l.size() - i);
+    const std::vector<std::span<const float>> b{std::span<const float>(l).subspan(i, n),
+                                                std::span<const float>(r).subspan(i, n)};
+    signal.add(b);
+  }
+  signal.finish();
+  return analysis::fingerprint_of(signal);
+}
+
+TEST(Analysis, BlockSizeAndThreadsDoNotChangeTheFingerprint) {
+  const auto l = test::click_track(120, 4, 44100);
+  auto r = test::white_noise(l.size(), 0.1, 9);
+  for (std::size_t i = 0; i < r.size(); ++i) r[i] += 0.7f * l[i];
+  const Fingerprint whole = fingerprint_in_blocks(l, r, l.size());
+  for (std::size_t block : {7u, 511u, 4096u}) {
+    const Fingerprint fp = fingerprint_in_blocks(l, r, block);
+    for (std::size_t d = 0; d < kDimensionCount; ++d) {
+      // The stereo moments are merged per block (exact to rounding); everything else is bitwise.
+      if (kDimensions[d].family == "stereo") {
+        EXPECT_NEAR(fp.values[d], whole.values[d], 1e-12) << kDimensions[d].name << " " << block;
+      } else {
+        EXPECT_EQ(fp.values[d], whole.values[d]) << kDimensions[d].name << " " << block;
+      }
+    }
+  }
+  analysis::SignalBuilder signal(44100, {io::Speaker::front_left, io::Speaker::front_right});
+  const std::vector<std::span<const float>> b{l, r};
+  signal.add(b);
+  signal.finish();
+  EXPECT_EQ(analysis::fingerprint_of(signal, 2).values, whole.values);
+}
+
+TEST(Analysis, SwappingLeftAndRightChangesNothing) {
+  const auto l = test::white_noise(44100 * 2, 0.4, 4);
+  auto r = test::white_noise(l.size(), 0.2, 5);
+  for (std::size_t i = 0; i < r.size(); ++i) r[i] += 0.5f * l[i];
+  const Fingerprint a = fingerprint_in_blocks(l, r, 4096);
+  const Fingerprint b = fingerprint_in_blocks(r, l, 4096);
+  for (std::size_t d = 0; d < kDimensionCount; ++d) {
+    EXPECT_NEAR(a.values[d], b.values[d], 1e-9) << kDimensions[d].name;
+  }
+}
+
+}  // namespace
+}  // namespace trackprint
