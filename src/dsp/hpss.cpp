@@ -93,56 +93,91 @@ static_assert(kOutRing > kBatch - 1 + kRadius && kOutRing % kLaneWidth == 0);
   }
 }
 
-#ifdef TRACKPRINT_X86_TARGETS
-// The same with 16 x 16 blocks transposed in registers: four stages, each swapping one bit of
-// the row index with the same bit of the column index through two-source shuffles (vpermt2ps).
-typedef float V16 __attribute__((vector_size(64)));
-typedef int I16 __attribute__((vector_size(64)));
-[[gnu::always_inline]] inline void transpose16(V16 (&m)[16]) {
+// The same with W x W blocks transposed in registers (W = the target's vector width, 16 / W
+// blocks of lanes): log2(W) stages, each swapping one bit of the row index with the same bit of
+// the column index through two-source shuffles (vpermt2ps on AVX-512).
+template <std::size_t W>
+struct Vec;  // (GCC drops vector_size on a dependent int typedef: spelt out per width)
+template <>
+struct Vec<4> {
+  typedef float F __attribute__((vector_size(16)));
+  typedef int I __attribute__((vector_size(16)));
+};
+template <>
+struct Vec<8> {
+  typedef float F __attribute__((vector_size(32)));
+  typedef int I __attribute__((vector_size(32)));
+};
+template <>
+struct Vec<16> {
+  typedef float F __attribute__((vector_size(64)));
+  typedef int I __attribute__((vector_size(64)));
+};
+template <std::size_t W>
+[[gnu::always_inline]] inline void transpose_block(typename Vec<W>::F (&m)[W]) {
+  using V = typename Vec<W>::F;
+  using I = typename Vec<W>::I;
 #pragma GCC unroll 4
-  for (int k = 0; k < 4; ++k) {
-    const int d = 1 << k;
-    I16 lo, hi;
-    for (int c = 0; c < 16; ++c) {
-      lo[c] = (c & d) != 0 ? 16 + (c ^ d) : c;  // row r (bit k clear) takes row r + d's low half
-      hi[c] = (c & d) != 0 ? 16 + c : (c | d);  // row r + d takes row r's high half
+  for (std::size_t d = 1; d < W; d *= 2) {
+    I lo, hi;
+    for (std::size_t c = 0; c < W; ++c) {
+      const auto ci = static_cast<int>(c), di = static_cast<int>(d), wi = static_cast<int>(W);
+      lo[c] = (c & d) != 0 ? wi + (ci ^ di) : ci;  // row r (bit clear) takes row r + d's low half
+      hi[c] = (c & d) != 0 ? wi + ci : (ci | di);  // row r + d takes row r's high half
     }
 #pragma GCC unroll 16
-    for (int r = 0; r < 16; ++r) {
+    for (std::size_t r = 0; r < W; ++r) {
       if ((r & d) != 0) continue;
-      const V16 a = m[r], b = m[r + d];
+      const V a = m[r], b = m[r + d];
       m[r] = __builtin_shuffle(a, b, lo);
       m[r + d] = __builtin_shuffle(a, b, hi);
     }
   }
 }
-TRACKPRINT_TARGET_AVX512 void to_lanes_blocks(const float* rows, std::size_t stride, std::size_t n,
-                                              float* out) {
+template <std::size_t W>
+[[gnu::always_inline]] inline void to_lanes_blocks(const float* rows, std::size_t stride,
+                                                   std::size_t n, float* out) {
+  using V = typename Vec<W>::F;
   std::size_t p = 0;
-  for (; p + 16 <= n; p += 16) {
-    V16 m[16];
+  for (; p + W <= n; p += W) {
+#pragma GCC unroll 4
+    for (std::size_t l0 = 0; l0 < kLaneWidth; l0 += W) {
+      V m[W];
 #pragma GCC unroll 16
-    for (std::size_t l = 0; l < 16; ++l) __builtin_memcpy(&m[l], rows + l * stride + p, 64);
-    transpose16(m);
+      for (std::size_t i = 0; i < W; ++i) {
+        __builtin_memcpy(&m[i], rows + (l0 + i) * stride + p, sizeof(V));
+      }
+      transpose_block<W>(m);
 #pragma GCC unroll 16
-    for (std::size_t j = 0; j < 16; ++j) __builtin_memcpy(out + (p + j) * kLaneWidth, &m[j], 64);
+      for (std::size_t j = 0; j < W; ++j) {
+        __builtin_memcpy(out + (p + j) * kLaneWidth + l0, &m[j], sizeof(V));
+      }
+    }
   }
   to_lanes_body(rows + p, stride, n - p, out + p * kLaneWidth);
 }
-TRACKPRINT_TARGET_AVX512 void from_lanes_blocks(const float* in, std::size_t n, float* rows,
-                                                std::size_t stride) {
+template <std::size_t W>
+[[gnu::always_inline]] inline void from_lanes_blocks(const float* in, std::size_t n, float* rows,
+                                                     std::size_t stride) {
+  using V = typename Vec<W>::F;
   std::size_t p = 0;
-  for (; p + 16 <= n; p += 16) {
-    V16 m[16];
+  for (; p + W <= n; p += W) {
+#pragma GCC unroll 4
+    for (std::size_t l0 = 0; l0 < kLaneWidth; l0 += W) {
+      V m[W];
 #pragma GCC unroll 16
-    for (std::size_t j = 0; j < 16; ++j) __builtin_memcpy(&m[j], in + (p + j) * kLaneWidth, 64);
-    transpose16(m);
+      for (std::size_t j = 0; j < W; ++j) {
+        __builtin_memcpy(&m[j], in + (p + j) * kLaneWidth + l0, sizeof(V));
+      }
+      transpose_block<W>(m);
 #pragma GCC unroll 16
-    for (std::size_t l = 0; l < 16; ++l) __builtin_memcpy(rows + l * stride + p, &m[l], 64);
+      for (std::size_t i = 0; i < W; ++i) {
+        __builtin_memcpy(rows + (l0 + i) * stride + p, &m[i], sizeof(V));
+      }
+    }
   }
   from_lanes_body(in + p * kLaneWidth, n - p, rows + p, stride);
 }
-#endif
 
 using MaskFrameFn = void (*)(const float*, const float*, const float*, const float*, float*, float*,
                              std::size_t);
@@ -154,7 +189,7 @@ struct Kernels {
   FromLanesFn from_lanes;
 };
 
-#define TRACKPRINT_HPSS_KERNELS(suffix, attributes)                                           \
+#define TRACKPRINT_HPSS_KERNELS(suffix, attributes, width)                                    \
   attributes void mask_frame_##suffix(const float* spec, const float* mag, const float* harm, \
                                       const float* perc, float* harm_out, float* perc_out,    \
                                       std::size_t n) {                                        \
@@ -162,27 +197,27 @@ struct Kernels {
   }                                                                                           \
   attributes void to_lanes_##suffix(const float* rows, std::size_t stride, std::size_t n,     \
                                     float* out) {                                             \
-    to_lanes_body(rows, stride, n, out);                                                      \
+    to_lanes_blocks<width>(rows, stride, n, out);                                             \
   }                                                                                           \
   attributes void from_lanes_##suffix(const float* in, std::size_t n, float* rows,            \
                                       std::size_t stride) {                                   \
-    from_lanes_body(in, n, rows, stride);                                                     \
+    from_lanes_blocks<width>(in, n, rows, stride);                                            \
   }                                                                                           \
   constexpr Kernels kernels_##suffix{mask_frame_##suffix, to_lanes_##suffix, from_lanes_##suffix};
 
-TRACKPRINT_HPSS_KERNELS(generic, )
+TRACKPRINT_HPSS_KERNELS(generic, , 4)
 #ifdef TRACKPRINT_X86_TARGETS
 // Only IEEE-exact operations (+ - * /, compares, no fusing), so the bits do not depend on the
 // instruction set.
-TRACKPRINT_HPSS_KERNELS(avx2, TRACKPRINT_TARGET_AVX2)
-TRACKPRINT_HPSS_KERNELS(avx512, TRACKPRINT_TARGET_AVX512)
+TRACKPRINT_HPSS_KERNELS(avx2, TRACKPRINT_TARGET_AVX2, 8)
+TRACKPRINT_HPSS_KERNELS(avx512, TRACKPRINT_TARGET_AVX512, 16)
 #endif
 
 Kernels kernels_for(SimdTarget target) {
   switch (target) {
 #ifdef TRACKPRINT_X86_TARGETS
     case SimdTarget::avx512:
-      return {mask_frame_avx512, to_lanes_blocks, from_lanes_blocks};
+      return kernels_avx512;
     case SimdTarget::avx2:
       return kernels_avx2;
 #endif
