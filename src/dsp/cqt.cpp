@@ -7,7 +7,9 @@
 #include <numbers>
 #include <stdexcept>
 
-#if defined(__SSE2__)
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#elif defined(__SSE2__)
 #include <emmintrin.h>
 #endif
 
@@ -266,6 +268,77 @@ std::size_t ConstantQ::frame_count(std::size_t n_samples) const {
   return frames;
 }
 
+namespace {
+
+// One row of fft_basis.dot(D) over kBatch = 8 frames: acc_re += ar * dr - ai * di and
+// acc_im += ar * di + ai * dr per lane, nonzeros jj in [begin, end) in order. The AVX, SSE and
+// scalar versions do the same float operations in the same order on every lane (no fma: AVX
+// without FMA cannot contract them), so they give the same bits.
+#if defined(__x86_64__) || defined(__i386__)
+__attribute__((target("avx"))) void accumulate_row_avx(const float* value_re, const float* value_im,
+                                                       const std::uint32_t* offset,
+                                                       std::uint32_t begin, std::uint32_t end,
+                                                       const float* spec, float* acc_re,
+                                                       float* acc_im) {
+  __m256 re = _mm256_setzero_ps(), im = _mm256_setzero_ps();
+  for (std::uint32_t jj = begin; jj < end; ++jj) {
+    const __m256 ar = _mm256_set1_ps(value_re[jj]);
+    const __m256 ai = _mm256_set1_ps(value_im[jj]);
+    const __m256 dr = _mm256_loadu_ps(spec + offset[jj]);
+    const __m256 di = _mm256_loadu_ps(spec + offset[jj] + 8);
+    re = _mm256_add_ps(re, _mm256_sub_ps(_mm256_mul_ps(ar, dr), _mm256_mul_ps(ai, di)));
+    im = _mm256_add_ps(im, _mm256_add_ps(_mm256_mul_ps(ar, di), _mm256_mul_ps(ai, dr)));
+  }
+  _mm256_storeu_ps(acc_re, re);
+  _mm256_storeu_ps(acc_im, im);
+}
+#endif
+
+void accumulate_row(const float* value_re, const float* value_im, const std::uint32_t* offset,
+                    std::uint32_t begin, std::uint32_t end, const float* spec, float* acc_re,
+                    float* acc_im) {
+#if defined(__x86_64__) || defined(__i386__)
+  static const bool has_avx = __builtin_cpu_supports("avx");
+  if (has_avx) {
+    accumulate_row_avx(value_re, value_im, offset, begin, end, spec, acc_re, acc_im);
+    return;
+  }
+#endif
+#if defined(__SSE2__)
+  __m128 re0 = _mm_setzero_ps(), re1 = _mm_setzero_ps();
+  __m128 im0 = _mm_setzero_ps(), im1 = _mm_setzero_ps();
+  for (std::uint32_t jj = begin; jj < end; ++jj) {
+    const __m128 ar = _mm_set1_ps(value_re[jj]);
+    const __m128 ai = _mm_set1_ps(value_im[jj]);
+    const float* d = spec + offset[jj];
+    const __m128 dr0 = _mm_loadu_ps(d), dr1 = _mm_loadu_ps(d + 4);
+    const __m128 di0 = _mm_loadu_ps(d + 8), di1 = _mm_loadu_ps(d + 12);
+    re0 = _mm_add_ps(re0, _mm_sub_ps(_mm_mul_ps(ar, dr0), _mm_mul_ps(ai, di0)));
+    re1 = _mm_add_ps(re1, _mm_sub_ps(_mm_mul_ps(ar, dr1), _mm_mul_ps(ai, di1)));
+    im0 = _mm_add_ps(im0, _mm_add_ps(_mm_mul_ps(ar, di0), _mm_mul_ps(ai, dr0)));
+    im1 = _mm_add_ps(im1, _mm_add_ps(_mm_mul_ps(ar, di1), _mm_mul_ps(ai, dr1)));
+  }
+  _mm_storeu_ps(acc_re, re0);
+  _mm_storeu_ps(acc_re + 4, re1);
+  _mm_storeu_ps(acc_im, im0);
+  _mm_storeu_ps(acc_im + 4, im1);
+#else
+  for (std::size_t f = 0; f < 8; ++f) acc_re[f] = acc_im[f] = 0.0f;
+  for (std::uint32_t jj = begin; jj < end; ++jj) {
+    const float ar = value_re[jj];
+    const float ai = value_im[jj];
+    const float* dr = spec + offset[jj];
+    const float* di = dr + 8;
+    for (std::size_t f = 0; f < 8; ++f) {
+      acc_re[f] += ar * dr[f] - ai * di[f];
+      acc_im[f] += ar * di[f] + ai * dr[f];
+    }
+  }
+#endif
+}
+
+}  // namespace
+
 std::vector<float> ConstantQ::magnitude(std::span<const float> y) const {
   const std::size_t n_bins = params_.n_bins;
   const std::size_t n_frames = frame_count(y.size());
@@ -339,41 +412,11 @@ std::vector<float> ConstantQ::magnitude(std::span<const float> y) const {
 void ConstantQ::product(const Octave& oct, const float* spec, std::size_t n_rows, std::size_t batch,
                         float* out) const {
   const std::size_t n_bins = params_.n_bins;
-  static_assert(kBatch == 8, "two SSE registers per part");
+  static_assert(kBatch == 8, "one AVX or two SSE registers per part");
   for (std::size_t r = 0; r < n_rows; ++r) {
     float acc_re[kBatch], acc_im[kBatch];
-#if defined(__SSE2__)
-    __m128 re0 = _mm_setzero_ps(), re1 = _mm_setzero_ps();
-    __m128 im0 = _mm_setzero_ps(), im1 = _mm_setzero_ps();
-    for (std::uint32_t jj = oct.row_start[r]; jj < oct.row_start[r + 1]; ++jj) {
-      const __m128 ar = _mm_set1_ps(oct.value_re[jj]);
-      const __m128 ai = _mm_set1_ps(oct.value_im[jj]);
-      const float* d = spec + oct.offset[jj];
-      const __m128 dr0 = _mm_loadu_ps(d), dr1 = _mm_loadu_ps(d + 4);
-      const __m128 di0 = _mm_loadu_ps(d + 8), di1 = _mm_loadu_ps(d + 12);
-      // acc_re += ar * dr - ai * di; acc_im += ar * di + ai * dr
-      re0 = _mm_add_ps(re0, _mm_sub_ps(_mm_mul_ps(ar, dr0), _mm_mul_ps(ai, di0)));
-      re1 = _mm_add_ps(re1, _mm_sub_ps(_mm_mul_ps(ar, dr1), _mm_mul_ps(ai, di1)));
-      im0 = _mm_add_ps(im0, _mm_add_ps(_mm_mul_ps(ar, di0), _mm_mul_ps(ai, dr0)));
-      im1 = _mm_add_ps(im1, _mm_add_ps(_mm_mul_ps(ar, di1), _mm_mul_ps(ai, dr1)));
-    }
-    _mm_storeu_ps(acc_re, re0);
-    _mm_storeu_ps(acc_re + 4, re1);
-    _mm_storeu_ps(acc_im, im0);
-    _mm_storeu_ps(acc_im + 4, im1);
-#else
-    for (std::size_t f = 0; f < kBatch; ++f) acc_re[f] = acc_im[f] = 0.0f;
-    for (std::uint32_t jj = oct.row_start[r]; jj < oct.row_start[r + 1]; ++jj) {
-      const float ar = oct.value_re[jj];
-      const float ai = oct.value_im[jj];
-      const float* dr = spec + oct.offset[jj];
-      const float* di = dr + kBatch;
-      for (std::size_t f = 0; f < kBatch; ++f) {
-        acc_re[f] += ar * dr[f] - ai * di[f];
-        acc_im[f] += ar * di[f] + ai * dr[f];
-      }
-    }
-#endif
+    accumulate_row(oct.value_re.data(), oct.value_im.data(), oct.offset.data(), oct.row_start[r],
+                   oct.row_start[r + 1], spec, acc_re, acc_im);
     // V /= sqrt(lengths) in complex128, stored complex64, then np.abs.
     const double s = inv_sqrt_len_[oct.first_bin + r];
     std::complex<float> v[kBatch];
