@@ -113,6 +113,8 @@ struct Vec<16> {
   typedef float F __attribute__((vector_size(64)));
   typedef int I __attribute__((vector_size(64)));
 };
+#if defined(__GNUC__) && !defined(__clang__)
+#define TRACKPRINT_BLOCK_TRANSPOSE 1  // __builtin_shuffle is GCC's
 template <std::size_t W>
 [[gnu::always_inline]] inline void transpose_block(typename Vec<W>::F (&m)[W]) {
   using V = typename Vec<W>::F;
@@ -134,11 +136,13 @@ template <std::size_t W>
     }
   }
 }
+#endif
 template <std::size_t W>
 [[gnu::always_inline]] inline void to_lanes_blocks(const float* rows, std::size_t stride,
                                                    std::size_t n, float* out) {
-  using V = typename Vec<W>::F;
   std::size_t p = 0;
+#ifdef TRACKPRINT_BLOCK_TRANSPOSE
+  using V = typename Vec<W>::F;
   for (; p + W <= n; p += W) {
 #pragma GCC unroll 4
     for (std::size_t l0 = 0; l0 < kLaneWidth; l0 += W) {
@@ -154,13 +158,15 @@ template <std::size_t W>
       }
     }
   }
+#endif
   to_lanes_body(rows + p, stride, n - p, out + p * kLaneWidth);
 }
 template <std::size_t W>
 [[gnu::always_inline]] inline void from_lanes_blocks(const float* in, std::size_t n, float* rows,
                                                      std::size_t stride) {
-  using V = typename Vec<W>::F;
   std::size_t p = 0;
+#ifdef TRACKPRINT_BLOCK_TRANSPOSE
+  using V = typename Vec<W>::F;
   for (; p + W <= n; p += W) {
 #pragma GCC unroll 4
     for (std::size_t l0 = 0; l0 < kLaneWidth; l0 += W) {
@@ -176,6 +182,7 @@ template <std::size_t W>
       }
     }
   }
+#endif
   from_lanes_body(in + p * kLaneWidth, n - p, rows + p, stride);
 }
 

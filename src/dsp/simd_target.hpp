@@ -16,7 +16,9 @@ SimdTarget best_simd_target();  // the widest supported, found once
 
 }  // namespace trackprint::dsp
 
-#if defined(__x86_64__) && defined(__GNUC__)
+// GCC only: the attributes below (optimize) and __builtin_shuffle are GCC's; another compiler
+// gets the generic kernels.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
 #define TRACKPRINT_X86_TARGETS 1
 // fp-contract=off: GCC fuses a * b + c in C++ by default wherever FMA is available.
 #define TRACKPRINT_TARGET_AVX2 __attribute__((target("avx2"), optimize("fp-contract=off")))
