@@ -34,14 +34,15 @@ inline float numpy_abs(std::complex<float> z) {
 // correctly rounded sqrt), so the same bits as the scalar function; blocks holding an infinity
 // or a NaN go through the scalar function.
 inline void numpy_abs(const std::complex<float>* z, float* out, std::size_t n) {
-  std::size_t i = 0;
+  std::size_t tail = 0;  // the first value not done four at a time
 #if defined(__SSE2__)
+  tail = n - n % 4;
   const float* p = reinterpret_cast<const float*>(z);
   const __m128 sign = _mm_set1_ps(-0.0f);
   const __m128 zero = _mm_setzero_ps();
   const __m128 flt_max = _mm_set1_ps(FLT_MAX);
   const __m128d one = _mm_set1_pd(1.0);
-  for (; i + 4 <= n; i += 4) {
+  for (std::size_t i = 0; i < tail; i += 4) {
     const __m128 a = _mm_loadu_ps(p + 2 * i);      // r0 i0 r1 i1
     const __m128 b = _mm_loadu_ps(p + 2 * i + 4);  // r2 i2 r3 i3
     const __m128 re = _mm_andnot_ps(sign, _mm_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0)));
@@ -63,7 +64,7 @@ inline void numpy_abs(const std::complex<float>* z, float* out, std::size_t n) {
     _mm_storeu_ps(out + i, _mm_andnot_ps(_mm_cmpeq_ps(larger, zero), v));
   }
 #endif
-  for (; i < n; ++i) out[i] = numpy_abs(z[i]);
+  for (std::size_t i = tail; i < n; ++i) out[i] = numpy_abs(z[i]);
 }
 
 // complex128 -> float64, the same formula with a true fma.
