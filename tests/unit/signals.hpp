@@ -6,6 +6,9 @@
 #include <numbers>
 #include <vector>
 
+#include "dsp/stft.hpp"
+#include "features/analysis_input.hpp"
+
 namespace trackprint::test {
 
 inline std::vector<float> sine(double freq, double seconds, double sr = 22050.0, double amp = 0.5) {
@@ -44,6 +47,25 @@ inline std::vector<float> click_track(double bpm, double seconds, double sr = 22
     }
   }
   return y;
+}
+
+// A signal with its shared STFT and magnitude, as the families that read the STFT are fed.
+struct Analysed {
+  std::vector<float> y;
+  dsp::Spectrogram stft;
+  std::vector<float> magnitude;
+
+  features::AnalysisInput input() const { return {y, stft, magnitude}; }
+  std::span<const float> frame(std::size_t t) const {
+    return std::span<const float>(magnitude).subspan(t * stft.n_bins, stft.n_bins);
+  }
+};
+
+inline Analysed analysed(std::vector<float> y) {
+  Analysed a{std::move(y), {}, {}};
+  a.stft = dsp::stft(a.y, features::kFftSize, features::kHop, true);
+  a.magnitude = dsp::magnitude(a.stft);
+  return a;
 }
 
 }  // namespace trackprint::test

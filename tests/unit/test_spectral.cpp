@@ -15,24 +15,9 @@
 namespace trackprint::features {
 namespace {
 
-struct Prepared {
-  std::vector<float> y;
-  dsp::Spectrogram stft;
-  std::vector<float> magnitude;
-  AnalysisInput input() const { return {y, stft, magnitude}; }
-  std::span<const float> frame(std::size_t t) const {
-    return std::span<const float>(magnitude).subspan(t * stft.n_bins, stft.n_bins);
-  }
-};
+using test::analysed;
 
-Prepared prepare(std::vector<float> y) {
-  Prepared p{std::move(y), {}, {}};
-  p.stft = dsp::stft(p.y, kFftSize, kHop, true);
-  p.magnitude = dsp::magnitude(p.stft);
-  return p;
-}
-
-Fingerprint spectral(const Prepared& p) {
+Fingerprint spectral(const test::Analysed& p) {
   Fingerprint fp;
   measure_spectral(p.input(), fp);
   return fp;
@@ -64,7 +49,7 @@ std::vector<float> reference_signal() {
 // ---------------------------------------------------------------- known answers (spec §5)
 
 TEST(Spectral, WhiteNoiseIsFlat) {
-  const Fingerprint fp = spectral(prepare(test::white_noise(22050 * 5)));
+  const Fingerprint fp = spectral(analysed(test::white_noise(22050 * 5)));
   // The flatness of white noise's power spectrum is about exp(-euler_gamma) = 0.56.
   EXPECT_GT(fp[Dim::spectral_flatness], 0.4);
   EXPECT_NEAR(fp[Dim::spectral_centroid], 5512.5 / 8000.0, 0.02);  // half of Nyquist
@@ -72,7 +57,7 @@ TEST(Spectral, WhiteNoiseIsFlat) {
 
 TEST(Spectral, SineCentroidIsItsFrequency) {
   for (double f : {500.0, 1000.0, 3000.0}) {
-    const Fingerprint fp = spectral(prepare(test::sine(f, 3)));
+    const Fingerprint fp = spectral(analysed(test::sine(f, 3)));
     EXPECT_NEAR(fp[Dim::spectral_centroid] * 8000.0, f, 15.0) << f;
     EXPECT_NEAR(fp[Dim::spectral_rolloff] * 10000.0, f, 60.0) << f;
     EXPECT_LT(fp[Dim::spectral_flatness], 1e-3) << f;
@@ -81,15 +66,15 @@ TEST(Spectral, SineCentroidIsItsFrequency) {
 
 TEST(Spectral, ClipsToOne) {
   // A 7.9 kHz sine has its centroid near 7.9 kHz (< 8 kHz); 10.5 kHz is past the 8 kHz scale.
-  EXPECT_LT(spectral(prepare(test::sine(7900, 2)))[Dim::spectral_centroid], 1.0);
-  EXPECT_EQ(spectral(prepare(test::sine(10500, 2)))[Dim::spectral_centroid], 1.0);
-  EXPECT_EQ(spectral(prepare(test::sine(10500, 2)))[Dim::spectral_rolloff], 1.0);
+  EXPECT_LT(spectral(analysed(test::sine(7900, 2)))[Dim::spectral_centroid], 1.0);
+  EXPECT_EQ(spectral(analysed(test::sine(10500, 2)))[Dim::spectral_centroid], 1.0);
+  EXPECT_EQ(spectral(analysed(test::sine(10500, 2)))[Dim::spectral_rolloff], 1.0);
 }
 
 TEST(Spectral, DigitalSilence) {
   // librosa on zeros: centroid 0 and rolloff 0 (normalize leaves an all-zero column alone),
   // flatness 1.0000007 (amin everywhere, float32 exp/log), clipped to 1.
-  const Fingerprint fp = spectral(prepare(std::vector<float>(22050, 0.0f)));
+  const Fingerprint fp = spectral(analysed(std::vector<float>(22050, 0.0f)));
   EXPECT_EQ(fp[Dim::spectral_centroid], 0.0);
   EXPECT_EQ(fp[Dim::spectral_rolloff], 0.0);
   EXPECT_EQ(fp[Dim::spectral_flatness], 1.0);
@@ -101,7 +86,7 @@ TEST(Spectral, DigitalSilence) {
 // ---------------------------------------------------------------- librosa 0.11.0 references
 
 TEST(SpectralShape, FramesMatchLibrosa) {
-  const Prepared p = prepare(reference_signal());
+  const test::Analysed p = analysed(reference_signal());
   ASSERT_EQ(p.stft.n_frames, 259u);
   const double centroid[11] = {938.2396775299802,  2391.5866899530993, 2986.006579188313,
                                2999.934310844292,  3000.1840636393713, 3000.18823105221,
@@ -126,7 +111,7 @@ TEST(SpectralShape, FramesMatchLibrosa) {
 }
 
 TEST(Spectral, MediansMatchLibrosa) {
-  const Fingerprint fp = spectral(prepare(reference_signal()));
+  const Fingerprint fp = spectral(analysed(reference_signal()));
   EXPECT_NEAR(fp[Dim::spectral_centroid], 0.3748488172947765, 1e-7);
   EXPECT_DOUBLE_EQ(fp[Dim::spectral_rolloff], 0.30038818359375);
   EXPECT_NEAR(fp[Dim::spectral_flatness], 3.3761322e-10, 1e-15);

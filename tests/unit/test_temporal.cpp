@@ -21,21 +21,9 @@
 namespace trackprint::features {
 namespace {
 
-struct Prepared {
-  std::vector<float> y;
-  dsp::Spectrogram stft;
-  std::vector<float> magnitude;
-  AnalysisInput input() const { return {y, stft, magnitude}; }
-};
+using test::analysed;
 
-Prepared prepare(std::vector<float> y) {
-  Prepared p{std::move(y), {}, {}};
-  p.stft = dsp::stft(p.y, kFftSize, kHop, true);
-  p.magnitude = dsp::magnitude(p.stft);
-  return p;
-}
-
-Fingerprint temporal(const Prepared& p) {
+Fingerprint temporal(const test::Analysed& p) {
   Fingerprint fp;
   measure_temporal(p.input(), fp);
   return fp;
@@ -63,7 +51,7 @@ std::vector<float> reference_signal() {
 // ---------------------------------------------------------------- known answers (spec §5)
 
 TEST(Temporal, ClickTrackAt100BpmGives100BpmAndSteadyRhythm) {
-  const Fingerprint fp = temporal(prepare(test::click_track(100, 30)));
+  const Fingerprint fp = temporal(analysed(test::click_track(100, 30)));
   EXPECT_NEAR(fp[Dim::tempo_bpm], 100.0, 1.0);
   EXPECT_GT(fp[Dim::rhythm_stability], 0.95);
   // 100 clicks a minute: 1.67 onsets per second, / 10.
@@ -72,26 +60,26 @@ TEST(Temporal, ClickTrackAt100BpmGives100BpmAndSteadyRhythm) {
 
 TEST(Temporal, ClickTrackAt140BpmIsNotAnOctaveOff) {
   // Tempo comes in lags of 512 samples: near 140 BPM the candidates are 136.0 and 143.55.
-  const Fingerprint fp = temporal(prepare(test::click_track(140, 30)));
+  const Fingerprint fp = temporal(analysed(test::click_track(140, 30)));
   EXPECT_DOUBLE_EQ(fp[Dim::tempo_bpm], 60.0 * 22050.0 / (512.0 * 18.0));
 }
 
 TEST(Temporal, HalfSilenceGivesHalfSilenceRatio) {
   std::vector<float> y = test::white_noise(22050 * 10, 0.5);
   std::fill(y.begin() + 22050 * 5, y.end(), 0.0f);
-  const Fingerprint fp = temporal(prepare(std::move(y)));
+  const Fingerprint fp = temporal(analysed(std::move(y)));
   EXPECT_NEAR(fp[Dim::silence_ratio], 0.5, 0.01);
 }
 
 TEST(Temporal, SteadyNoiseHasNoSilence) {
-  const Fingerprint fp = temporal(prepare(test::white_noise(22050 * 5, 0.5)));
+  const Fingerprint fp = temporal(analysed(test::white_noise(22050 * 5, 0.5)));
   EXPECT_EQ(fp[Dim::silence_ratio], 0.0);
 }
 
 TEST(Temporal, DigitalSilence) {
   // librosa: the all-zero envelope still gets the prior's tempo (117.45 BPM, the lag nearest
   // 120 in log2), but no beats and no onsets. The spec's silent rule gives silence_ratio 1.
-  const Fingerprint fp = temporal(prepare(std::vector<float>(22050 * 3, 0.0f)));
+  const Fingerprint fp = temporal(analysed(std::vector<float>(22050 * 3, 0.0f)));
   EXPECT_DOUBLE_EQ(fp[Dim::tempo_bpm], 60.0 * 22050.0 / (512.0 * 22.0));
   EXPECT_EQ(fp[Dim::rhythm_stability], 0.0);
   EXPECT_EQ(fp[Dim::transient_density], 0.0);
@@ -100,7 +88,7 @@ TEST(Temporal, DigitalSilence) {
 
 TEST(Temporal, ValuesStayInRange) {
   for (const auto& y : {test::white_noise(22050 * 4), test::sine(440, 2), reference_signal()}) {
-    const Fingerprint fp = temporal(prepare(y));
+    const Fingerprint fp = temporal(analysed(y));
     EXPECT_GE(fp[Dim::tempo_bpm], 40.0);
     EXPECT_LE(fp[Dim::tempo_bpm], 200.0);
     for (Dim d : {Dim::rhythm_stability, Dim::transient_density, Dim::silence_ratio}) {
@@ -114,7 +102,7 @@ TEST(Temporal, ValuesStayInRange) {
 
 // librosa.onset.onset_strength(y=y, sr=22050)[:40] of reference_signal().
 TEST(OnsetStrength, MatchesLibrosa) {
-  const Prepared p = prepare(reference_signal());
+  const test::Analysed p = analysed(reference_signal());
   ASSERT_EQ(p.stft.n_frames, 259u);
   const std::vector<float> env = dsp::onset_strength(p.magnitude, p.stft.n_frames);
   ASSERT_EQ(env.size(), 259u);
@@ -168,7 +156,7 @@ TEST(OnsetStrength, MatchesLibrosa) {
 //   tempo 117.45383522727273, beats [22 44 66 87 109 130 152 173 195 216 238],
 //   onsets [22 44 65 87 108 130 151 173 194 216 238]
 TEST(TempoBeatsOnsets, MatchLibrosa) {
-  const Prepared p = prepare(reference_signal());
+  const test::Analysed p = analysed(reference_signal());
   const std::vector<float> env = dsp::onset_strength(p.magnitude, p.stft.n_frames);
   const double bpm = dsp::tempo(env);
   EXPECT_DOUBLE_EQ(bpm, 117.45383522727273);
