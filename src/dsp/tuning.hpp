@@ -13,7 +13,7 @@ namespace trackprint::dsp {
 
 // librosa.estimate_tuning(S=magnitude, sr=sr, n_fft=n_fft, bins_per_octave=bins_per_octave) fed
 // one |STFT| frame at a time, in order. Each frame's piptrack peaks are reduced on arrival to
-// their magnitude and the histogram bin of their deviation (5 bytes a peak, ~0.2 MB for a
+// their magnitude and the histogram bin of their deviation (8 bytes a peak, ~1 MB for a
 // 4-minute track); finish() applies the median gate and takes the histogram's argmax. The result
 // is bit-identical to estimate_tuning on the whole matrix.
 class TuningEstimator {
