@@ -143,7 +143,7 @@ Fingerprint fingerprint_of(const SignalBuilder& signal, int threads) {
   const std::size_t n_frames = frames.frame_count(y.size());
   for (std::size_t t = 0; t < n_frames; ++t) {
     frames.transform(y, t, column);
-    for (std::size_t k = 0; k < column.size(); ++k) magnitude[k] = dsp::numpy_abs(column[k]);
+    dsp::numpy_abs(column.data(), magnitude.data(), column.size());
     spectral.push(magnitude);
     temporal.push(magnitude);
     harmonic.push(column, magnitude);

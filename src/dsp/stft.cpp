@@ -61,8 +61,7 @@ Spectrogram stft(std::span<const float> y, std::size_t n_fft, std::size_t hop, b
 
 std::vector<float> magnitude(const Spectrogram& s) {
   std::vector<float> m(s.data.size());
-  std::transform(s.data.begin(), s.data.end(), m.begin(),
-                 [](std::complex<float> c) { return numpy_abs(c); });
+  numpy_abs(s.data.data(), m.data(), m.size());
   return m;
 }
 
