@@ -49,6 +49,41 @@ inline std::vector<float> click_track(double bpm, double seconds, double sr = 22
   return y;
 }
 
+// The signal of the librosa reference vectors in test_spectral and test_temporal: a 440 Hz tone
+// struck every 0.5 s (decaying over 20 ms) over a quiet 3 kHz tone, 6 s at 22050 Hz. numpy:
+//   sr = 22050; n = np.arange(int(6 * sr)); P = int(0.5 * sr)
+//   y = (0.5 * np.sin(2 * np.pi * 440 * n / sr) * np.exp(-(n % P) / (0.02 * sr))
+//        + 0.05 * np.sin(2 * np.pi * 3000 * n / sr)).astype(np.float32)
+inline std::vector<float> reference_signal() {
+  const double sr = 22050.0;
+  const auto n_samples = static_cast<std::size_t>(6 * sr);
+  const std::size_t period = static_cast<std::size_t>(0.5 * sr);
+  std::vector<float> y(n_samples);
+  for (std::size_t i = 0; i < n_samples; ++i) {
+    const auto n = static_cast<double>(i);
+    y[i] = static_cast<float>(0.5 * std::sin(2 * std::numbers::pi * 440 * n / sr) *
+                                  std::exp(-static_cast<double>(i % period) / (0.02 * sr)) +
+                              0.05 * std::sin(2 * std::numbers::pi * 3000 * n / sr));
+  }
+  return y;
+}
+
+// The signal of the librosa reference values in test_hpss and test_yin: a 220.5 Hz sawtooth
+// (period 100 samples) with 256-sample noise bursts every 5512 samples; exact in double
+// arithmetic, so numpy builds the same float32 samples:
+//   i = np.arange(n); noise = white_noise(n)   # the xorshift above, amp 0.5, seed 42
+//   y = (0.3 * ((i % 100) / 100.0 - 0.5)
+//        + np.where(i % 5512 < 256, noise.astype(np.float64), 0.0)).astype(np.float32)
+inline std::vector<float> saw_with_bursts(std::size_t n) {
+  const std::vector<float> noise = white_noise(n);
+  std::vector<float> y(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const double saw = 0.3 * (static_cast<double>(i % 100) / 100.0 - 0.5);
+    y[i] = static_cast<float>(saw + (i % 5512 < 256 ? static_cast<double>(noise[i]) : 0.0));
+  }
+  return y;
+}
+
 // A signal with its shared STFT and magnitude, as the families that read the STFT are fed.
 struct Analysed {
   std::vector<float> y;

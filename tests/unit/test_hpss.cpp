@@ -18,20 +18,8 @@
 namespace trackprint::dsp {
 namespace {
 
-// A 220.5 Hz sawtooth (period 100 samples) with 256-sample noise bursts every 5512 samples;
-// exact in double arithmetic, so numpy builds the same float32 samples:
-//   i = np.arange(n); noise = white_noise(n)   # signals.hpp's xorshift, amp 0.5, seed 42
-//   y = (0.3 * ((i % 100) / 100.0 - 0.5)
-//        + np.where(i % 5512 < 256, noise.astype(np.float64), 0.0)).astype(np.float32)
-std::vector<float> saw_with_bursts(std::size_t n) {
-  const std::vector<float> noise = test::white_noise(n);
-  std::vector<float> y(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    const double saw = 0.3 * (static_cast<double>(i % 100) / 100.0 - 0.5);
-    y[i] = static_cast<float>(saw + (i % 5512 < 256 ? static_cast<double>(noise[i]) : 0.0));
-  }
-  return y;
-}
+// 220.5 Hz sawtooth plus noise bursts (signals.hpp gives the numpy that builds it).
+using test::saw_with_bursts;
 
 HpssEnergy hpss_of(const std::vector<float>& y) {
   const Spectrogram s = stft(y, 2048, 512, true);

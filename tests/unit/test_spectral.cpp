@@ -32,19 +32,7 @@ Fingerprint spectral(const test::Analysed& p) {
 //   rol = librosa.feature.spectral_rolloff(S=M, sr=sr, roll_percent=0.85)[0]
 //   fla = librosa.feature.spectral_flatness(S=M)[0]
 //   cen[::25], rol[::25], fla[::25], np.median(cen) / 8000, np.median(rol) / 10000, np.median(fla)
-std::vector<float> reference_signal() {
-  const double sr = 22050.0;
-  const auto n_samples = static_cast<std::size_t>(6 * sr);
-  const std::size_t period = static_cast<std::size_t>(0.5 * sr);
-  std::vector<float> y(n_samples);
-  for (std::size_t i = 0; i < n_samples; ++i) {
-    const auto n = static_cast<double>(i);
-    y[i] = static_cast<float>(0.5 * std::sin(2 * std::numbers::pi * 440 * n / sr) *
-                                  std::exp(-static_cast<double>(i % period) / (0.02 * sr)) +
-                              0.05 * std::sin(2 * std::numbers::pi * 3000 * n / sr));
-  }
-  return y;
-}
+using test::reference_signal;
 
 // ---------------------------------------------------------------- known answers (spec §5)
 

@@ -34,19 +34,7 @@ Fingerprint temporal(const test::Analysed& p) {
 //   sr = 22050; n = np.arange(int(6 * sr)); P = int(0.5 * sr)
 //   y = (0.5 * np.sin(2 * np.pi * 440 * n / sr) * np.exp(-(n % P) / (0.02 * sr))
 //        + 0.05 * np.sin(2 * np.pi * 3000 * n / sr)).astype(np.float32)
-std::vector<float> reference_signal() {
-  const double sr = 22050.0;
-  const auto n_samples = static_cast<std::size_t>(6 * sr);
-  const std::size_t period = static_cast<std::size_t>(0.5 * sr);
-  std::vector<float> y(n_samples);
-  for (std::size_t i = 0; i < n_samples; ++i) {
-    const auto n = static_cast<double>(i);
-    y[i] = static_cast<float>(0.5 * std::sin(2 * std::numbers::pi * 440 * n / sr) *
-                                  std::exp(-static_cast<double>(i % period) / (0.02 * sr)) +
-                              0.05 * std::sin(2 * std::numbers::pi * 3000 * n / sr));
-  }
-  return y;
-}
+using test::reference_signal;
 
 // ---------------------------------------------------------------- known answers (spec §5)
 

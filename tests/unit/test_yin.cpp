@@ -15,16 +15,8 @@ namespace {
 constexpr double kC2 = 65.40639132514966;
 constexpr double kC7 = 2093.004522404789;
 
-// Same signal as test_hpss.cpp: 220.5 Hz sawtooth plus noise bursts, exact in numpy too.
-std::vector<float> saw_with_bursts(std::size_t n) {
-  const std::vector<float> noise = test::white_noise(n);
-  std::vector<float> y(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    const double saw = 0.3 * (static_cast<double>(i % 100) / 100.0 - 0.5);
-    y[i] = static_cast<float>(saw + (i % 5512 < 256 ? static_cast<double>(noise[i]) : 0.0));
-  }
-  return y;
-}
+// 220.5 Hz sawtooth plus noise bursts (signals.hpp gives the numpy that builds it).
+using test::saw_with_bursts;
 
 TEST(Yin, SineAt220Hz) {
   const std::vector<double> f0 = yin(test::sine(220, 3), 22050, kC2, kC7);
