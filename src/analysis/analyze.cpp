@@ -38,7 +38,10 @@ void SignalBuilder::add(const std::vector<std::vector<float>>& block) {
 }
 
 void SignalBuilder::add(std::span<const std::span<const float>> block) {
-  if (block.size() != static_cast<std::size_t>(channels_) || block[0].empty()) return;
+  if (block.size() != static_cast<std::size_t>(channels_)) {
+    throw std::invalid_argument("SignalBuilder: a block with the wrong number of channels");
+  }
+  if (block[0].empty()) return;
   const std::size_t n = block[0].size();
   for (const auto& ch : block) {
     for (float v : ch) {

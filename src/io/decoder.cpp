@@ -20,6 +20,8 @@ extern "C" {
 namespace trackprint::io {
 namespace {
 
+constexpr int kMaxCorruptFrames = 10000;
+
 std::string av_error_text(int code) {
   std::array<char, AV_ERROR_MAX_STRING_SIZE> buf{};
   av_strerror(code, buf.data(), buf.size());
@@ -147,10 +149,14 @@ Decoder::Decoder(const std::string& path) : state_(std::make_unique<State>()), p
   info_.codec = avcodec_get_name(par->codec_id);  // "mp3", not the decoder's "mp3float"
   state_->layout = effective_layout(ctx->ch_layout);
   for (int c = 0; c < info_.channels; ++c) info_.speakers.push_back(speaker_of(state_->layout, c));
-  if (stream->duration != AV_NOPTS_VALUE && stream->duration > 0) {
-    info_.declared_duration_s = static_cast<double>(stream->duration) * av_q2d(stream->time_base);
-  } else if (raw->duration != AV_NOPTS_VALUE && raw->duration > 0) {
-    info_.declared_duration_s = static_cast<double>(raw->duration) / AV_TIME_BASE;
+  // A duration guessed from the bitrate (a VBR MP3 without a Xing header) is no promise, so
+  // it cannot reveal a truncated file.
+  if (raw->duration_estimation_method != AVFMT_DURATION_FROM_BITRATE) {
+    if (stream->duration != AV_NOPTS_VALUE && stream->duration > 0) {
+      info_.declared_duration_s = static_cast<double>(stream->duration) * av_q2d(stream->time_base);
+    } else if (raw->duration != AV_NOPTS_VALUE && raw->duration > 0) {
+      info_.declared_duration_s = static_cast<double>(raw->duration) / AV_TIME_BASE;
+    }
   }
 }
 
@@ -201,8 +207,11 @@ bool Decoder::next_block(std::vector<std::vector<float>>& channels) {
       break;
     }
     if (rc != AVERROR(EAGAIN)) {
-      // A broken frame: count it, as ffmpeg would skip it, and go on.
-      ++s.corrupt_packets;
+      // A broken frame: count it, as ffmpeg would skip it, and go on; a decoder that does
+      // nothing but fail is given up on rather than asked forever.
+      if (++s.corrupt_packets > kMaxCorruptFrames) {
+        throw Failure(ErrorKind::decode, "the audio stream is corrupt (" + av_error_text(rc) + ")");
+      }
       continue;
     }
     if (s.draining) {
