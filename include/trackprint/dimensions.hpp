@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstddef>
+#include <limits>
 #include <optional>
 #include <string_view>
 
@@ -49,11 +50,14 @@ enum class ToleranceKind {
   one_frame,  // |engine - oracle| <= 1 / (number of RMS frames of the track)
 };
 
+// The range of a dimension the spec does not bound (a ratio in dB can be any number).
+inline constexpr double kUnbounded = std::numeric_limits<double>::infinity();
+
 struct DimensionInfo {
   std::string_view name;
   std::string_view family;
   std::string_view unit;
-  double min;
+  double min;  // the values the spec allows; ±kUnbounded where it sets no limit
   double max;
   ToleranceKind tolerance_kind;
   double tolerance;
@@ -69,9 +73,10 @@ inline constexpr std::array<DimensionInfo, kDimensionCount> kDimensions{{
     {"upper_mid_pct", "frequency", "fraction", 0, 1, ToleranceKind::absolute, 1e-4, false},
     {"presence_pct", "frequency", "fraction", 0, 1, ToleranceKind::absolute, 1e-4, false},
     {"air_pct", "frequency", "fraction", 0, 1, ToleranceKind::absolute, 1e-4, false},
-    {"lufs", "dynamics", "LUFS", -70, 0, ToleranceKind::absolute, 0.1, false},
-    {"crest_db", "dynamics", "dB", 0, 100, ToleranceKind::absolute, 0.01, false},
-    {"bass_mid_ratio", "dynamics", "dB", -100, 100, ToleranceKind::absolute, 0.01, false},
+    {"lufs", "dynamics", "LUFS", -70, kUnbounded, ToleranceKind::absolute, 0.1, false},
+    {"crest_db", "dynamics", "dB", 0, kUnbounded, ToleranceKind::absolute, 0.01, false},
+    {"bass_mid_ratio", "dynamics", "dB", -kUnbounded, kUnbounded, ToleranceKind::absolute, 0.01,
+     false},
     {"tempo_bpm", "temporal", "BPM", 40, 200, ToleranceKind::absolute, 0.5, true},
     {"rhythm_stability", "temporal", "0-1", 0, 1, ToleranceKind::absolute, 0.01, true},
     {"transient_density", "temporal", "0-1", 0, 1, ToleranceKind::absolute, 0.005, true},

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <charconv>
+#include <cmath>
 
 #include "trackprint/trackprint.hpp"
 
@@ -94,6 +95,7 @@ void print_table(std::FILE* out, const std::string& path, const Fingerprint& fp)
 }  // namespace
 
 std::string number_text(double v) {
+  if (!std::isfinite(v)) return "null";  // JSON has no infinity (only unbounded ranges are)
   std::array<char, 32> buf{};
   const auto [end, ec] = std::to_chars(buf.data(), buf.data() + buf.size(), v);
   return ec == std::errc{} ? std::string(buf.data(), end) : std::string("null");

@@ -11,7 +11,8 @@ namespace trackprint::cli {
 
 enum class Format { table, json, csv };
 
-// Shortest decimal text that reads back to the same double (std::to_chars).
+// Shortest decimal text that reads back to the same double (std::to_chars); "null" for a
+// non-finite value, which JSON cannot carry.
 std::string number_text(double v);
 
 void print_csv_header(std::FILE* out);

@@ -1,0 +1,82 @@
+// The library as a C++ user meets it: only the public header, results and errors as values.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <limits>
+#include <numbers>
+#include <span>
+#include <vector>
+
+#include "trackprint/trackprint.hpp"
+
+namespace {
+
+std::vector<float> tone(double freq, double seconds, int rate) {
+  std::vector<float> y(static_cast<std::size_t>(seconds * rate));
+  for (std::size_t i = 0; i < y.size(); ++i) {
+    y[i] = static_cast<float>(
+        0.3 * std::sin(2 * std::numbers::pi * freq * static_cast<double>(i) / rate));
+  }
+  return y;
+}
+
+TEST(PublicApi, SamplesGiveAFingerprintWithTheirDescription) {
+  const auto y = tone(1000, 3, 48000);
+  const std::vector<std::span<const float>> channels{y, y};
+  const auto r = trackprint::analyze_samples(channels, 48000);
+  ASSERT_TRUE(r.ok()) << r.error().message();
+  const trackprint::Fingerprint& fp = r.value();
+  EXPECT_EQ(fp.version, trackprint::kFingerprintVersion);
+  EXPECT_EQ(fp.sample_rate, 48000);
+  EXPECT_EQ(fp.channels, 2);
+  EXPECT_DOUBLE_EQ(fp.duration_s, 3.0);
+  EXPECT_GT(fp[trackprint::Dim::mid_pct], 0.99);
+  EXPECT_EQ(fp[trackprint::Dim::stereo_width], 0.0);
+  for (const auto& d : trackprint::kDimensions) {
+    const double v = fp[*trackprint::dimension_named(d.name)];
+    EXPECT_TRUE(std::isfinite(v)) << d.name;
+    EXPECT_GE(v, d.min) << d.name;
+    EXPECT_LE(v, d.max) << d.name;
+  }
+}
+
+TEST(PublicApi, BadInputIsAnErrorWithAKindNotACrash) {
+  const auto y = tone(440, 1, 22050);
+  auto nan = y;
+  nan[100] = std::numeric_limits<float>::quiet_NaN();
+  const std::vector<std::span<const float>> with_nan{nan};
+  EXPECT_EQ(trackprint::analyze_samples(with_nan, 22050).error().kind,
+            trackprint::ErrorKind::invalid_input);
+
+  const std::vector<float> short_y(22050 / 4, 0.1f);
+  const std::vector<std::span<const float>> too_short{short_y};
+  const auto r = trackprint::analyze_samples(too_short, 22050);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().kind, trackprint::ErrorKind::too_short);
+
+  const std::vector<float> half(y.begin(), y.begin() + 1000);
+  const std::vector<std::span<const float>> ragged{y, half};
+  EXPECT_EQ(trackprint::analyze_samples(ragged, 22050).error().kind,
+            trackprint::ErrorKind::invalid_input);
+  EXPECT_EQ(trackprint::analyze_samples({}, 22050).error().kind,
+            trackprint::ErrorKind::invalid_input);
+  const std::vector<std::span<const float>> mono{y};
+  EXPECT_EQ(trackprint::analyze_samples(mono, 10).error().kind,
+            trackprint::ErrorKind::invalid_input);
+
+  const auto missing = trackprint::analyze_file("/no/such/file.flac");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error().kind, trackprint::ErrorKind::io);
+  EXPECT_EQ(missing.error().message(), "/no/such/file.flac: no such file");
+}
+
+TEST(PublicApi, ThreadsDoNotChangeTheResult) {
+  const auto y = tone(220, 4, 44100);
+  const std::vector<std::span<const float>> channels{y};
+  const auto one = trackprint::analyze_samples(channels, 44100, {.threads = 1});
+  const auto two = trackprint::analyze_samples(channels, 44100, {.threads = 2});
+  ASSERT_TRUE(one.ok() && two.ok());
+  EXPECT_EQ(one.value().values, two.value().values);
+}
+
+}  // namespace
