@@ -1,8 +1,14 @@
 // The trackprint command line: parse, call the library, print. No signal processing here.
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
 #include <cstdio>
 #include <cstring>
+#include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "analysis/analyze.hpp"
@@ -21,12 +27,13 @@ const char* const kUsage =
     "usage: trackprint <command> [options] [arguments]\n"
     "\n"
     "commands:\n"
-    "  analyze [--json | --csv] [--threads N] FILE...\n"
+    "  analyze [--json | --csv] [--jobs N] [--threads N] FILE...\n"
     "      Print the 25-dimension fingerprint (v1) of each file: a table, JSON Lines (one\n"
     "      object per file) or CSV (a header row, one row per file). A file that fails is\n"
     "      reported on stderr as 'FILE: reason' and the others are still analysed.\n"
-    "      --threads N (-j N) uses up to N threads inside each track (default 1); the\n"
-    "      fingerprint is byte-identical for any N.\n"
+    "      --jobs N (-j N) analyses N files at once (default: one per core); --threads N\n"
+    "      uses N threads inside each track (default 1). Results come in the order the\n"
+    "      files were given and are byte-identical for any N.\n"
     "  decode [--channel N] FILE OUT\n"
     "      Write the analysis signal (22050 Hz; the mono mix, or channel N) as raw\n"
     "      little-endian float32 to OUT.\n"
@@ -45,21 +52,27 @@ int usage_error(const std::string& message) {
   return kExitUsage;
 }
 
+// A count option's value: 1..256, or nothing (a usage error).
+std::optional<int> count_value(const std::string& text) {
+  char* end = nullptr;
+  const long n = std::strtol(text.c_str(), &end, 10);
+  if (text.empty() || *end != '\0' || n < 1 || n > 256) return std::nullopt;
+  return static_cast<int>(n);
+}
+
 int run_analyze(const std::vector<std::string>& args) {
   Format format = Format::table;
   trackprint::AnalysisOptions options;
+  int jobs = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   std::vector<std::string> files;
   bool options_done = false;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
-    if (!options_done && (a == "--threads" || a == "-j")) {
+    if (!options_done && (a == "--threads" || a == "--jobs" || a == "-j")) {
       if (i + 1 >= args.size()) return usage_error("analyze: " + a + " needs a number");
-      char* end = nullptr;
-      const long n = std::strtol(args[++i].c_str(), &end, 10);
-      if (*end != '\0' || n < 1 || n > 256) {
-        return usage_error("analyze: " + a + " takes a number from 1 to 256");
-      }
-      options.threads = static_cast<int>(n);
+      const std::optional<int> n = count_value(args[++i]);
+      if (!n) return usage_error("analyze: " + a + " takes a number from 1 to 256");
+      (a == "--threads" ? options.threads : jobs) = *n;
     } else if (!options_done && a == "--json") {
       format = Format::json;
     } else if (!options_done && a == "--csv") {
@@ -73,11 +86,34 @@ int run_analyze(const std::vector<std::string>& args) {
     }
   }
   if (files.empty()) return usage_error("analyze: no FILE given");
+
+  // Up to `jobs` files are analysed at once; results are printed in the order the files were
+  // given, each as soon as it and all before it are done, so the output never depends on jobs.
+  std::vector<std::optional<trackprint::Result<trackprint::Fingerprint>>> results(files.size());
+  std::mutex mutex;
+  std::condition_variable done;
+  std::atomic<std::size_t> next{0};
+  std::vector<std::jthread> workers;
+  for (int w = 0; w < std::min<int>(jobs, static_cast<int>(files.size())); ++w) {
+    workers.emplace_back([&] {
+      for (std::size_t i = next++; i < files.size(); i = next++) {
+        auto result = trackprint::analyze_file(files[i], options);
+        const std::lock_guard lock(mutex);
+        results[i].emplace(std::move(result));
+        done.notify_all();
+      }
+    });
+  }
+
   if (format == Format::csv) trackprint::cli::print_csv_header(stdout);
   int status = kExitOk;
   bool first = true;
-  for (const std::string& path : files) {
-    const auto result = trackprint::analyze_file(path, options);
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    std::unique_lock lock(mutex);
+    done.wait(lock, [&] { return results[i].has_value(); });
+    const auto result = std::move(*results[i]);
+    results[i].reset();
+    lock.unlock();
     if (!result.ok()) {
       std::fflush(stdout);
       std::fprintf(stderr, "%s\n", result.error().message().c_str());
@@ -86,7 +122,7 @@ int run_analyze(const std::vector<std::string>& args) {
     }
     if (format == Format::table && !first) std::fputc('\n', stdout);
     first = false;
-    trackprint::cli::print_fingerprint(stdout, format, path, result.value());
+    trackprint::cli::print_fingerprint(stdout, format, files[i], result.value());
   }
   return status;
 }

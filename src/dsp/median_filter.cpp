@@ -6,15 +6,6 @@
 
 namespace trackprint::dsp {
 
-// replace() only compares and selects, so a wider instruction set cannot change its results;
-// on x86-64 let the loader pick an AVX2 build of it where the CPU has one (8 lanes instead of
-// SSE2's 4: about a third off HPSS).
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define TRACKPRINT_SIMD_CLONES __attribute__((target_clones("avx2", "default")))
-#else
-#define TRACKPRINT_SIMD_CLONES
-#endif
-
 std::size_t reflect_index_slow(std::ptrdiff_t i, std::size_t n) {
   const auto period = static_cast<std::ptrdiff_t>(2 * n);
   std::ptrdiff_t m = i % period;
@@ -53,7 +44,7 @@ void SlidingMedian::reset(StridedConst in, std::size_t n, std::size_t k) {
   std::sort(a, a + size_);
 }
 
-TRACKPRINT_SIMD_CLONES void SlidingMedian::replace(float leaving, float entering) {
+void SlidingMedian::replace(float leaving, float entering) {
   const float* a = buffer(cur_);
   float* out = buffer(cur_ ^ 1);
   // Removing `leaving` (o) and inserting `entering` (v) moves the values between them by one

@@ -109,12 +109,24 @@ class Analyze(unittest.TestCase):
         once = run("analyze", "--json", GOOD).stdout
         self.assertEqual(once, run("analyze", "--json", GOOD).stdout)
         self.assertEqual(once, run("analyze", "--json", "--threads", "2", GOOD).stdout)
-        self.assertEqual(once, run("analyze", "--json", "-j", "3", GOOD).stdout)
+        self.assertEqual(once, run("analyze", "--json", "--threads", "3", GOOD).stdout)
+
+    def test_files_in_parallel_keep_their_order_and_their_bits(self):
+        bad = os.path.join(CORPUS, "odd", "not_audio.mp3")
+        files = [MONO, bad, GOOD, MONO]
+        serial = run("analyze", "--json", "--jobs", "1", *files)
+        for jobs in ("2", "4"):
+            parallel = run("analyze", "--json", "-j", jobs, *files)
+            self.assertEqual(parallel.returncode, 1)
+            self.assertEqual(parallel.stdout, serial.stdout, jobs)
+            self.assertEqual(parallel.stderr, serial.stderr, jobs)
+        self.assertEqual([json.loads(l)["path"] for l in serial.stdout.splitlines()], [MONO, GOOD, MONO])
 
     def test_bad_thread_counts_are_usage_errors(self):
-        for value in ("0", "-1", "two", "1x"):
-            r = run("analyze", "--threads", value, GOOD)
-            self.assertEqual(r.returncode, 2, value)
+        for option in ("--threads", "--jobs", "-j"):
+            for value in ("0", "-1", "two", "1x", ""):
+                r = run("analyze", option, value, GOOD)
+                self.assertEqual(r.returncode, 2, (option, value))
         self.assertEqual(run("analyze", GOOD, "--threads").returncode, 2)
 
 
