@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "analysis/analyze.hpp"
+#include "decoded_track.hpp"
 #include "dsp/beat.hpp"
 #include "dsp/chroma.hpp"
 #include "dsp/cqt.hpp"
@@ -74,19 +75,6 @@ features::AnalysisInput input(const Track& t) {
   return {t.y, t.stft, t.magnitude};
 }
 
-std::vector<std::vector<float>> decode(const std::string& path, tp::io::StreamInfo& info) {
-  tp::io::Decoder decoder(path);
-  info = decoder.info();
-  std::vector<std::vector<float>> channels(static_cast<std::size_t>(info.channels));
-  std::vector<std::vector<float>> block;
-  while (decoder.next_block(block)) {
-    for (std::size_t c = 0; c < block.size(); ++c) {
-      channels[c].insert(channels[c].end(), block[c].begin(), block[c].end());
-    }
-  }
-  return channels;
-}
-
 std::vector<float> mono_mix(const std::vector<std::vector<float>>& channels) {
   std::vector<float> mono(channels[0]);
   for (std::size_t c = 1; c < channels.size(); ++c) {
@@ -106,7 +94,7 @@ const Track& track(const std::string& path) {
   if (!slot) {
     auto t = std::make_unique<Track>();
     t->path = path;
-    t->channels = decode(path, t->info);
+    t->channels = tp::bench::decode_whole(path, t->info);
     t->seconds = static_cast<double>(t->channels[0].size()) / t->info.sample_rate;
     t->y = dsp::resample(mono_mix(t->channels), t->info.sample_rate, kSr);
     if (t->channels.size() >= 2) {
@@ -138,7 +126,7 @@ void set_rate(benchmark::State& state, const Track& t) {
 void decode_file(benchmark::State& state, const Track& t) {
   for (auto _ : state) {
     tp::io::StreamInfo info;
-    auto channels = decode(t.path, info);
+    auto channels = tp::bench::decode_whole(t.path, info);
     benchmark::DoNotOptimize(channels.data());
   }
 }
@@ -430,16 +418,7 @@ void stereo(benchmark::State& state, const Track& t) {
 // The decoded track fed to a SignalBuilder in decoder-sized blocks, as bench/pipeline_stages
 // does: NaN check, loudness, mono mix, three streaming resamplers, stereo sums.
 void build_signal(const Track& t, tp::analysis::SignalBuilder& signal) {
-  constexpr std::size_t kBlock = 4608;
-  std::vector<std::span<const float>> block(t.channels.size());
-  for (std::size_t s = 0; s < t.channels[0].size(); s += kBlock) {
-    const std::size_t n = std::min(kBlock, t.channels[0].size() - s);
-    for (std::size_t c = 0; c < t.channels.size(); ++c) {
-      block[c] = std::span<const float>(t.channels[c]).subspan(s, n);
-    }
-    signal.add(block);
-  }
-  signal.finish();
+  tp::bench::feed_in_blocks(t.channels, signal);
 }
 
 void analysis_signal(benchmark::State& state, const Track& t) {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "analysis/analyze.hpp"
+#include "decoded_track.hpp"
 #include "io/decoder.hpp"
 #include "trackprint/error.hpp"
 
@@ -28,20 +29,6 @@ double seconds(F&& f) {
   const auto t0 = Clock::now();
   f();
   return std::chrono::duration<double>(Clock::now() - t0).count();
-}
-
-std::vector<std::vector<float>> decode_only(const std::string& path,
-                                            trackprint::io::StreamInfo& info) {
-  trackprint::io::Decoder decoder(path);
-  info = decoder.info();
-  std::vector<std::vector<float>> channels(static_cast<std::size_t>(info.channels));
-  std::vector<std::vector<float>> block;
-  while (decoder.next_block(block)) {
-    for (std::size_t c = 0; c < block.size(); ++c) {
-      channels[c].insert(channels[c].end(), block[c].begin(), block[c].end());
-    }
-  }
-  return channels;
 }
 
 }  // namespace
@@ -64,22 +51,13 @@ int main(int argc, char** argv) {
       std::vector<double> decode_s;
       std::vector<double> analysis_s;
       for (int r = 0; r < repeats; ++r) {
-        decode_s.push_back(seconds([&] { channels = decode_only(path, info); }));
+        decode_s.push_back(
+            seconds([&] { channels = trackprint::bench::decode_whole(path, info); }));
       }
       for (int r = 0; r < repeats; ++r) {
         analysis_s.push_back(seconds([&] {
-          // The decoded track, fed in decoder-sized blocks as a file would be.
           trackprint::analysis::SignalBuilder signal(info.sample_rate, info.speakers);
-          std::vector<std::span<const float>> block(channels.size());
-          constexpr std::size_t kBlock = 4608;
-          for (std::size_t s = 0; s < channels[0].size(); s += kBlock) {
-            const std::size_t n = std::min(kBlock, channels[0].size() - s);
-            for (std::size_t c = 0; c < channels.size(); ++c) {
-              block[c] = std::span<const float>(channels[c]).subspan(s, n);
-            }
-            signal.add(block);
-          }
-          signal.finish();
+          trackprint::bench::feed_in_blocks(channels, signal);
           (void)trackprint::analysis::fingerprint_of(signal);
         }));
       }
