@@ -116,15 +116,17 @@ Fingerprint fingerprint_of(const SignalBuilder& signal, int threads) {
     throw Failure(ErrorKind::too_short, reason);
   }
   // The families that read only y run beside the STFT loop when a second thread is allowed.
-  // Each dimension is computed by the same code either way, so the output is byte-identical
-  // for any thread count.
-  Fingerprint from_y;
-  const auto measure_from_y = [&y, &from_y] {
+  // Every family writes only its own elements of fp.values (distinct objects, so no race), and
+  // each dimension is computed by the same code either way: the output is byte-identical for
+  // any thread count. fp is declared first so that it outlives the side thread's future, whose
+  // destructor waits for it even when the loop below throws.
+  Fingerprint fp;
+  const auto measure_from_y = [&y, &fp] {
     const features::BandEnergies bands = features::band_energies(y);
-    features::measure_frequency(bands, from_y);
-    features::measure_dynamics(y, bands, from_y);
-    features::measure_variation(y, from_y);
-    features::measure_pitch_stability(y, from_y);
+    features::measure_frequency(bands, fp);
+    features::measure_dynamics(y, bands, fp);
+    features::measure_variation(y, fp);
+    features::measure_pitch_stability(y, fp);
   };
   std::future<void> side;
   if (threads > 1) {
@@ -132,8 +134,6 @@ Fingerprint fingerprint_of(const SignalBuilder& signal, int threads) {
   } else {
     measure_from_y();
   }
-
-  Fingerprint fp;
   fp[Dim::lufs] = signal.lufs();
 
   // The shared STFT (spec §1.5), one column at a time: each family keeps only what it needs.
@@ -156,12 +156,6 @@ Fingerprint fingerprint_of(const SignalBuilder& signal, int threads) {
   harmonic.finish(y, fp);
   signal.stereo().finish(fp);
   if (side.valid()) side.get();  // rethrows what the side thread threw
-  for (const Dim d : {Dim::sub_bass_pct, Dim::bass_pct, Dim::low_mid_pct, Dim::mid_pct,
-                      Dim::upper_mid_pct, Dim::presence_pct, Dim::air_pct, Dim::crest_db,
-                      Dim::bass_mid_ratio, Dim::dynamic_range_variation,
-                      Dim::loudness_variation_std, Dim::peak_consistency, Dim::pitch_stability}) {
-    fp[d] = from_y[d];
-  }
   for (double v : fp.values) {
     if (!std::isfinite(v)) throw std::logic_error("a dimension came out non-finite");
   }
