@@ -79,10 +79,12 @@ class TrackCache:
 
 
 def rows(db):
-    """path -> row (a dict of every column) of the store at `db`."""
-    con = sqlite3.connect(db)
+    """path -> row (a dict of every column) of the store at `db` ({} before its schema)."""
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     con.row_factory = sqlite3.Row
     try:
+        if not con.execute("SELECT 1 FROM sqlite_schema WHERE name = 'tracks'").fetchall():
+            return {}
         return {r["path"]: dict(r) for r in con.execute("SELECT * FROM tracks")}
     finally:
         con.close()
