@@ -51,7 +51,9 @@ struct ScanOptions {
   int jobs = 0;               // analysis workers; 0 = one per core
   bool retry_failed = false;  // analyse failed files again even when unchanged
   bool prune = false;         // delete the rows of files no longer found (else: marked missing)
-  bool sidecars = false;      // reserved: `.25d` sidecar files are not implemented yet
+  // Read and write `.25d` sidecars (`song.flac.25d`, JSON): a sidecar whose size, mtime and
+  // versions match is used instead of an analysis; each analysis writes one.
+  bool sidecars = false;
   // Called on the thread that called scan() (never on a worker), about 10 times a second and
   // once at the end, with no lock of the library held: a Python binding may take the GIL in
   // it. Returning false cancels: no new file is started, the files being analysed are
@@ -60,14 +62,16 @@ struct ScanOptions {
 };
 
 struct ScanSummary {
-  std::int64_t found = 0;      // audio files under the roots
-  std::int64_t unchanged = 0;  // skipped: same path, size, mtime and versions
-  std::int64_t analysed = 0;   // fingerprinted by this scan
-  std::int64_t failed = 0;     // failed in this scan (recorded with kind and reason)
-  std::int64_t missing = 0;    // rows whose file is gone (marked missing, or deleted by prune)
+  std::int64_t found = 0;          // audio files under the roots
+  std::int64_t unchanged = 0;      // skipped: same path, size, mtime and versions
+  std::int64_t analysed = 0;       // fingerprinted by this scan (analysis or sidecar)
+  std::int64_t from_sidecars = 0;  // of `analysed`, taken from a trusted sidecar
+  std::int64_t failed = 0;         // failed in this scan (recorded with kind and reason)
+  std::int64_t missing = 0;        // rows whose file is gone (marked missing, or deleted by prune)
   bool cancelled = false;
   double seconds = 0;
-  std::vector<Error> walk_errors;    // directories that could not be read, symlink loops
+  // Folders that could not be read, symlink loops, sidecars that could not be written.
+  std::vector<Error> warnings;
   std::optional<Error> store_error;  // the store failed; the scan stopped
 };
 

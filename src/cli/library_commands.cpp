@@ -122,7 +122,7 @@ int run_scan(const std::vector<std::string>& args) {
     } else if (a[i] == "--prune") {
       options.prune = true;
     } else if (a[i] == "--sidecars") {
-      return usage("scan: --sidecars is not implemented yet");
+      options.sidecars = true;
     } else if (a[i] == "--quiet" || a[i] == "-q") {
       quiet = true;
     } else if (a[i] == "--progress") {
@@ -168,7 +168,7 @@ int run_scan(const std::vector<std::string>& args) {
   };
   const ScanSummary summary = lib->scan(roots, options);
   display.finish(summary, lib->path(), quiet);
-  for (const Error& e : summary.walk_errors)
+  for (const Error& e : summary.warnings)
     std::fprintf(stderr, "trackprint: warning: %s\n", e.message().c_str());
   if (summary.store_error) {
     std::fprintf(stderr, "trackprint: store %s\n", summary.store_error->message().c_str());

@@ -116,12 +116,14 @@ void ProgressDisplay::finish(const ScanSummary& s, const std::string& store_path
   clear_bar();
   if (style_ == ProgressStyle::json) {
     std::printf(
-        "{\"event\":\"done\",\"found\":%s,\"analysed\":%s,\"failed\":%s,\"unchanged\":%s,"
-        "\"missing\":%s,\"cancelled\":%s,\"seconds\":%s,\"store\":%s}\n",
+        "{\"event\":\"done\",\"found\":%s,\"analysed\":%s,\"from_sidecars\":%s,"
+        "\"failed\":%s,\"unchanged\":%s,\"missing\":%s,\"cancelled\":%s,\"seconds\":%s,"
+        "\"store\":%s}\n",
         json_number(s.found).c_str(), json_number(s.analysed).c_str(),
-        json_number(s.failed).c_str(), json_number(s.unchanged).c_str(),
-        json_number(s.missing).c_str(), s.cancelled ? "true" : "false",
-        number_text(s.seconds).c_str(), json_string(store_path).c_str());
+        json_number(s.from_sidecars).c_str(), json_number(s.failed).c_str(),
+        json_number(s.unchanged).c_str(), json_number(s.missing).c_str(),
+        s.cancelled ? "true" : "false", number_text(s.seconds).c_str(),
+        json_string(store_path).c_str());
     std::fflush(stdout);
     return;
   }

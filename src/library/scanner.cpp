@@ -13,6 +13,7 @@
 
 #include "library/bounded_queue.hpp"
 #include "library/plan.hpp"
+#include "library/sidecar.hpp"
 #include "library/walker.hpp"
 #include "trackprint/trackprint.hpp"
 
@@ -41,7 +42,7 @@ std::string utc_now() {
   return buf;
 }
 
-AnalysisResult analyse(const FoundFile& f) {
+AnalysisResult analyse(const FoundFile& f, bool sidecars) {
   AnalysisResult r;
   r.path = f.path;
   r.size = f.size;
@@ -54,13 +55,22 @@ AnalysisResult analyse(const FoundFile& f) {
     r.mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
   }
   r.analysed_at = utc_now();
+  if (sidecars) {
+    r.fingerprint = read_sidecar(f.path, r.size, r.mtime_ns);
+    r.from_sidecar = r.fingerprint.has_value();
+    if (r.from_sidecar) return r;
+  }
   const auto start = Clock::now();
   Result<Fingerprint> fp = analyze_file(f.path);
   r.analysis_s = seconds_since(start);
-  if (fp.ok()) {
-    r.fingerprint = std::move(fp.value());
-  } else {
+  if (!fp.ok()) {
     r.error = fp.error();
+    return r;
+  }
+  r.fingerprint = std::move(fp.value());
+  if (sidecars) {
+    if (auto why = write_sidecar(f.path, r.size, r.mtime_ns, *r.fingerprint, r.analysed_at))
+      r.warning = Error{ErrorKind::io, sidecar_path(f.path), std::move(*why)};
   }
   return r;
 }
@@ -71,7 +81,9 @@ struct Shared {
   std::condition_variable changed;
   std::int64_t done = 0;
   std::int64_t failed = 0;
+  std::int64_t from_sidecars = 0;
   std::vector<Error> new_failures;
+  std::vector<Error> warnings;
   std::optional<Error> store_error;
   bool writer_finished = false;
 };
@@ -116,6 +128,8 @@ void write_results(Store& store, BoundedQueue<AnalysisResult>& results, Shared& 
       {
         const std::lock_guard lock(shared.mutex);
         ++shared.done;
+        shared.from_sidecars += r.from_sidecar ? 1 : 0;
+        if (r.warning) shared.warnings.push_back(std::move(*r.warning));
         if (r.error) {
           ++shared.failed;
           shared.new_failures.push_back(*r.error);
@@ -157,7 +171,7 @@ ScanSummary run_scan(Store& store, const std::vector<std::string>& roots,
     summary.cancelled = true;
     return false;
   });
-  summary.walk_errors = std::move(walked.errors);
+  summary.warnings = std::move(walked.errors);
   ScanProgress final_progress;
   final_progress.phase = ScanProgress::Phase::finished;
   final_progress.found = static_cast<std::int64_t>(walked.files.size());
@@ -199,7 +213,7 @@ ScanSummary run_scan(Store& store, const std::vector<std::string>& roots,
     for (int w = 0; w < jobs; ++w) {
       workers.emplace_back([&] {
         for (std::size_t i = next++; i < plan.to_analyse.size() && !stop; i = next++)
-          results.push(analyse(plan.to_analyse[i]));
+          results.push(analyse(plan.to_analyse[i], options.sidecars));
         if (--running == 0) results.close();
       });
     }
@@ -246,6 +260,8 @@ ScanSummary run_scan(Store& store, const std::vector<std::string>& roots,
 
   summary.store_error = shared.store_error;
   summary.failed = shared.failed;
+  summary.from_sidecars = shared.from_sidecars;
+  for (Error& w : shared.warnings) summary.warnings.push_back(std::move(w));
   summary.analysed = shared.done - shared.failed;
   summary.seconds = seconds_since(started);
   if (callback_failure) std::rethrow_exception(callback_failure);

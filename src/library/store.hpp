@@ -37,6 +37,8 @@ struct AnalysisResult {
   std::optional<Error> error;
   double analysis_s = 0;
   std::string analysed_at;  // UTC, ISO 8601
+  bool from_sidecar = false;
+  std::optional<Error> warning;  // a sidecar that could not be written
 };
 
 class Store {

@@ -251,6 +251,44 @@ class Output(LibraryTest):
         self.assertEqual(numbers(one), numbers(two))
 
 
+class Sidecars(LibraryTest):
+    def test_sidecars_are_written_and_trusted_only_when_they_match(self):
+        _, done = self.scan("--sidecars")
+        self.assertEqual(done["from_sidecars"], 0)
+        for name in GOOD_TRACKS:
+            with open(self.path(name) + ".25d") as f:
+                side = json.load(f)
+            self.assertEqual(list(side["fingerprint"]), SPEC_NAMES)
+            self.assertEqual(side["audio_file"]["size_bytes"], os.stat(self.path(name)).st_size)
+        for name in BAD_TRACKS:
+            self.assertFalse(os.path.exists(self.path(name) + ".25d"), name)
+
+        # A fresh store over the same files: every fingerprint comes from its sidecar.
+        fresh = os.path.join(self.tmp, "fresh.db")
+        r = run("scan", "--db", fresh, "--sidecars", "--progress", "json", self.lib)
+        done = events(r.stdout)[-1]
+        self.assertEqual((done["analysed"], done["from_sidecars"]), (len(GOOD_TRACKS),) * 2)
+        self.assertEqual(fingerprints(fresh), fingerprints(self.db))
+
+        # A stale sidecar (the audio changed) or another engine's is not trusted.
+        st = os.stat(self.path("tone.wav"))
+        os.utime(self.path("tone.wav"), ns=(st.st_atime_ns, st.st_mtime_ns + 5_000_000_000))
+        with open(self.path("tone.flac.25d")) as f:
+            side = json.load(f)
+        side["trackprint"]["engine_version"] = "0.0.0-elsewhere"
+        side["fingerprint"]["lufs"] = 0.0
+        with open(self.path("tone.flac.25d"), "w") as f:
+            json.dump(side, f)
+        again = os.path.join(self.tmp, "again.db")
+        r = run("scan", "--db", again, "--sidecars", "--progress", "json", self.lib)
+        done = events(r.stdout)[-1]
+        self.assertEqual(done["from_sidecars"], len(GOOD_TRACKS) - 2)
+        self.assertEqual(fingerprints(again), fingerprints(self.db))
+        # Both were analysed again, and their sidecars rewritten.
+        with open(self.path("tone.flac.25d")) as f:
+            self.assertNotEqual(json.load(f)["fingerprint"]["lufs"], 0.0)
+
+
 class Stores(unittest.TestCase):
     def setUp(self):
         self.tmp = tempfile.mkdtemp(prefix="trackprint-scan-test-")

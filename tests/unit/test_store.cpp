@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "library/plan.hpp"
+#include "library/sidecar.hpp"
 #include "library/store.hpp"
 #include "library/walker.hpp"
 #include "trackprint/library.hpp"
@@ -458,6 +459,45 @@ TEST(Library, TheDefaultStoreFollowsXdgDataHome) {
   } else {
     unsetenv("XDG_DATA_HOME");
   }
+}
+
+}  // namespace
+}  // namespace trackprint::library
+
+namespace trackprint::library {
+namespace {
+
+TEST(Sidecar, TrustedOnlyWhenIdentityAndVersionsMatch) {
+  TempDir dir;
+  const std::string audio = dir / "song.flac";
+  std::ofstream(audio) << "audio";
+  const Fingerprint fp = sample_fingerprint(0.7);
+  ASSERT_FALSE(write_sidecar(audio, 5, 1234, fp, "2026-01-01T00:00:00Z").has_value());
+  EXPECT_TRUE(fs::exists(dir / "song.flac.25d"));
+  const auto back = read_sidecar(audio, 5, 1234);
+  ASSERT_TRUE(back.has_value());
+  EXPECT_EQ(back->values, fp.values) << "the JSON text must read back to the same bits";
+  EXPECT_EQ(back->codec, "flac");
+  EXPECT_EQ(back->duration_s, fp.duration_s);
+  EXPECT_FALSE(read_sidecar(audio, 6, 1234).has_value()) << "size differs";
+  EXPECT_FALSE(read_sidecar(audio, 5, 1235).has_value()) << "mtime differs";
+  EXPECT_FALSE(read_sidecar(dir / "other.flac", 5, 1234).has_value()) << "no sidecar";
+
+  // Another engine's sidecar, and a damaged one, are not trusted.
+  std::ifstream in(dir / "song.flac.25d");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string version = "\"engine_version\": \"" + std::string(engine_version()) + "\"";
+  ASSERT_NE(text.find(version), std::string::npos) << text;
+  std::string other = text;
+  other.replace(other.find(version), version.size(), "\"engine_version\": \"0.0.0-other\"");
+  std::ofstream(dir / "song.flac.25d") << other;
+  EXPECT_FALSE(read_sidecar(audio, 5, 1234).has_value());
+  std::ofstream(dir / "song.flac.25d") << text.substr(0, text.size() / 2);
+  EXPECT_FALSE(read_sidecar(audio, 5, 1234).has_value());
+  std::string no_lufs = text;
+  no_lufs.replace(no_lufs.find("\"lufs\""), 6, "\"lufz\"");
+  std::ofstream(dir / "song.flac.25d") << no_lufs;
+  EXPECT_FALSE(read_sidecar(audio, 5, 1234).has_value());
 }
 
 }  // namespace
