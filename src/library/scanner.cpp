@@ -192,6 +192,10 @@ ScanSummary run_scan(Store& store, const std::vector<std::string>& roots,
     report(final_progress);
     return summary;
   }
+  // Largest files first: the workers then finish together instead of one of them ending
+  // the scan alone on a long track (the store does not depend on the order).
+  std::stable_sort(plan.to_analyse.begin(), plan.to_analyse.end(),
+                   [](const FoundFile& a, const FoundFile& b) { return a.size > b.size; });
   const auto total = static_cast<std::int64_t>(plan.to_analyse.size());
   summary.unchanged = plan.unchanged;
   summary.found = plan.unchanged + total;
