@@ -22,6 +22,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -57,7 +58,9 @@ struct ScanOptions {
   // Called on the thread that called scan() (never on a worker), about 10 times a second and
   // once at the end, with no lock of the library held: a Python binding may take the GIL in
   // it. Returning false cancels: no new file is started, the files being analysed are
-  // finished and everything finished is committed before scan() returns.
+  // finished and everything finished is committed before scan() returns; the callback is then
+  // called only once more, at the end. An exception from it cancels the same way and is
+  // rethrown by scan() once the threads have stopped.
   std::function<bool(const ScanProgress&)> progress;
 };
 

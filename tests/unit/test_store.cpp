@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <numbers>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -435,6 +436,26 @@ TEST(Library, ACancelledScanKeepsWhatItFinishedAndTheNextOneCompletes) {
   const ScanSummary second = lib.value().scan({dir / "music"}, options);
   EXPECT_EQ(second.analysed, 6 - first.analysed);
   EXPECT_EQ(lib.value().status().value().analysed, 6);
+}
+
+TEST(Library, AnExceptionFromTheCallbackStopsTheScanAndIsRethrown) {
+  TempDir dir;
+  fs::create_directory(dir.path() / "music");
+  for (int i = 0; i < 4; ++i)
+    write_wav(dir / ("music/t" + std::to_string(i) + ".wav"), 500.0 + i, 1.0, 22050);
+  auto lib = Library::open(dir / "s.db");
+  ASSERT_TRUE(lib.ok());
+  ScanOptions options;
+  options.jobs = 1;
+  options.progress = [](const ScanProgress& p) {
+    if (p.phase == ScanProgress::Phase::analysing && p.done >= 1)
+      throw std::runtime_error("from Python");
+    return true;
+  };
+  EXPECT_THROW(lib.value().scan({dir / "music"}, options), std::runtime_error);
+  const LibraryStatus st = lib.value().status().value();
+  EXPECT_GE(st.analysed, 1);
+  EXPECT_EQ(st.analysed + st.pending, 4);
 }
 
 TEST(Library, OpeningSomethingElseIsAnErrorNamingIt) {
