@@ -88,8 +88,9 @@ std::optional<std::string> write_sidecar(const std::string& audio_path, std::int
         {"codec", fp.codec}}},
       {"fingerprint", values},
   };
-  // nlohmann prints each double as the shortest text that reads back to the same bits.
-  const std::string text = doc.dump(2) + "\n";
+  // nlohmann prints each double as the shortest text that reads back to the same bits. A file
+  // name need not be UTF-8, JSON must be: such bytes become U+FFFD (the name is informative).
+  const std::string text = doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
   const std::string target = sidecar_path(audio_path);
   const std::string temporary = target + ".tmp" + std::to_string(getpid());
   std::FILE* f = std::fopen(temporary.c_str(), "wb");

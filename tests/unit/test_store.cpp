@@ -503,6 +503,10 @@ TEST(Sidecar, TrustedOnlyWhenIdentityAndVersionsMatch) {
   EXPECT_FALSE(read_sidecar(audio, 6, 1234).has_value()) << "size differs";
   EXPECT_FALSE(read_sidecar(audio, 5, 1235).has_value()) << "mtime differs";
   EXPECT_FALSE(read_sidecar(dir / "other.flac", 5, 1234).has_value()) << "no sidecar";
+  // A file name that is not UTF-8 (JSON must be) still gets its sidecar.
+  const std::string latin1 = dir / "caf\xe9.flac";
+  ASSERT_FALSE(write_sidecar(latin1, 5, 1234, fp, "2026-01-01T00:00:00Z").has_value());
+  EXPECT_TRUE(read_sidecar(latin1, 5, 1234).has_value());
 
   // Another engine's sidecar, and a damaged one, are not trusted.
   std::ifstream in(dir / "song.flac.25d");
