@@ -205,7 +205,7 @@ struct Store::Impl {
   // The store's state, checked before anything is written so a foreign file stays untouched.
   void check_is_store(bool read_only) {
     const auto not_store = [](const std::string& why) {
-      return Failure(ErrorKind::invalid_input, "not a trackprint store: " + why);
+      return Failure(ErrorKind::invalid_input, "not a readable trackprint store: " + why);
     };
     std::int64_t objects = 0;
     try {

@@ -44,7 +44,8 @@ NOT_AUDIO = ["cover.jpg", "notes.txt"]
 
 
 def run(*args, env=None, timeout=600):
-    return subprocess.run([BIN, *args], capture_output=True, text=True, timeout=timeout, env=env)
+    return subprocess.run([BIN, *args], capture_output=True, text=True, errors="replace",
+                          timeout=timeout, env=env)
 
 
 def make_track(path, ffmpeg_args):

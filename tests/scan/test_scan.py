@@ -7,6 +7,7 @@ import hashlib
 import json
 import os
 import pty
+import random
 import select
 import shutil
 import signal
@@ -316,6 +317,27 @@ class Stores(unittest.TestCase):
                 self.assertIn("not a", r.stderr)
                 self.assertEqual(r.stdout, "")
             self.assertEqual(sha(db), before)
+
+    def test_a_damaged_store_is_an_error_never_a_crash(self):
+        good = os.path.join(self.tmp, "good.db")
+        run("scan", "--db", good, "--quiet", self.lib)
+        with open(good, "rb") as f:
+            data = f.read()
+        rng = random.Random(4)
+        for i in range(6 if SLOW_BUILD else 20):
+            damaged = bytearray(data)
+            # Pages past the header: the file still opens as SQLite, its b-trees do not add up.
+            for _ in range(rng.choice([1, 8, 64])):
+                damaged[rng.randrange(100, len(damaged))] = rng.randrange(256)
+            db = os.path.join(self.tmp, f"damaged{i}.db")
+            with open(db, "wb") as f:
+                f.write(damaged)
+            for args in (["status"], ["export", "--format", "jsonl"], ["show", "1"],
+                         ["scan", "--quiet", self.lib]):
+                r = run(args[0], "--db", db, *args[1:])
+                self.assertIn(r.returncode, (0, 1), (i, args, r.stderr[-500:]))
+                if r.returncode == 1 and args[0] != "scan":
+                    self.assertIn(db, r.stderr)
 
     def test_a_newer_schema_is_refused(self):
         db = os.path.join(self.tmp, "s.db")
