@@ -211,6 +211,25 @@ ScanSummary run_scan(Store& store, const std::vector<std::string>& roots,
   BoundedQueue<AnalysisResult> results(static_cast<std::size_t>(2 * jobs));
   const auto analysis_start = Clock::now();
   std::exception_ptr callback_failure;
+  const auto ask_to_continue = [&](const ScanProgress& p) {
+    try {
+      if (!options.progress(p)) {
+        summary.cancelled = true;
+        stop = true;
+      }
+    } catch (...) {
+      callback_failure = std::current_exception();
+      stop = true;
+    }
+  };
+  if (options.progress) {
+    // Once before any analysis: a caller learns the total at once, and may still cancel.
+    ScanProgress first;
+    first.phase = ScanProgress::Phase::analysing;
+    first.found = summary.found;
+    first.total = total;
+    ask_to_continue(first);
+  }
   {
     std::jthread writer([&] { write_results(store, results, shared, stop); });
     std::vector<std::jthread> workers;
@@ -250,15 +269,7 @@ ScanSummary run_scan(Store& store, const std::vector<std::string>& roots,
         for (Error& e : p.new_failures) final_progress.new_failures.push_back(std::move(e));
         continue;
       }
-      try {
-        if (!options.progress(p)) {
-          summary.cancelled = true;
-          stop = true;
-        }
-      } catch (...) {
-        callback_failure = std::current_exception();
-        stop = true;
-      }
+      ask_to_continue(p);
     }
   }
 
