@@ -16,9 +16,10 @@
 namespace trackprint::library {
 namespace {
 
-constexpr std::array<std::string_view, 22> kAudioExtensions{
-    "aac", "ac3", "aif", "aifc", "aiff", "alac", "ape",  "dsf", "flac", "m4a",  "m4b",
-    "mka", "mp2", "mp3", "mpc",  "oga",  "ogg",  "opus", "tta", "wav",  "wave", "wma"};
+constexpr std::array<std::string_view, 29> kAudioExtensions{
+    "aac", "ac3",  "aif", "aifc", "aiff", "alac", "ape",  "au",  "caf", "dff",
+    "dsf", "flac", "m4a", "m4b",  "mka",  "mp1",  "mp2",  "mp3", "mpc", "oga",
+    "ogg", "opus", "spx", "tta",  "w64",  "wav",  "wave", "wma", "wv"};
 
 struct DirCloser {
   void operator()(DIR* d) const { closedir(d); }

@@ -307,6 +307,9 @@ TEST(Walker, AudioIsPickedByExtensionInAnyCase) {
   EXPECT_TRUE(has_audio_extension("/a/b.flac"));
   EXPECT_TRUE(has_audio_extension("/a/b.MP3"));
   EXPECT_TRUE(has_audio_extension("/a/b.c.Opus"));
+  // Every format of the corpus's formats/ folder.
+  for (const char* ext : {"aiff", "mp3", "ogg", "opus", "wav", "wv", "m4a", "flac"})
+    EXPECT_TRUE(has_audio_extension(std::string("/f/electro.") + ext)) << ext;
   EXPECT_FALSE(has_audio_extension("/a/b.txt"));
   EXPECT_FALSE(has_audio_extension("/a/flac"));
   EXPECT_FALSE(has_audio_extension("/a.flac/cover"));
