@@ -199,6 +199,7 @@ ScanSummary run_scan(Store& store, const std::vector<std::string>& roots,
   const auto total = static_cast<std::int64_t>(plan.to_analyse.size());
   summary.unchanged = plan.unchanged;
   summary.found = plan.unchanged + total;
+  final_progress.found = summary.found;  // a file reached from two roots counts once
   summary.missing = static_cast<std::int64_t>(plan.to_mark_missing.size() + plan.to_delete.size());
 
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
