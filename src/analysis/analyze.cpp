@@ -3,6 +3,7 @@
 #include <cmath>
 #include <complex>
 #include <cstdio>
+#include <filesystem>
 #include <future>
 #include <string>
 
@@ -249,17 +250,16 @@ Fingerprint fingerprint_of(const SignalBuilder& signal, int threads) {
 namespace {
 
 // Decodes `path` into `signal`, which hands y on or keeps it.
-io::StreamInfo decode_into(const std::string& path, SignalBuilder& signal) {
-  io::Decoder decoder(path);
+void decode_into(io::Decoder& decoder, SignalBuilder& signal) {
   std::vector<std::vector<float>> block;
   while (decoder.next_block(block)) signal.add(block);
   signal.finish();
-  return decoder.info();
 }
 
 // y streamed twice: first to everything but HPSS (which needs len(y) first) and the chroma (which
 // needs the tuning), then to those two.
-Fingerprint fingerprint_streamed(const std::string& path, const io::StreamInfo& info) {
+Fingerprint fingerprint_streamed(const std::string& path, io::Decoder& decoder) {
+  const io::StreamInfo& info = decoder.info();
   Fingerprint fp;
   SampleFamilies samples;
   StftFamilies first(StftFamilies::Pass::first_of_two);
@@ -268,7 +268,7 @@ Fingerprint fingerprint_streamed(const std::string& path, const io::StreamInfo& 
     samples.push(y);
     first.push(y);
   });
-  decode_into(path, signal);
+  decode_into(decoder, signal);
   const std::size_t n = signal.y_length();
   require_length(n);
   samples.finish(fp);
@@ -283,7 +283,8 @@ Fingerprint fingerprint_streamed(const std::string& path, const io::StreamInfo& 
     second.push(y);
     chroma.push(y);
   });
-  decode_into(path, again);
+  io::Decoder second_decoder(path);
+  decode_into(second_decoder, again);
   if (again.y_length() != n) {
     throw Failure(ErrorKind::io, "the file changed while it was being analysed");
   }
@@ -297,22 +298,23 @@ Fingerprint fingerprint_streamed(const std::string& path, const io::StreamInfo& 
 }  // namespace
 
 Fingerprint fingerprint_file(const std::string& path, int threads, Route route) {
-  io::StreamInfo info;
-  {
-    const io::Decoder probe(path);
-    info = probe.info();
-  }
+  io::Decoder decoder(path);
+  const io::StreamInfo info = decoder.info();
+  // A pipe or device cannot be read twice: it is held whatever its length.
+  std::error_code ec;
+  const bool rereadable = std::filesystem::is_regular_file(path, ec);
+  const bool hold = route == Route::by_length
+                        ? !rereadable || (info.declared_duration_s > 0 &&
+                                          info.declared_duration_s <= kHoldSignalSeconds)
+                        : route == Route::held;
   Fingerprint fp;
-  const bool hold = route == Route::by_length ? info.declared_duration_s > 0 &&
-                                                    info.declared_duration_s <= kHoldSignalSeconds
-                                              : route == Route::held;
   if (hold) {
     SignalBuilder signal(info.sample_rate, info.speakers);
-    decode_into(path, signal);
+    decode_into(decoder, signal);
     fp = fingerprint_of(signal, threads);
     fp.duration_s = static_cast<double>(signal.native_frames()) / info.sample_rate;
   } else {
-    fp = fingerprint_streamed(path, info);
+    fp = fingerprint_streamed(path, decoder);
   }
   fp.sample_rate = info.sample_rate;
   fp.channels = info.channels;
