@@ -161,8 +161,10 @@ StftFamilies::StftFamilies(Pass pass, std::size_t length, float mel_peak_db)
 
 void StftFamilies::push(std::span<const float> y) {
   if (feeds_samples_) temporal_.push_samples(y);
-  frames_.push(y);
-  drain();
+  dsp::in_pieces(y, [this](std::span<const float> piece) {
+    frames_.push(piece);
+    drain();
+  });
 }
 
 // One column at a time: each family keeps only what it needs.

@@ -472,14 +472,16 @@ ConstantQStream::~ConstantQStream() = default;
 
 void ConstantQStream::push(std::span<const float> y) {
   if (finished_) throw std::logic_error("ConstantQStream: push() after finish()");
-  if (!early_) {
-    feed(0, y);
-    return;
-  }
-  early_->push(y, scratch_);
-  scale_by_ratio(scratch_, 1.0 / static_cast<double>(cq_->early_factor_));
-  feed(0, scratch_);
-  scratch_.clear();
+  in_pieces(y, [this](std::span<const float> piece) {
+    if (!early_) {
+      feed(0, piece);
+      return;
+    }
+    early_->push(piece, scratch_);
+    scale_by_ratio(scratch_, 1.0 / static_cast<double>(cq_->early_factor_));
+    feed(0, scratch_);
+    scratch_.clear();
+  });
 }
 
 void ConstantQStream::finish() {

@@ -46,4 +46,15 @@ class FrameStream {
   bool finished_ = false;
 };
 
+// Calls `f` on consecutive pieces of `y` of at most kPiece samples. A stream handed a whole
+// track at once pushes it to its FrameStream piece by piece, draining frames in between, so it
+// holds a piece and not a copy of the track.
+inline constexpr std::size_t kPiece = std::size_t{1} << 15;
+template <class F>
+void in_pieces(std::span<const float> y, F&& f) {
+  for (std::size_t at = 0; at < y.size(); at += kPiece) {
+    f(y.subspan(at, y.size() - at < kPiece ? y.size() - at : kPiece));
+  }
+}
+
 }  // namespace trackprint::dsp

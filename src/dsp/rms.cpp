@@ -19,8 +19,10 @@ RmsTracker::RmsTracker(std::size_t frame_length, std::size_t hop, bool center)
       squares_(frame_length) {}
 
 void RmsTracker::push(std::span<const float> y) {
-  frames_.push(y);
-  drain();
+  in_pieces(y, [this](std::span<const float> piece) {
+    frames_.push(piece);
+    drain();
+  });
 }
 
 void RmsTracker::finish() {

@@ -188,8 +188,10 @@ YinTracker::YinTracker(double sr, double fmin, double fmax, std::size_t frame_le
 YinTracker::~YinTracker() = default;
 
 void YinTracker::push(std::span<const float> y) {
-  frames_.push(y);
-  drain();
+  in_pieces(y, [this](std::span<const float> piece) {
+    frames_.push(piece);
+    drain();
+  });
 }
 
 void YinTracker::finish() {

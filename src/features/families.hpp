@@ -41,6 +41,7 @@ class WelchBands {
   BandEnergies finish();
 
  private:
+  void push_piece(std::span<const float> y);
   dsp::FrameStream frames_;
   std::vector<float> window_;
   dsp::RealFft<float> fft_;

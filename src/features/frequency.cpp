@@ -35,6 +35,10 @@ WelchBands::WelchBands()
 // windowed and transformed in float32, and its |X| (numpy's rounding) squared in float32; the
 // per-bin sums run over frames in order.
 void WelchBands::push(std::span<const float> y) {
+  dsp::in_pieces(y, [this](std::span<const float> piece) { push_piece(piece); });
+}
+
+void WelchBands::push_piece(std::span<const float> y) {
   frames_.push(y);
   std::span<const float> x;
   const std::size_t n_bins = power_.size();

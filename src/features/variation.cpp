@@ -57,8 +57,10 @@ VariationFamily::VariationFamily()
     : blocks_(kBlock, kBlockHop, dsp::FrameStream::Edges::truncated), rms_(kRmsFrame, kRmsHop) {}
 
 void VariationFamily::push(std::span<const float> y) {
-  blocks_.push(y);
-  drain();
+  dsp::in_pieces(y, [this](std::span<const float> piece) {
+    blocks_.push(piece);
+    drain();
+  });
   rms_.push(y);
 }
 
