@@ -2,10 +2,16 @@
 
 #include <cmath>
 #include <complex>
+#include <condition_variable>
 #include <cstdio>
+#include <deque>
+#include <exception>
 #include <filesystem>
+#include <functional>
 #include <future>
+#include <mutex>
 #include <string>
+#include <thread>
 
 #include "dsp/numpy_abs.hpp"
 #include "dsp/stft.hpp"
@@ -258,19 +264,92 @@ void decode_into(io::Decoder& decoder, SignalBuilder& signal) {
   signal.finish();
 }
 
-// y streamed twice: first to everything but HPSS (which needs len(y) first) and the chroma (which
-// needs the tuning), then to those two.
-Fingerprint fingerprint_streamed(const std::string& path, io::Decoder& decoder) {
+// Feeds y's blocks to `consume` on a thread of its own, in order, through a bounded queue, so
+// that a second core can share a streamed track. The consumer gets exactly the blocks it would
+// get inline, so the result does not change.
+class BlockPipe {
+ public:
+  explicit BlockPipe(std::function<void(std::span<const float>)> consume)
+      : consume_(std::move(consume)), thread_([this] { run(); }) {}
+  BlockPipe(const BlockPipe&) = delete;
+  BlockPipe& operator=(const BlockPipe&) = delete;
+  ~BlockPipe() {
+    close();
+    if (thread_.joinable()) thread_.join();
+  }
+
+  void push(std::span<const float> y) {
+    std::unique_lock lock(mutex_);
+    space_.wait(lock, [this] { return queue_.size() < kDepth; });
+    queue_.emplace_back(y.begin(), y.end());
+    ready_.notify_one();
+  }
+  // Waits for the consumer to take every block; rethrows what it threw.
+  void finish() {
+    close();
+    thread_.join();
+    if (error_) std::rethrow_exception(error_);
+  }
+
+ private:
+  static constexpr std::size_t kDepth = 16;
+  void close() {
+    const std::lock_guard lock(mutex_);
+    closed_ = true;
+    ready_.notify_one();
+  }
+  void run() {
+    for (;;) {
+      std::vector<float> block;
+      {
+        std::unique_lock lock(mutex_);
+        ready_.wait(lock, [this] { return closed_ || !queue_.empty(); });
+        if (queue_.empty()) return;  // closed and drained
+        block = std::move(queue_.front());
+        queue_.pop_front();
+        space_.notify_one();
+      }
+      if (error_) continue;  // drain, so that the producer never waits forever
+      try {
+        consume_(block);
+      } catch (...) {
+        error_ = std::current_exception();  // read by finish() after join()
+      }
+    }
+  }
+
+  std::function<void(std::span<const float>)> consume_;
+  std::mutex mutex_;
+  std::condition_variable ready_, space_;
+  std::deque<std::vector<float>> queue_;
+  bool closed_ = false;
+  std::exception_ptr error_;
+  std::thread thread_;  // last: it starts once everything it uses exists
+};
+
+// y streamed twice: first to everything but HPSS (which needs len(y) first), the onset envelope
+// (which needs the mel peak) and the chroma (which needs the tuning), then to those three. With
+// threads > 1 the sample families, then the chroma, take their blocks on a second thread.
+Fingerprint fingerprint_streamed(const std::string& path, io::Decoder& decoder, int threads) {
   const io::StreamInfo& info = decoder.info();
   Fingerprint fp;
   SampleFamilies samples;
   StftFamilies first(StftFamilies::Pass::first_of_two);
   SignalBuilder signal(info.sample_rate, info.speakers);
-  signal.stream_y([&](std::span<const float> y) {
-    samples.push(y);
-    first.push(y);
-  });
-  decode_into(decoder, signal);
+  {
+    std::optional<BlockPipe> side;
+    if (threads > 1) side.emplace([&samples](std::span<const float> y) { samples.push(y); });
+    signal.stream_y([&](std::span<const float> y) {
+      if (side) {
+        side->push(y);
+      } else {
+        samples.push(y);
+      }
+      first.push(y);
+    });
+    decode_into(decoder, signal);
+    if (side) side->finish();
+  }
   const std::size_t n = signal.y_length();
   require_length(n);
   samples.finish(fp);
@@ -281,12 +360,21 @@ Fingerprint fingerprint_streamed(const std::string& path, io::Decoder& decoder) 
   StftFamilies second(StftFamilies::Pass::second_of_two, n, first.mel_peak_db());
   features::ChromaFamily chroma(first.tuning());
   SignalBuilder again(info.sample_rate, info.speakers, SignalBuilder::Parts::y_only);
-  again.stream_y([&](std::span<const float> y) {
-    second.push(y);
-    chroma.push(y);
-  });
-  io::Decoder second_decoder(path);
-  decode_into(second_decoder, again);
+  {
+    std::optional<BlockPipe> side;
+    if (threads > 1) side.emplace([&chroma](std::span<const float> y) { chroma.push(y); });
+    again.stream_y([&](std::span<const float> y) {
+      second.push(y);
+      if (side) {
+        side->push(y);
+      } else {
+        chroma.push(y);
+      }
+    });
+    io::Decoder second_decoder(path);
+    decode_into(second_decoder, again);
+    if (side) side->finish();
+  }
   if (again.y_length() != n) {
     throw Failure(ErrorKind::io, "the file changed while it was being analysed");
   }
@@ -316,7 +404,7 @@ Fingerprint fingerprint_file(const std::string& path, int threads, Route route) 
     fp = fingerprint_of(signal, threads);
     fp.duration_s = static_cast<double>(signal.native_frames()) / info.sample_rate;
   } else {
-    fp = fingerprint_streamed(path, decoder);
+    fp = fingerprint_streamed(path, decoder, threads);
   }
   fp.sample_rate = info.sample_rate;
   fp.channels = info.channels;
