@@ -1,6 +1,7 @@
 """analyze(samples, sr): shapes, dtypes and threads that must not change the fingerprint, and
 agreement with analyze_file on the same audio."""
 
+import threading
 import wave
 from concurrent.futures import ThreadPoolExecutor
 
@@ -113,3 +114,24 @@ def test_more_than_two_channels_are_mixed_and_the_first_two_are_the_stereo_pair(
     assert fp.channels == channels
     assert fp["stereo_width"] == pair["stereo_width"]
     assert fp["phase_correlation"] == pair["phase_correlation"]
+
+
+def test_other_python_threads_run_while_a_track_is_analysed(tracks):
+    """The GIL is released during the analysis: this thread keeps waking up meanwhile. Were it
+    held, this thread could not run at all until analyze_file returned (a couple of wake-ups
+    at most, just before and after); released, it wakes every 2 ms of a second-long analysis."""
+    started, finished = threading.Event(), threading.Event()
+
+    def analyse():
+        started.set()
+        trackprint.analyze_file(tracks[0])
+        finished.set()
+
+    worker = threading.Thread(target=analyse)
+    worker.start()
+    started.wait()
+    wake_ups = 0
+    while not finished.wait(0.002):
+        wake_ups += 1
+    worker.join()
+    assert wake_ups >= 20
