@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "errors.hpp"
 #include "trackprint/trackprint.hpp"
 
 namespace nb = nanobind;
@@ -23,27 +24,6 @@ using namespace nb::literals;
 
 namespace trackprint::python {
 namespace {
-
-// A Python str from engine text (FFmpeg's messages, paths), never failing on bad UTF-8.
-nb::str text(std::string_view s) {
-  PyObject* decoded = PyUnicode_DecodeUTF8(s.data(), static_cast<Py_ssize_t>(s.size()), "replace");
-  if (decoded == nullptr) throw nb::python_error();
-  return nb::steal<nb::str>(decoded);
-}
-
-// Raises the trackprint.Error subclass of `kind`. `path` is the path as the caller gave it
-// (None for samples), so the message shows the same spelling.
-[[noreturn]] void raise(ErrorKind kind, std::string_view reason, nb::handle path) {
-  nb::object errors = nb::module_::import_("trackprint._errors");
-  nb::object cls = errors.attr("error_class")(to_string(kind));
-  nb::object exc = cls(text(reason), path);
-  PyErr_SetObject(cls.ptr(), exc.ptr());
-  throw nb::python_error();
-}
-
-[[noreturn]] void raise_invalid(std::string_view reason) {
-  raise(ErrorKind::invalid_input, reason, nb::none());
-}
 
 AnalysisOptions options_of(int threads) {
   if (threads < 1) raise_invalid("threads must be at least 1, not " + std::to_string(threads));
