@@ -4,8 +4,10 @@
 // the GIL is released for all decoding and analysis, so N Python threads analyse N tracks.
 #include <nanobind/nanobind.h>
 #include <nanobind/ndarray.h>
+#include <nanobind/stl/array.h>
 #include <nanobind/stl/string.h>
 #include <nanobind/stl/string_view.h>
+#include <nanobind/stl/tuple.h>
 
 #include <algorithm>
 #include <cmath>
@@ -238,6 +240,18 @@ NB_MODULE(_trackprint, m) {
            "The 25 values as a new float64 numpy array of shape (25,), in spec order "
            "(trackprint.DIMENSIONS gives the name of each position).")
       .def("__getitem__", &value_named, "name"_a, "The value of the dimension called `name`.")
+      // Pickling, so that fingerprints travel back from a process pool.
+      .def("__getstate__",
+           [](const Fingerprint& fp) {
+             return std::make_tuple(fp.values, fp.version, fp.duration_s, fp.sample_rate,
+                                    fp.channels, fp.codec);
+           })
+      .def("__setstate__",
+           [](Fingerprint& fp, const std::tuple<std::array<double, kDimensionCount>, int, double,
+                                                int, int, std::string>& state) {
+             new (&fp) Fingerprint{std::get<0>(state), std::get<1>(state), std::get<2>(state),
+                                   std::get<3>(state), std::get<4>(state), std::get<5>(state)};
+           })
       .def_prop_ro(
           "duration", [](const Fingerprint& fp) { return fp.duration_s; },
           "Seconds of audio, at the input's own rate.")

@@ -95,3 +95,14 @@ def test_the_stubs_ship_and_name_exactly_the_public_api():
     for name in ("Fingerprint", "Dimension"):
         public = {m for m in dir(getattr(trackprint, name)) if not m.startswith("_")}
         assert public == {m for m in methods[name] if not m.startswith("_")}, name
+
+
+def test_a_fingerprint_pickles_whole(corpus):
+    import pickle
+
+    fp = trackprint.analyze_file(corpus / "odd" / "mono.flac")
+    back = pickle.loads(pickle.dumps(fp))
+    assert type(back) is trackprint.Fingerprint
+    assert back.as_dict() == fp.as_dict()
+    assert (back.duration, back.sample_rate, back.channels, back.codec, back.version) == (
+        fp.duration, fp.sample_rate, fp.channels, fp.codec, fp.version)  # fmt: skip
