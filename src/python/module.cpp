@@ -83,7 +83,10 @@ std::vector<std::vector<float>> channels_of(nb::handle samples) {
   if (dtype != "float32" && dtype != "float64") {
     raise_invalid("samples must be float32 or float64, not " + dtype);
   }
-  const auto view = nb::cast<nb::ndarray<nb::ro, nb::device::cpu>>(array);
+  // DLPack, through which nanobind reads arrays, knows only native byte order.
+  if (!nb::cast<bool>(array.attr("dtype").attr("isnative"))) array = array.attr("astype")(dtype);
+  nb::ndarray<nb::ro, nb::device::cpu> view;
+  if (!nb::try_cast(array, view)) raise_invalid("samples cannot be read as a CPU array");
   const std::size_t ndim = view.ndim();
   if (ndim != 1 && ndim != 2) {
     raise_invalid("samples must be (n,) mono or (channels, n), not " + std::to_string(ndim) +

@@ -80,6 +80,8 @@ def test_strided_and_fortran_arrays_equal_their_contiguous_copy():
     every_other = trackprint.analyze(STEREO[:, ::2], RATE // 2).as_dict()
     assert every_other == trackprint.analyze(STEREO[:, ::2].copy(), RATE // 2).as_dict()
     assert trackprint.analyze(STEREO.tolist(), float(RATE)).as_dict() == exact
+    assert trackprint.analyze(STEREO.astype(">f4"), RATE).as_dict() == exact  # big-endian
+    assert trackprint.analyze(STEREO.astype(">f8"), RATE).as_dict() == exact
 
 
 def test_the_input_array_is_left_unchanged():
