@@ -64,6 +64,11 @@ def main():
     for w in worker_counts:
         print(f"{w:7d}  {statistics.median(seconds[w]):8.1f}  {rate[w]:8.2f}  "
               f"{rate[w] / rate[worker_counts[0]]:10.2f}x  {statistics.median(busy[w]):15.2f}")  # fmt: skip
+    if len(worker_counts) > 1:
+        # Neighbouring passes share the machine's load best: the ratio within each repeat.
+        pairs = [a / b for a, b in zip(seconds[worker_counts[0]], seconds[worker_counts[-1]])]
+        print(f"{worker_counts[-1]} vs {worker_counts[0]} within each repeat: "
+              + ", ".join(f"{r:.2f}x" for r in pairs) + f"; median {statistics.median(pairs):.2f}x")  # fmt: skip
     print(f"load average after {os.getloadavg()[0]:.2f}")
 
 
