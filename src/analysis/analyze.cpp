@@ -2,12 +2,20 @@
 
 #include <cmath>
 #include <complex>
+#include <condition_variable>
 #include <cstdio>
+#include <deque>
+#include <exception>
+#include <filesystem>
+#include <functional>
 #include <future>
+#include <mutex>
 #include <string>
+#include <thread>
 
 #include "dsp/numpy_abs.hpp"
 #include "dsp/stft.hpp"
+#include "features/families.hpp"
 #include "trackprint/trackprint.hpp"
 #include "trackprint/version.hpp"
 
@@ -23,10 +31,11 @@ std::vector<std::span<const float>> spans_of(const std::vector<std::vector<float
 
 }  // namespace
 
-SignalBuilder::SignalBuilder(int sample_rate, std::vector<io::Speaker> speakers)
+SignalBuilder::SignalBuilder(int sample_rate, std::vector<io::Speaker> speakers, Parts parts)
     : channels_(static_cast<int>(speakers.size())),
-      meter_(sample_rate, speakers),
       mono_resampler_(sample_rate, features::kAnalysisRate) {
+  if (parts == Parts::y_only) return;
+  meter_.emplace(sample_rate, speakers);
   if (channels_ >= 2) {
     left_resampler_.emplace(sample_rate, features::kAnalysisRate);
     right_resampler_.emplace(sample_rate, features::kAnalysisRate);
@@ -51,7 +60,7 @@ void SignalBuilder::add(std::span<const std::span<const float>> block) {
     }
   }
   native_frames_ += n;
-  meter_.add(block);
+  if (meter_) meter_->add(block);
   // librosa.to_mono: numpy's float32 mean over the channel axis adds the channels in order,
   // then divides by their count, in float32.
   mix_.assign(block[0].begin(), block[0].end());
@@ -63,6 +72,7 @@ void SignalBuilder::add(std::span<const std::span<const float>> block) {
     for (float& v : mix_) v /= count;
   }
   mono_resampler_.push(mix_, y_);
+  release_y();
   if (left_resampler_) {
     left_resampler_->push(block[0], left_block_);
     right_resampler_->push(block[1], right_block_);
@@ -71,12 +81,28 @@ void SignalBuilder::add(std::span<const std::span<const float>> block) {
 }
 
 void SignalBuilder::finish() {
+  const std::size_t before = y_.size();
   mono_resampler_.finish(y_);
+  y_length_ += y_.size() - before;
+  if (y_sink_) {
+    y_sink_(y_);
+    y_.clear();
+  }
   if (left_resampler_) {
     left_resampler_->finish(left_block_);
     right_resampler_->finish(right_block_);
     add_stereo();
   }
+}
+
+void SignalBuilder::release_y() {
+  if (!y_sink_) {
+    y_length_ = y_.size();
+    return;
+  }
+  y_length_ += y_.size();
+  y_sink_(y_);
+  y_.clear();
 }
 
 // Both resamplers see identical input lengths, so they release equal counts; pairing through
@@ -107,58 +133,282 @@ StreamedTrack stream_file(const std::string& path, bool keep_stereo_channels) {
   return track;
 }
 
-Fingerprint fingerprint_of(const SignalBuilder& signal, int threads) {
-  const std::vector<float>& y = signal.y();
-  if (y.size() < kMinimumSamples) {
+void SampleFamilies::push(std::span<const float> y) {
+  welch_.push(y);
+  crest_.push(y);
+  variation_.push(y);
+  pitch_.push(y);
+}
+
+void SampleFamilies::finish(Fingerprint& fp) {
+  const features::BandEnergies bands = welch_.finish();
+  features::measure_frequency(bands, fp);
+  features::measure_dynamics(crest_, bands, fp);
+  variation_.finish(fp);
+  pitch_.finish(fp);
+}
+
+StftFamilies::StftFamilies(Pass pass, std::size_t length, float mel_peak_db)
+    : frames_(features::kFftSize, features::kHop, dsp::FrameStream::Edges::centred),
+      transform_(features::kFftSize, features::kHop, /*center=*/true),
+      column_(transform_.n_bins()),
+      magnitude_(transform_.n_bins()),
+      temporal_(pass == Pass::first_of_two ? features::TemporalFamily::first_of_two()
+                : pass == Pass::second_of_two
+                    ? features::TemporalFamily::second_of_two(mel_peak_db, length)
+                    : features::TemporalFamily()),
+      feeds_samples_(pass != Pass::second_of_two) {
+  if (pass != Pass::second_of_two) {
+    spectral_.emplace();
+    tuning_.emplace(features::make_tuning_estimator());
+  }
+  if (pass != Pass::first_of_two) hpss_.emplace(length);
+}
+
+void StftFamilies::push(std::span<const float> y) {
+  if (feeds_samples_) temporal_.push_samples(y);
+  dsp::in_pieces(y, [this](std::span<const float> piece) {
+    frames_.push(piece);
+    drain();
+  });
+}
+
+// One column at a time: each family keeps only what it needs.
+void StftFamilies::drain() {
+  std::span<const float> frame;
+  while (frames_.next(frame)) {
+    transform_.transform_frame(frame, column_);
+    dsp::numpy_abs(column_.data(), magnitude_.data(), column_.size());
+    if (spectral_) spectral_->push(magnitude_);
+    temporal_.push(magnitude_);
+    if (tuning_) tuning_->push(magnitude_);
+    if (hpss_) hpss_->push(column_, magnitude_);
+  }
+}
+
+void StftFamilies::finish(Fingerprint& fp) {
+  frames_.finish();
+  drain();
+  if (spectral_) spectral_->finish(fp);
+  temporal_.finish(fp);
+  if (hpss_) hpss_->finish(fp);
+}
+
+double StftFamilies::tuning() {
+  if (!tuning_) throw std::logic_error("StftFamilies: no tuning estimate in this pass");
+  return tuning_->finish();
+}
+
+float StftFamilies::mel_peak_db() {
+  return temporal_.peak_db();
+}
+
+namespace {
+
+void require_length(std::size_t n) {
+  if (n < kMinimumSamples) {
     char reason[96];
     std::snprintf(reason, sizeof reason, "too short: %.2f s of audio, at least 0.5 s needed",
-                  static_cast<double>(y.size()) / features::kAnalysisRate);
+                  static_cast<double>(n) / features::kAnalysisRate);
     throw Failure(ErrorKind::too_short, reason);
   }
-  // The families that read only y run beside the STFT loop when a second thread is allowed.
-  // Every family writes only its own elements of fp.values (distinct objects, so no race), and
-  // each dimension is computed by the same code either way: the output is byte-identical for
-  // any thread count. fp is declared first so that it outlives the side thread's future, whose
-  // destructor waits for it even when the loop below throws.
-  Fingerprint fp;
-  const auto measure_from_y = [&y, &fp] {
-    const features::BandEnergies bands = features::band_energies(y);
-    features::measure_frequency(bands, fp);
-    features::measure_dynamics(y, bands, fp);
-    features::measure_variation(y, fp);
-    features::measure_pitch_stability(y, fp);
-  };
-  std::future<void> side;
-  if (threads > 1) {
-    side = std::async(std::launch::async, measure_from_y);
-  } else {
-    measure_from_y();
-  }
-  fp[Dim::lufs] = signal.lufs();
+}
 
-  // The shared STFT (spec §1.5), one column at a time: each family keeps only what it needs.
-  features::SpectralFamily spectral;
-  features::TemporalFamily temporal;
-  features::HarmonicFamily harmonic(y.size());
-  dsp::FrameTransform frames(features::kFftSize, features::kHop, /*center=*/true);
-  std::vector<std::complex<float>> column(frames.n_bins());
-  std::vector<float> magnitude(frames.n_bins());
-  const std::size_t n_frames = frames.frame_count(y.size());
-  for (std::size_t t = 0; t < n_frames; ++t) {
-    frames.transform(y, t, column);
-    dsp::numpy_abs(column.data(), magnitude.data(), column.size());
-    spectral.push(magnitude);
-    temporal.push(magnitude);
-    harmonic.push(column, magnitude);
-  }
-  spectral.finish(fp);
-  temporal.finish(y, fp);
-  harmonic.finish(y, fp);
-  signal.stereo().finish(fp);
-  if (side.valid()) side.get();  // rethrows what the side thread threw
+void require_finite(const Fingerprint& fp) {
   for (double v : fp.values) {
     if (!std::isfinite(v)) throw std::logic_error("a dimension came out non-finite");
   }
+}
+
+}  // namespace
+
+Fingerprint fingerprint_of(const SignalBuilder& signal, int threads) {
+  const std::vector<float>& y = signal.y();
+  require_length(y.size());
+  // The families that read only y's samples run beside the STFT when a second thread is allowed.
+  // Every family writes only its own elements of fp.values (distinct objects, so no race), and
+  // each dimension is computed by the same code either way: the output is byte-identical for
+  // any thread count. fp is declared first so that it outlives the side thread's future, whose
+  // destructor waits for it even when the code below throws.
+  Fingerprint fp;
+  const auto measure_samples = [&y, &fp] {
+    SampleFamilies samples;
+    samples.push(y);
+    samples.finish(fp);
+  };
+  std::future<void> side;
+  if (threads > 1) {
+    side = std::async(std::launch::async, measure_samples);
+  } else {
+    measure_samples();
+  }
+  fp[Dim::lufs] = signal.lufs();
+  StftFamilies stft(StftFamilies::Pass::one, y.size());
+  stft.push(y);
+  stft.finish(fp);
+  features::ChromaFamily chroma(stft.tuning());
+  chroma.push(y);
+  chroma.finish(fp);
+  signal.stereo().finish(fp);
+  if (side.valid()) side.get();  // rethrows what the side thread threw
+  require_finite(fp);
+  return fp;
+}
+
+namespace {
+
+// Decodes `path` into `signal`, which hands y on or keeps it.
+void decode_into(io::Decoder& decoder, SignalBuilder& signal) {
+  std::vector<std::vector<float>> block;
+  while (decoder.next_block(block)) signal.add(block);
+  signal.finish();
+}
+
+// Feeds y's blocks to `consume` on a thread of its own, in order, through a bounded queue, so
+// that a second core can share a streamed track. The consumer gets exactly the blocks it would
+// get inline, so the result does not change.
+class BlockPipe {
+ public:
+  explicit BlockPipe(std::function<void(std::span<const float>)> consume)
+      : consume_(std::move(consume)), thread_([this] { run(); }) {}
+  BlockPipe(const BlockPipe&) = delete;
+  BlockPipe& operator=(const BlockPipe&) = delete;
+  ~BlockPipe() {
+    close();
+    if (thread_.joinable()) thread_.join();
+  }
+
+  void push(std::span<const float> y) {
+    std::unique_lock lock(mutex_);
+    space_.wait(lock, [this] { return queue_.size() < kDepth; });
+    queue_.emplace_back(y.begin(), y.end());
+    ready_.notify_one();
+  }
+  // Waits for the consumer to take every block; rethrows what it threw.
+  void finish() {
+    close();
+    thread_.join();
+    if (error_) std::rethrow_exception(error_);
+  }
+
+ private:
+  static constexpr std::size_t kDepth = 16;
+  void close() {
+    const std::lock_guard lock(mutex_);
+    closed_ = true;
+    ready_.notify_one();
+  }
+  void run() {
+    for (;;) {
+      std::vector<float> block;
+      {
+        std::unique_lock lock(mutex_);
+        ready_.wait(lock, [this] { return closed_ || !queue_.empty(); });
+        if (queue_.empty()) return;  // closed and drained
+        block = std::move(queue_.front());
+        queue_.pop_front();
+        space_.notify_one();
+      }
+      if (error_) continue;  // drain, so that the producer never waits forever
+      try {
+        consume_(block);
+      } catch (...) {
+        error_ = std::current_exception();  // read by finish() after join()
+      }
+    }
+  }
+
+  std::function<void(std::span<const float>)> consume_;
+  std::mutex mutex_;
+  std::condition_variable ready_, space_;
+  std::deque<std::vector<float>> queue_;
+  bool closed_ = false;
+  std::exception_ptr error_;
+  std::thread thread_;  // last: it starts once everything it uses exists
+};
+
+// y streamed twice: first to everything but HPSS (which needs len(y) first), the onset envelope
+// (which needs the mel peak) and the chroma (which needs the tuning), then to those three. With
+// threads > 1 the sample families, then the chroma, take their blocks on a second thread.
+Fingerprint fingerprint_streamed(const std::string& path, io::Decoder& decoder, int threads) {
+  const io::StreamInfo& info = decoder.info();
+  Fingerprint fp;
+  SampleFamilies samples;
+  StftFamilies first(StftFamilies::Pass::first_of_two);
+  SignalBuilder signal(info.sample_rate, info.speakers);
+  {
+    std::optional<BlockPipe> side;
+    if (threads > 1) side.emplace([&samples](std::span<const float> y) { samples.push(y); });
+    signal.stream_y([&](std::span<const float> y) {
+      if (side) {
+        side->push(y);
+      } else {
+        samples.push(y);
+      }
+      first.push(y);
+    });
+    decode_into(decoder, signal);
+    if (side) side->finish();
+  }
+  const std::size_t n = signal.y_length();
+  require_length(n);
+  samples.finish(fp);
+  first.finish(fp);
+  fp[Dim::lufs] = signal.lufs();
+  signal.stereo().finish(fp);
+
+  StftFamilies second(StftFamilies::Pass::second_of_two, n, first.mel_peak_db());
+  features::ChromaFamily chroma(first.tuning());
+  SignalBuilder again(info.sample_rate, info.speakers, SignalBuilder::Parts::y_only);
+  {
+    std::optional<BlockPipe> side;
+    if (threads > 1) side.emplace([&chroma](std::span<const float> y) { chroma.push(y); });
+    again.stream_y([&](std::span<const float> y) {
+      second.push(y);
+      if (side) {
+        side->push(y);
+      } else {
+        chroma.push(y);
+      }
+    });
+    io::Decoder second_decoder(path);
+    decode_into(second_decoder, again);
+    if (side) side->finish();
+  }
+  if (again.y_length() != n) {
+    throw Failure(ErrorKind::io, "the file changed while it was being analysed");
+  }
+  second.finish(fp);
+  chroma.finish(fp);
+  require_finite(fp);
+  fp.duration_s = static_cast<double>(signal.native_frames()) / info.sample_rate;
+  return fp;
+}
+
+}  // namespace
+
+Fingerprint fingerprint_file(const std::string& path, int threads, Route route) {
+  io::Decoder decoder(path);
+  const io::StreamInfo info = decoder.info();
+  // A pipe or device cannot be read twice: it is held whatever its length.
+  std::error_code ec;
+  const bool rereadable = std::filesystem::is_regular_file(path, ec);
+  const bool hold = route == Route::by_length
+                        ? !rereadable || (info.declared_duration_s > 0 &&
+                                          info.declared_duration_s <= kHoldSignalSeconds)
+                        : route == Route::held;
+  Fingerprint fp;
+  if (hold) {
+    SignalBuilder signal(info.sample_rate, info.speakers);
+    decode_into(decoder, signal);
+    fp = fingerprint_of(signal, threads);
+    fp.duration_s = static_cast<double>(signal.native_frames()) / info.sample_rate;
+  } else {
+    fp = fingerprint_streamed(path, decoder, threads);
+  }
+  fp.sample_rate = info.sample_rate;
+  fp.channels = info.channels;
+  fp.codec = info.codec;
   return fp;
 }
 
@@ -172,13 +422,7 @@ std::string_view engine_version() {
 
 Result<Fingerprint> analyze_file(const std::string& path, const AnalysisOptions& options) {
   try {
-    const analysis::StreamedTrack track = analysis::stream_file(path);
-    Fingerprint fp = analysis::fingerprint_of(track.signal, options.threads);
-    fp.sample_rate = track.info.sample_rate;
-    fp.channels = track.info.channels;
-    fp.codec = track.info.codec;
-    fp.duration_s = static_cast<double>(track.signal.native_frames()) / track.info.sample_rate;
-    return fp;
+    return analysis::fingerprint_file(path, options.threads);
   } catch (const Failure& f) {
     return Error{f.kind(), path, f.reason()};
   } catch (const std::bad_alloc&) {

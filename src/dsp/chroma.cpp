@@ -71,8 +71,6 @@ std::vector<float> chroma_from_cqt(std::span<const float> cqt, std::size_t n_fra
   return chroma;
 }
 
-namespace {
-
 // chroma_cqt's kernels for one (sr, tuning). Tuning takes at most 100 values (multiples of 0.01
 // bins) and a kernel set is ~60 kB, so they are kept for the life of the process instead of
 // being rebuilt (~10 ms) for every track.
@@ -84,7 +82,7 @@ std::shared_ptr<const ConstantQ> chroma_kernels(double sr, double tuning) {
     std::lock_guard lock(mutex);
     if (auto it = cache.find(key); it != cache.end()) return it->second;
   }
-  constexpr std::size_t kBinsPerOctave = 36;
+  constexpr std::size_t kBinsPerOctave = kChromaBinsPerOctave;
   CqtParams params;
   params.sr = sr;
   params.hop = 512;
@@ -96,12 +94,10 @@ std::shared_ptr<const ConstantQ> chroma_kernels(double sr, double tuning) {
   return cache.try_emplace(key, std::move(built)).first->second;
 }
 
-}  // namespace
-
 std::vector<float> chroma_cqt(std::span<const float> y, double sr, double tuning) {
   const std::shared_ptr<const ConstantQ> cq = chroma_kernels(sr, tuning);
   const std::vector<float> mag = cq->magnitude(y);
-  return chroma_from_cqt(mag, mag.size() / cq->n_bins(), cq->n_bins(), 36);
+  return chroma_from_cqt(mag, mag.size() / cq->n_bins(), cq->n_bins(), kChromaBinsPerOctave);
 }
 
 }  // namespace trackprint::dsp

@@ -5,9 +5,11 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <span>
 #include <vector>
 
+#include "dsp/cqt.hpp"
 #include "dsp/tuning.hpp"  // estimate_tuning: chroma_cqt's tuning when none is given
 
 namespace trackprint::dsp {
@@ -24,6 +26,11 @@ std::vector<float> cq_to_chroma(std::size_t n_input, std::size_t bins_per_octave
 // left as they are, i.e. all zero).
 std::vector<float> chroma_from_cqt(std::span<const float> cqt, std::size_t n_frames,
                                    std::size_t n_bins, std::size_t bins_per_octave);
+
+// chroma_cqt's CQT (C1, 7 octaves of 36 bins, hop 512) for one (sr, tuning), built once per
+// process and shared: a ConstantQ is immutable.
+std::shared_ptr<const ConstantQ> chroma_kernels(double sr, double tuning);
+inline constexpr std::size_t kChromaBinsPerOctave = 36;
 
 // librosa.feature.chroma_cqt(y=y, sr=sr, tuning=tuning): 12 values per frame, frame-major.
 std::vector<float> chroma_cqt(std::span<const float> y, double sr, double tuning);

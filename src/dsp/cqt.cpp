@@ -430,4 +430,157 @@ void ConstantQ::product(const Octave& oct, const float* spec, std::size_t n_rows
   }
 }
 
+struct ConstantQStream::OctaveState {
+  explicit OctaveState(std::size_t n_fft, std::size_t hop, std::size_t width)
+      : frames(n_fft, hop, FrameStream::Edges::centred),
+        fft(n_fft),
+        input(n_fft),
+        spectrum(n_fft / 2 + 1),
+        spec(width * 2 * ConstantQ::kBatch, 0.0f) {}
+  FrameStream frames;                       // __cqt_response's stft(center=True, "constant")
+  std::optional<StreamingResampler> halve;  // to the next octave, when it runs at half rate
+  RealFft<double> fft;
+  AlignedBuffer<double> input;
+  AlignedBuffer<std::complex<double>> spectrum;
+  std::vector<float> spec;   // up to kBatch frames' spectra, laid out for product()
+  std::size_t batch = 0;     // frames in spec
+  std::size_t produced = 0;  // frames written to the rows
+  std::vector<float> decimated;
+};
+
+namespace {
+
+// audio.resample(..., scale=True): each sample divided by sqrt(ratio) in double.
+void scale_by_ratio(std::vector<float>& x, double ratio) {
+  const double s = std::sqrt(ratio);
+  for (float& v : x) v = static_cast<float>(static_cast<double>(v) / s);
+}
+
+}  // namespace
+
+ConstantQStream::ConstantQStream(std::shared_ptr<const ConstantQ> cq) : cq_(std::move(cq)) {
+  if (cq_->early_factor_ > 1) early_.emplace(static_cast<double>(cq_->early_factor_), 1.0);
+  octaves_.reserve(cq_->octaves_.size());
+  for (const ConstantQ::Octave& oct : cq_->octaves_) {
+    octaves_.push_back(
+        std::make_unique<OctaveState>(oct.n_fft, oct.hop, oct.col_end - oct.col_begin));
+    if (oct.halve_after) octaves_.back()->halve.emplace(2.0, 1.0);
+  }
+}
+
+ConstantQStream::~ConstantQStream() = default;
+
+void ConstantQStream::push(std::span<const float> y) {
+  if (finished_) throw std::logic_error("ConstantQStream: push() after finish()");
+  in_pieces(y, [this](std::span<const float> piece) {
+    if (!early_) {
+      feed(0, piece);
+      return;
+    }
+    early_->push(piece, scratch_);
+    scale_by_ratio(scratch_, 1.0 / static_cast<double>(cq_->early_factor_));
+    feed(0, scratch_);
+    scratch_.clear();
+  });
+}
+
+void ConstantQStream::finish() {
+  if (finished_) return;
+  if (early_) {
+    early_->finish(scratch_);
+    scale_by_ratio(scratch_, 1.0 / static_cast<double>(cq_->early_factor_));
+    feed(0, scratch_);
+    scratch_.clear();
+  }
+  finish_octave(0);
+  total_frames_ = SIZE_MAX;
+  for (const auto& o : octaves_) total_frames_ = std::min(total_frames_, o->frames.total_frames());
+  finished_ = true;
+}
+
+// An octave's signal is framed here and, decimated or not, passed on to the next octave.
+void ConstantQStream::feed(std::size_t octave, std::span<const float> x) {
+  OctaveState& o = *octaves_[octave];
+  o.frames.push(x);
+  drain(octave);
+  if (octave + 1 == octaves_.size()) return;
+  if (!o.halve) {
+    feed(octave + 1, x);
+    return;
+  }
+  o.halve->push(x, o.decimated);
+  scale_by_ratio(o.decimated, 0.5);
+  feed(octave + 1, o.decimated);
+  o.decimated.clear();
+}
+
+void ConstantQStream::finish_octave(std::size_t octave) {
+  OctaveState& o = *octaves_[octave];
+  o.frames.finish();
+  drain(octave);
+  flush(octave);
+  if (octave + 1 == octaves_.size()) return;
+  if (o.halve) {
+    o.halve->finish(o.decimated);
+    scale_by_ratio(o.decimated, 0.5);
+    feed(octave + 1, o.decimated);
+    o.decimated.clear();
+  }
+  finish_octave(octave + 1);
+}
+
+// Each frame transformed in double and stored as complex64 (__cqt_response), kBatch at a time.
+void ConstantQStream::drain(std::size_t octave) {
+  OctaveState& o = *octaves_[octave];
+  const ConstantQ::Octave& oct = cq_->octaves_[octave];
+  const std::size_t width = oct.col_end - oct.col_begin;
+  std::span<const float> frame;
+  while (o.frames.next(frame)) {
+    double* in = o.input.data();
+    for (std::size_t i = 0; i < frame.size(); ++i) in[i] = static_cast<double>(frame[i]);
+    o.fft.forward(in, o.spectrum.data());
+    const std::complex<double>* freq = o.spectrum.data() + oct.col_begin;
+    float* d = o.spec.data() + o.batch;
+    for (std::size_t k = 0; k < width; ++k) {
+      d[k * 2 * ConstantQ::kBatch] = static_cast<float>(freq[k].real());
+      d[k * 2 * ConstantQ::kBatch + ConstantQ::kBatch] = static_cast<float>(freq[k].imag());
+    }
+    if (++o.batch == ConstantQ::kBatch) flush(octave);
+  }
+}
+
+void ConstantQStream::flush(std::size_t octave) {
+  OctaveState& o = *octaves_[octave];
+  if (o.batch == 0) return;
+  const ConstantQ::Octave& oct = cq_->octaves_[octave];
+  float* out = row(o.produced + o.batch - 1) - (o.batch - 1) * cq_->n_bins();
+  cq_->product(oct, o.spec.data(), oct.row_start.size() - 1, o.batch, out);
+  o.produced += o.batch;
+  o.batch = 0;
+}
+
+// Row of frame `frame`, zero-filled up to it if new. Rows before first_row_ are gone.
+float* ConstantQStream::row(std::size_t frame) {
+  const std::size_t n_bins = cq_->n_bins();
+  const std::size_t needed = head_ + (frame + 1 - first_row_) * n_bins;
+  if (rows_.size() < needed) rows_.resize(needed, 0.0f);
+  return rows_.data() + head_ + (frame - first_row_) * n_bins;
+}
+
+bool ConstantQStream::next(std::span<const float>& frame) {
+  std::size_t ready = SIZE_MAX;
+  for (const auto& o : octaves_) ready = std::min(ready, o->produced);
+  if (finished_) ready = std::min(ready, total_frames_);
+  if (first_row_ >= ready) return false;
+  const std::size_t n_bins = cq_->n_bins();
+  if (head_ > 0 && head_ >= rows_.size() / 2) {
+    rows_.erase(rows_.begin(), rows_.begin() + static_cast<std::ptrdiff_t>(head_));
+    head_ = 0;
+  }
+  frame = std::span<const float>(rows_.data() + head_, n_bins);
+  head_ += n_bins;
+  ++first_row_;
+  return true;
+}
+
 }  // namespace trackprint::dsp

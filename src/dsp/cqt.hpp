@@ -7,8 +7,13 @@
 #include <complex>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
+#include <optional>
 #include <span>
 #include <vector>
+
+#include "dsp/frame_stream.hpp"
+#include "dsp/resample.hpp"
 
 namespace trackprint::dsp {
 
@@ -41,6 +46,7 @@ class ConstantQ {
   std::vector<float> magnitude(std::span<const float> y) const;
 
  private:
+  friend class ConstantQStream;
   // One octave of __vqt_filter_fft's sparse basis (CSR, rows = filters from low to high) and the
   // rate and hop it runs at.
   struct Octave {
@@ -70,6 +76,42 @@ class ConstantQ {
   std::size_t early_factor_ = 1;      // __early_downsample: 2**downsample_count
   std::vector<Octave> octaves_;       // top octave first, as librosa runs them
   std::vector<double> inv_sqrt_len_;  // 1 / sqrt(lengths) of the final `V /= sqrt(lengths)`
+};
+
+// The same magnitudes for a signal that arrives in blocks, frame by frame in order: every octave
+// frames its own signal as it arrives and decimates it for the next one through a streaming
+// resampler (identical output: soxr's result does not depend on how its input is split). Holds
+// the frames the slowest octave has not yet reached, a few seconds' worth, whatever the length.
+class ConstantQStream {
+ public:
+  explicit ConstantQStream(std::shared_ptr<const ConstantQ> cq);
+  ~ConstantQStream();
+  ConstantQStream(const ConstantQStream&) = delete;
+  ConstantQStream& operator=(const ConstantQStream&) = delete;
+
+  void push(std::span<const float> y);
+  void finish();
+  // The next frame of |CQT| (n_bins values, low to high) once every octave has produced it;
+  // valid until the next call of any member.
+  bool next(std::span<const float>& frame);
+
+ private:
+  struct OctaveState;
+  void feed(std::size_t octave, std::span<const float> x);
+  void drain(std::size_t octave);
+  void flush(std::size_t octave);
+  void finish_octave(std::size_t octave);
+  float* row(std::size_t frame);
+
+  std::shared_ptr<const ConstantQ> cq_;
+  std::optional<StreamingResampler> early_;
+  std::vector<std::unique_ptr<OctaveState>> octaves_;  // not movable: they own FFT plans
+  std::vector<float> rows_;  // frames from first_row_ on, n_bins each, from index head_
+  std::size_t head_ = 0;
+  std::size_t first_row_ = 0;     // frame index of rows_[head_]
+  std::size_t total_frames_ = 0;  // set by finish(): the fewest any octave gives
+  bool finished_ = false;
+  std::vector<float> scratch_;
 };
 
 }  // namespace trackprint::dsp

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <stdexcept>
 
 #include "dsp/db.hpp"
@@ -81,6 +82,45 @@ std::vector<float> onset_strength_from_mel(std::vector<float> mel_power, const O
     env[t] = static_cast<float>(static_cast<double>(sum) / static_cast<double>(n_mels));
   }
   return env;
+}
+
+float mel_peak_db(std::span<const float> mel_power) {
+  std::vector<float> db(mel_power.size());
+  power_to_db(mel_power, db, 1.0f, 1e-10, std::nullopt);
+  float peak = -std::numeric_limits<float>::infinity();
+  for (float v : db) peak = std::max(peak, v);
+  return peak;
+}
+
+OnsetEnvelopeStream::OnsetEnvelopeStream(float peak_db, const OnsetParams& p)
+    : p_(p), floor_db_(peak_db - static_cast<float>(80.0)) {
+  if (p.lag == 0 || p.hop == 0) throw std::invalid_argument("onset_strength: zero lag or hop");
+  // The lag + centring padding of onset_strength_multi: zeros before the first difference.
+  env_.assign(p.lag + p.n_fft / (2 * p.hop), 0.0f);
+}
+
+void OnsetEnvelopeStream::push(std::span<const float> mel_power) {
+  const std::size_t n_mels = p_.n_mels;
+  db_.resize(mel_power.size());
+  power_to_db(mel_power, db_, 1.0f, 1e-10, std::nullopt);
+  for (float& v : db_) v = std::max(v, floor_db_);  // top_db = 80 below the track's peak
+  for (std::size_t f = 0; f < mel_power.size() / n_mels; ++f) {
+    const float* cur = db_.data() + f * n_mels;
+    if (frames_ >= p_.lag) {
+      const float* prev = prev_.data();  // frame frames_ - lag
+      float sum = 0.0f;
+      for (std::size_t m = 0; m < n_mels; ++m) sum += std::max(0.0f, cur[m] - prev[m]);
+      env_.push_back(static_cast<float>(static_cast<double>(sum) / static_cast<double>(n_mels)));
+      prev_.erase(prev_.begin(), prev_.begin() + static_cast<std::ptrdiff_t>(n_mels));
+    }
+    prev_.insert(prev_.end(), cur, cur + n_mels);
+    ++frames_;
+  }
+}
+
+std::vector<float> OnsetEnvelopeStream::finish() {
+  env_.resize(frames_, 0.0f);  // trimmed (or zero-padded) to the frame count
+  return std::move(env_);
 }
 
 std::vector<std::size_t> onset_detect(std::span<const float> envelope, double sr, std::size_t hop) {

@@ -33,6 +33,27 @@ std::vector<float> onset_strength(std::span<const float> magnitude, std::size_t 
 MelFilterbank onset_filterbank(const OnsetParams& p = {});
 std::vector<float> onset_strength_from_mel(std::vector<float> mel_power, const OnsetParams& p = {});
 
+// The same envelope without keeping the mel power, for a caller that can go over the track twice:
+// the first time it takes the peak of power_to_db(mel) (mel_peak_db over every frame), the
+// second time it feeds the frames again to an OnsetEnvelopeStream that knows that peak.
+float mel_peak_db(std::span<const float> mel_power);  // max of power_to_db(ref=1, amin=1e-10)
+class OnsetEnvelopeStream {
+ public:
+  OnsetEnvelopeStream(float peak_db, const OnsetParams& p = {});
+  // Frames of mel power (n_mels each, frame-major), in order.
+  void push(std::span<const float> mel_power);
+  // The envelope of every frame pushed: onset_strength_from_mel's result, bit for bit.
+  std::vector<float> finish();
+
+ private:
+  OnsetParams p_;
+  float floor_db_;
+  std::size_t frames_ = 0;
+  std::vector<float> db_;    // power_to_db of the frames in hand, floored
+  std::vector<float> prev_;  // the last `lag` frames' dB, oldest first
+  std::vector<float> env_;
+};
+
 // librosa.onset.onset_detect(onset_envelope=env, sr=sr, hop_length=hop) with its defaults:
 // envelope min-max normalised in float32, then util.peak_pick with pre_max 0.03*sr//hop,
 // post_max 0.00*sr//hop + 1, pre_avg 0.10*sr//hop, post_avg 0.10*sr//hop + 1, wait 0.03*sr//hop,

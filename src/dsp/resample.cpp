@@ -75,6 +75,7 @@ StreamingResampler::StreamingResampler(StreamingResampler&&) noexcept = default;
 StreamingResampler& StreamingResampler::operator=(StreamingResampler&&) noexcept = default;
 
 void StreamingResampler::push(std::span<const float> in, std::vector<float>& out) {
+  if (in.empty()) return;  // soxr would read a null input as the end of the stream
   consumed_ += in.size();
   if (!soxr_) {
     pending_.insert(pending_.end(), in.begin(), in.end());

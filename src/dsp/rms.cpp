@@ -14,27 +14,40 @@ std::size_t rms_frame_count(std::size_t length, std::size_t frame_length, std::s
   return 1 + (padded - frame_length) / hop;
 }
 
+RmsTracker::RmsTracker(std::size_t frame_length, std::size_t hop, bool center)
+    : frames_(frame_length, hop, center ? FrameStream::Edges::centred : FrameStream::Edges::inside),
+      squares_(frame_length) {}
+
+void RmsTracker::push(std::span<const float> y) {
+  in_pieces(y, [this](std::span<const float> piece) {
+    frames_.push(piece);
+    drain();
+  });
+}
+
+void RmsTracker::finish() {
+  frames_.finish();
+  drain();
+}
+
+void RmsTracker::drain() {
+  std::span<const float> frame;
+  while (frames_.next(frame)) {
+    for (std::size_t i = 0; i < frame.size(); ++i) squares_[i] = frame[i] * frame[i];
+    // np.mean along the frame axis, which is contiguous in librosa's framed view: pairwise sum.
+    const float power =
+        pairwise_sum(squares_.data(), frame.size()) / static_cast<float>(frame.size());
+    values_.push_back(std::sqrt(power));
+  }
+}
+
 std::vector<float> rms(std::span<const float> y, std::size_t frame_length, std::size_t hop,
                        bool center) {
   if (frame_length == 0 || hop == 0) throw std::invalid_argument("rms: zero frame or hop");
-  const std::size_t n_frames = rms_frame_count(y.size(), frame_length, hop, center);
-  std::vector<float> out(n_frames);
-  std::vector<float> squares(frame_length);  // one frame of y**2, reused
-  const std::ptrdiff_t offset = center ? -static_cast<std::ptrdiff_t>(frame_length / 2) : 0;
-  const auto len = static_cast<std::ptrdiff_t>(y.size());
-  for (std::size_t t = 0; t < n_frames; ++t) {
-    const std::ptrdiff_t start = static_cast<std::ptrdiff_t>(t * hop) + offset;
-    for (std::size_t i = 0; i < frame_length; ++i) {
-      const std::ptrdiff_t j = start + static_cast<std::ptrdiff_t>(i);
-      const float x = (j >= 0 && j < len) ? y[static_cast<std::size_t>(j)] : 0.0f;
-      squares[i] = x * x;
-    }
-    // np.mean along the frame axis, which is contiguous in librosa's framed view: pairwise sum.
-    const float power =
-        pairwise_sum(squares.data(), frame_length) / static_cast<float>(frame_length);
-    out[t] = std::sqrt(power);
-  }
-  return out;
+  RmsTracker tracker(frame_length, hop, center);
+  tracker.push(y);
+  tracker.finish();
+  return tracker.values();
 }
 
 }  // namespace trackprint::dsp

@@ -41,6 +41,17 @@ void FrameTransform::transform(std::span<const float> y, std::size_t t,
         (j >= 0 && j < len) ? static_cast<double>(y[static_cast<std::size_t>(j)]) : 0.0;
     in[i] = window_[i] * x;
   }
+  finish_transform(out);
+}
+
+void FrameTransform::transform_frame(std::span<const float> frame,
+                                     std::span<std::complex<float>> out) {
+  double* in = fft_.input();
+  for (std::size_t i = 0; i < n_fft_; ++i) in[i] = window_[i] * static_cast<double>(frame[i]);
+  finish_transform(out);
+}
+
+void FrameTransform::finish_transform(std::span<std::complex<float>> out) {
   fft_.forward();
   const std::complex<double>* spectrum = fft_.output();
   for (std::size_t k = 0; k < out.size(); ++k) {

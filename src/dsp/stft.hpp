@@ -42,8 +42,11 @@ class FrameTransform {
   }
   // Column t of the STFT of y into out (n_bins values).
   void transform(std::span<const float> y, std::size_t t, std::span<std::complex<float>> out);
+  // The same for a frame already cut out of the (padded) signal: n_fft samples.
+  void transform_frame(std::span<const float> frame, std::span<std::complex<float>> out);
 
  private:
+  void finish_transform(std::span<std::complex<float>> out);  // FFT of input(), to complex64
   std::size_t n_fft_, hop_;
   bool center_;
   std::vector<double> window_;

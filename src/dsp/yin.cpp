@@ -161,8 +161,16 @@ class YinFrame {
 
 }  // namespace
 
-std::vector<double> yin(std::span<const float> y, double sr, double fmin, double fmax,
-                        std::size_t frame_length, std::size_t hop) {
+struct YinTracker::Work {
+  Work(std::size_t frame_length, std::size_t min_period, std::size_t max_period)
+      : frame(frame_length, min_period, max_period) {}
+  YinFrame frame;
+};
+
+YinTracker::YinTracker(double sr, double fmin, double fmax, std::size_t frame_length,
+                       std::size_t hop)
+    : frames_((hop == 0 ? 1 : frame_length), (hop == 0 ? 1 : hop), FrameStream::Edges::centred),
+      sr_(sr) {
   // librosa.core.pitch.__check_yin_params
   if (fmax > sr / 2) throw std::invalid_argument("yin: fmax exceeds Nyquist");
   if (fmin >= fmax) throw std::invalid_argument("yin: fmin must be less than fmax");
@@ -171,33 +179,42 @@ std::vector<double> yin(std::span<const float> y, double sr, double fmin, double
     throw std::invalid_argument("yin: fmin too small for frame_length");
   }
   if (hop == 0) throw std::invalid_argument("yin: hop must be positive");
-
   const auto min_period = static_cast<std::size_t>(std::floor(sr / fmax));
   const std::size_t max_period =
       std::min(static_cast<std::size_t>(std::ceil(sr / fmin)), frame_length - 1);
+  work_ = std::make_unique<Work>(frame_length, min_period, max_period);
+}
 
-  // Centre: frame_length/2 zeros on both sides (pad_mode="constant"); util.frame then takes
-  // 1 + (len + 2*(frame_length/2) - frame_length) // hop frames.
-  const std::size_t half = frame_length / 2;
-  const std::size_t padded_len = y.size() + 2 * half;
-  if (padded_len < frame_length) return {};
-  const std::size_t n_frames = 1 + (padded_len - frame_length) / hop;
+YinTracker::~YinTracker() = default;
 
-  YinFrame work(frame_length, min_period, max_period);
-  float* frame = work.frame();
-  std::vector<double> f0(n_frames);
-  for (std::size_t t = 0; t < n_frames; ++t) {
-    // Frame t covers padded positions [t*hop, t*hop + frame_length) = y[t*hop - half, ...); the
-    // part outside y is the zero padding.
-    const std::size_t begin = t * hop;  // padded position of frame[0]
-    const std::size_t lo = std::clamp(half, begin, begin + frame_length);
-    const std::size_t hi = std::clamp(half + y.size(), lo, begin + frame_length);
-    std::fill(frame, frame + (lo - begin), 0.0f);
-    std::copy(y.data() + (lo - half), y.data() + (hi - half), frame + (lo - begin));
-    std::fill(frame + (hi - begin), frame + frame_length, 0.0f);
-    f0[t] = sr / work.period();
+void YinTracker::push(std::span<const float> y) {
+  in_pieces(y, [this](std::span<const float> piece) {
+    frames_.push(piece);
+    drain();
+  });
+}
+
+void YinTracker::finish() {
+  frames_.finish();
+  drain();
+}
+
+// Frames are centred with frame_length/2 zeros on both sides (pad_mode="constant"), giving
+// 1 + (len + 2*(frame_length/2) - frame_length) // hop frames, as util.frame does.
+void YinTracker::drain() {
+  std::span<const float> x;
+  while (frames_.next(x)) {
+    std::copy(x.begin(), x.end(), work_->frame.frame());
+    f0_.push_back(sr_ / work_->frame.period());
   }
-  return f0;
+}
+
+std::vector<double> yin(std::span<const float> y, double sr, double fmin, double fmax,
+                        std::size_t frame_length, std::size_t hop) {
+  YinTracker tracker(sr, fmin, fmax, frame_length, hop);
+  tracker.push(y);
+  tracker.finish();
+  return tracker.f0();
 }
 
 }  // namespace trackprint::dsp

@@ -5,8 +5,11 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <span>
 #include <vector>
+
+#include "dsp/frame_stream.hpp"
 
 namespace trackprint::dsp {
 
@@ -14,6 +17,28 @@ namespace trackprint::dsp {
 // trough_threshold=0.1, center=True, pad_mode="constant"): one f0 (Hz) per frame, 1 + len/hop
 // frames. Throws std::invalid_argument where librosa raises ParameterError (fmax > sr/2,
 // fmin >= fmax, fmin <= 0, sr/fmin >= frame_length - 1).
+// The same f0 series for a signal that arrives in blocks (one frame of samples held).
+class YinTracker {
+ public:
+  YinTracker(double sr, double fmin, double fmax, std::size_t frame_length = 2048,
+             std::size_t hop = 512);
+  ~YinTracker();
+  YinTracker(const YinTracker&) = delete;
+  YinTracker& operator=(const YinTracker&) = delete;
+
+  void push(std::span<const float> y);
+  void finish();
+  const std::vector<double>& f0() const { return f0_; }
+
+ private:
+  void drain();
+  struct Work;
+  std::unique_ptr<Work> work_;
+  FrameStream frames_;
+  double sr_;
+  std::vector<double> f0_;
+};
+
 std::vector<double> yin(std::span<const float> y, double sr, double fmin, double fmax,
                         std::size_t frame_length = 2048, std::size_t hop = 512);
 

@@ -8,18 +8,6 @@
 namespace trackprint::features {
 namespace {
 
-double crest_db(std::span<const float> y) {
-  double peak = 0;
-  double sum_sq = 0;
-  for (float v : y) {
-    const double x = static_cast<double>(v);
-    peak = std::max(peak, std::abs(x));
-    sum_sq += x * x;
-  }
-  const double rms = std::sqrt(sum_sq / static_cast<double>(y.size()));
-  return (peak > 0 && rms > 0) ? 20.0 * std::log10(peak / rms) : 0.0;
-}
-
 double bass_mid_ratio(const BandEnergies& bands) {
   const double bass = bands[1];
   const double mids = bands[2] + bands[3];
@@ -28,9 +16,29 @@ double bass_mid_ratio(const BandEnergies& bands) {
 
 }  // namespace
 
-void measure_dynamics(std::span<const float> y, const BandEnergies& bands, Fingerprint& fp) {
-  fp[Dim::crest_db] = crest_db(y);
+void CrestMeter::push(std::span<const float> y) {
+  for (float v : y) {
+    const double x = static_cast<double>(v);
+    peak_ = std::max(peak_, std::abs(x));
+    sum_sq_ += x * x;
+  }
+  count_ += y.size();
+}
+
+double CrestMeter::crest_db() const {
+  const double rms = std::sqrt(sum_sq_ / static_cast<double>(count_));
+  return (peak_ > 0 && rms > 0) ? 20.0 * std::log10(peak_ / rms) : 0.0;
+}
+
+void measure_dynamics(const CrestMeter& crest, const BandEnergies& bands, Fingerprint& fp) {
+  fp[Dim::crest_db] = crest.crest_db();
   fp[Dim::bass_mid_ratio] = bass_mid_ratio(bands);
+}
+
+void measure_dynamics(std::span<const float> y, const BandEnergies& bands, Fingerprint& fp) {
+  CrestMeter crest;
+  crest.push(y);
+  measure_dynamics(crest, bands, fp);
 }
 
 }  // namespace trackprint::features

@@ -11,12 +11,20 @@
 
 #include <array>
 #include <complex>
+#include <limits>
+#include <optional>
 #include <vector>
 
+#include "dsp/cqt.hpp"
+#include "dsp/fft.hpp"
+#include "dsp/frame_stream.hpp"
 #include "dsp/hpss.hpp"
 #include "dsp/mel.hpp"
+#include "dsp/onset.hpp"
+#include "dsp/rms.hpp"
 #include "dsp/spectral.hpp"
 #include "dsp/tuning.hpp"
+#include "dsp/yin.hpp"
 #include "features/analysis_input.hpp"
 #include "trackprint/fingerprint.hpp"
 
@@ -24,9 +32,70 @@ namespace trackprint::features {
 
 // Energy of the 7 bands of spec §Frequency from the Welch power spectrum (8192/2048, uncentred).
 using BandEnergies = std::array<double, 7>;
+inline constexpr std::size_t kWelchFft = 8192;
+inline constexpr std::size_t kWelchHop = 2048;
+class WelchBands {
+ public:
+  WelchBands();
+  void push(std::span<const float> y);
+  BandEnergies finish();
+
+ private:
+  void push_piece(std::span<const float> y);
+  dsp::FrameStream frames_;
+  std::vector<float> window_;
+  dsp::RealFft<float> fft_;
+  dsp::AlignedBuffer<float> frame_;
+  dsp::AlignedBuffer<std::complex<float>> spectrum_;
+  std::vector<float> magnitude_;
+  std::vector<double> power_;  // summed over frames, per bin
+};
 BandEnergies band_energies(std::span<const float> y);
 
 void measure_frequency(const BandEnergies& bands, Fingerprint& fp);
+
+// Peak and energy of y, summed in sample order, for crest_db.
+class CrestMeter {
+ public:
+  void push(std::span<const float> y);
+  double crest_db() const;
+
+ private:
+  double peak_ = 0, sum_sq_ = 0;
+  std::size_t count_ = 0;
+};
+void measure_dynamics(const CrestMeter& crest, const BandEnergies& bands, Fingerprint& fp);
+
+// 0.5 s blocks every 0.25 s (peak, RMS) and the RMS series of 2048-sample frames every 5512.
+class VariationFamily {
+ public:
+  VariationFamily();
+  void push(std::span<const float> y);
+  void finish(Fingerprint& fp);
+
+ private:
+  void drain();
+  static constexpr std::size_t kBlock = 11025;    // W: 0.5 s
+  static constexpr std::size_t kBlockHop = 5512;  // H: 0.25 s
+  static constexpr std::size_t kRmsFrame = 2048;
+  static constexpr std::size_t kRmsHop = 5512;
+  dsp::FrameStream blocks_;
+  std::vector<double> block_peak_, block_rms_;
+  dsp::RmsTracker rms_;
+};
+
+// pitch_stability from YIN's f0 of every 2048-sample frame (hop 512, centred).
+class PitchFamily {
+ public:
+  PitchFamily();
+  void push(std::span<const float> y);
+  void finish(Fingerprint& fp);
+
+ private:
+  dsp::YinTracker yin_;
+};
+
+// The same families over a whole y.
 void measure_dynamics(std::span<const float> y, const BandEnergies& bands, Fingerprint& fp);
 void measure_variation(std::span<const float> y, Fingerprint& fp);
 void measure_pitch_stability(std::span<const float> y, Fingerprint& fp);  // YIN
@@ -44,12 +113,20 @@ class SpectralFamily {
 };
 
 // The mel power of each frame (128 floats kept per frame); onset envelope, tempo, beats and
-// onsets at the end, when the track's maximum is known; silence_ratio from y.
+// onsets at the end, when the track's maximum is known; silence_ratio from the RMS of y's
+// samples (push_samples, any block size).
+// A long track goes by twice instead (analysis's streamed route), so that no per-band series
+// is kept: the first pass finds the mel peak and silence_ratio, the second, given that peak,
+// builds the onset envelope as the frames come.
 class TemporalFamily {
  public:
   TemporalFamily();
+  static TemporalFamily first_of_two();
+  static TemporalFamily second_of_two(float peak_db, std::size_t length);  // len(y)
   void push(std::span<const float> magnitude);
-  void finish(std::span<const float> y, Fingerprint& fp);
+  void push_samples(std::span<const float> y);  // not in the second of two passes
+  float peak_db();                              // after the first of two passes
+  void finish(Fingerprint& fp);
 
  private:
   static constexpr std::size_t kBlock = 64;  // frames per filterbank pass
@@ -57,21 +134,50 @@ class TemporalFamily {
   dsp::MelFilterbank mel_;
   std::vector<float> power_block_;  // |S|**2 of up to kBlock frames awaiting the filterbank
   std::size_t block_frames_ = 0;
-  std::vector<float> mel_power_;
+  enum class Pass { one, first_of_two, second_of_two };
+  Pass pass_ = Pass::one;
+  std::vector<float> mel_power_;  // Pass::one
+  std::vector<float> mel_block_;
+  float peak_db_ = -std::numeric_limits<float>::infinity();
+  std::optional<dsp::OnsetEnvelopeStream> envelope_;
+  dsp::RmsTracker rms_;
+  std::size_t samples_ = 0;
+  bool any_sound_ = false;
 };
 
-// HPSS energies and piptrack tuning evidence frame by frame; the CQT chroma (which needs the
-// tuning first) from y at the end. pitch_stability reads only y: measure_pitch_stability.
-class HarmonicFamily {
+// harmonic_ratio from the HPSS energies of the shared STFT, fed frame by frame. librosa.istft
+// trims to len(y), so the length is needed up front.
+class HpssFamily {
  public:
-  explicit HarmonicFamily(std::size_t length);  // len(y)
+  explicit HpssFamily(std::size_t length);  // len(y)
   void push(std::span<const std::complex<float>> frame, std::span<const float> magnitude);
-  void finish(std::span<const float> y, Fingerprint& fp);
+  void finish(Fingerprint& fp);
 
  private:
   dsp::HpssEnergyAccumulator hpss_;
-  dsp::TuningEstimator tuning_;
   std::size_t length_;
+};
+
+// chroma_cqt's tuning: estimate_tuning over |S| of the shared STFT (piptrack evidence per frame).
+dsp::TuningEstimator make_tuning_estimator();
+
+// chroma_energy from the CQT chroma of y, which needs the whole track's tuning first: y is read
+// a second time, streamed through the CQT's octaves.
+class ChromaFamily {
+ public:
+  explicit ChromaFamily(double tuning);
+  void push(std::span<const float> y);
+  void finish(Fingerprint& fp);
+
+ private:
+  static constexpr std::size_t kFold = 256;  // CQT frames folded to chroma at a time
+  void drain();
+  void fold();
+  dsp::ConstantQStream cqt_;
+  std::size_t n_bins_;
+  std::vector<float> pending_;  // CQT frames awaiting the fold
+  double sum_ = 0;
+  std::size_t values_ = 0;
 };
 
 // The same families over a stored STFT (AnalysisInput), for tests and tools.

@@ -15,42 +15,64 @@
 
 namespace trackprint::features {
 namespace {
-constexpr std::size_t kWelchFft = 8192;
-constexpr std::size_t kWelchHop = 2048;
 // Band edges in Hz: [lo, hi) per band; the last reaches past Nyquist.
 constexpr std::array<double, 8> kEdges{20, 60, 250, 500, 2000, 4000, 6000, 20000};
 }  // namespace
 
-BandEnergies band_energies(std::span<const float> y) {
-  BandEnergies bands{};
-  if (y.size() < kWelchFft) return bands;
-  // Frames of librosa.stft(y, 8192, 2048, center=False): all inside y, so no padding. Each is
-  // windowed and transformed in float32, and its |X| (numpy's rounding) squared in float32.
-  const std::size_t n_frames = dsp::stft_frame_count(y.size(), kWelchFft, kWelchHop, false);
-  constexpr std::size_t n_bins = kWelchFft / 2 + 1;
+WelchBands::WelchBands()
+    : frames_(kWelchFft, kWelchHop, dsp::FrameStream::Edges::inside),
+      window_(kWelchFft),
+      fft_(kWelchFft),
+      frame_(kWelchFft),
+      spectrum_(kWelchFft / 2 + 1),
+      magnitude_(kWelchFft / 2 + 1),
+      power_(kWelchFft / 2 + 1, 0.0) {
   const std::vector<double> window = dsp::hann_window(kWelchFft);
-  std::vector<float> window32(kWelchFft);
-  for (std::size_t i = 0; i < kWelchFft; ++i) window32[i] = static_cast<float>(window[i]);
-  dsp::RealFft<float> fft(kWelchFft);
-  dsp::AlignedBuffer<float> frame(kWelchFft);
-  dsp::AlignedBuffer<std::complex<float>> spectrum(n_bins);
-  std::vector<float> mag(n_bins);
-  std::vector<double> power(n_bins, 0.0);
-  for (std::size_t t = 0; t < n_frames; ++t) {
-    const float* x = y.data() + t * kWelchHop;
-    float* in = frame.data();
-    for (std::size_t i = 0; i < kWelchFft; ++i) in[i] = window32[i] * x[i];
-    fft.forward(in, spectrum.data());
-    dsp::numpy_abs(spectrum.data(), mag.data(), n_bins);
-    for (std::size_t k = 0; k < n_bins; ++k) power[k] += static_cast<double>(mag[k] * mag[k]);
+  for (std::size_t i = 0; i < kWelchFft; ++i) window_[i] = static_cast<float>(window[i]);
+}
+
+// Frames of librosa.stft(y, 8192, 2048, center=False): all inside y, so no padding. Each is
+// windowed and transformed in float32, and its |X| (numpy's rounding) squared in float32; the
+// per-bin sums run over frames in order.
+void WelchBands::push(std::span<const float> y) {
+  dsp::in_pieces(y, [this](std::span<const float> piece) { push_piece(piece); });
+}
+
+void WelchBands::push_piece(std::span<const float> y) {
+  frames_.push(y);
+  std::span<const float> x;
+  const std::size_t n_bins = power_.size();
+  while (frames_.next(x)) {
+    float* in = frame_.data();
+    for (std::size_t i = 0; i < kWelchFft; ++i) in[i] = window_[i] * x[i];
+    fft_.forward(in, spectrum_.data());
+    dsp::numpy_abs(spectrum_.data(), magnitude_.data(), n_bins);
+    for (std::size_t k = 0; k < n_bins; ++k) {
+      power_[k] += static_cast<double>(magnitude_[k] * magnitude_[k]);
+    }
   }
-  for (std::size_t k = 0; k < power.size(); ++k) {
+}
+
+BandEnergies WelchBands::finish() {
+  frames_.finish();
+  BandEnergies bands{};
+  const std::size_t n_frames = frames_.frames_out();
+  if (n_frames == 0) return bands;
+  for (std::size_t k = 0; k < power_.size(); ++k) {
     const double f = static_cast<double>(k) * kAnalysisRate / static_cast<double>(kWelchFft);
     for (std::size_t b = 0; b < bands.size(); ++b) {
-      if (f >= kEdges[b] && f < kEdges[b + 1]) bands[b] += power[k] / static_cast<double>(n_frames);
+      if (f >= kEdges[b] && f < kEdges[b + 1]) {
+        bands[b] += power_[k] / static_cast<double>(n_frames);
+      }
     }
   }
   return bands;
+}
+
+BandEnergies band_energies(std::span<const float> y) {
+  WelchBands welch;
+  welch.push(y);
+  return welch.finish();
 }
 
 void measure_frequency(const BandEnergies& bands, Fingerprint& fp) {

@@ -15,8 +15,7 @@ namespace {
 const double kFminC2 = 440.0 * std::pow(2.0, (36.0 - 69.0) / 12.0);
 const double kFmaxC7 = 440.0 * std::pow(2.0, (96.0 - 69.0) / 12.0);
 
-double pitch_stability(std::span<const float> y) {
-  std::vector<double> f0 = dsp::yin(y, kAnalysisRate, kFminC2, kFmaxC7, kFftSize, kHop);
+double pitch_stability(std::vector<double> f0) {
   std::erase_if(f0, [](double f) { return !(f > 0); });
   if (f0.size() < 10) return 0.5;
   double sum = 0;
@@ -28,45 +27,94 @@ double pitch_stability(std::span<const float> y) {
   return std::clamp(1.0 / (1.0 + 10.0 * cv), 0.0, 1.0);
 }
 
-double chroma_energy(std::span<const float> y, double tuning) {
-  const std::vector<float> chroma = dsp::chroma_cqt(y, kAnalysisRate, tuning);
-  if (chroma.empty()) return 0.0;
-  double sum = 0;
-  for (float c : chroma) sum += static_cast<double>(c);
-  return std::clamp(sum / static_cast<double>(chroma.size()) / 0.4, 0.0, 1.0);
-}
-
 }  // namespace
 
-HarmonicFamily::HarmonicFamily(std::size_t length)
-    : hpss_(kFftSize, kHop, length), tuning_(kFftSize, kAnalysisRate, 36), length_(length) {}
+HpssFamily::HpssFamily(std::size_t length) : hpss_(kFftSize, kHop, length), length_(length) {}
 
-void HarmonicFamily::push(std::span<const std::complex<float>> frame,
-                          std::span<const float> magnitude) {
+void HpssFamily::push(std::span<const std::complex<float>> frame,
+                      std::span<const float> magnitude) {
   hpss_.push(frame, magnitude);
-  tuning_.push(magnitude);
 }
 
-void HarmonicFamily::finish(std::span<const float> y, Fingerprint& fp) {
+void HpssFamily::finish(Fingerprint& fp) {
   const dsp::HpssEnergy e = hpss_.finish();
   const auto n = static_cast<double>(length_);
   const double rh = std::sqrt(e.harmonic / n);
   const double rp = std::sqrt(e.percussive / n);
   fp[Dim::harmonic_ratio] = (rh + rp) > 0 ? rh / (rh + rp) : 0.5;
-  fp[Dim::chroma_energy] = chroma_energy(y, tuning_.finish());
+}
+
+ChromaFamily::ChromaFamily(double tuning)
+    : cqt_(dsp::chroma_kernels(kAnalysisRate, tuning)),
+      n_bins_(dsp::chroma_kernels(kAnalysisRate, tuning)->n_bins()) {}
+
+void ChromaFamily::push(std::span<const float> y) {
+  cqt_.push(y);
+  drain();
+}
+
+// Frames are folded kFold at a time (each frame's chroma is its own); the sum runs over the
+// chroma values in frame order, as over librosa's whole chromagram.
+void ChromaFamily::drain() {
+  std::span<const float> frame;
+  while (cqt_.next(frame)) {
+    pending_.insert(pending_.end(), frame.begin(), frame.end());
+    if (pending_.size() == kFold * n_bins_) fold();
+  }
+}
+
+void ChromaFamily::fold() {
+  const std::size_t n_frames = pending_.size() / n_bins_;
+  if (n_frames == 0) return;
+  const std::vector<float> chroma =
+      dsp::chroma_from_cqt(pending_, n_frames, n_bins_, dsp::kChromaBinsPerOctave);
+  for (float c : chroma) sum_ += static_cast<double>(c);
+  values_ += chroma.size();
+  pending_.clear();
+}
+
+void ChromaFamily::finish(Fingerprint& fp) {
+  cqt_.finish();
+  drain();
+  fold();
+  fp[Dim::chroma_energy] =
+      values_ == 0 ? 0.0 : std::clamp(sum_ / static_cast<double>(values_) / 0.4, 0.0, 1.0);
+}
+
+PitchFamily::PitchFamily() : yin_(kAnalysisRate, kFminC2, kFmaxC7, kFftSize, kHop) {}
+
+void PitchFamily::push(std::span<const float> y) {
+  yin_.push(y);
+}
+
+void PitchFamily::finish(Fingerprint& fp) {
+  yin_.finish();
+  fp[Dim::pitch_stability] = pitch_stability(yin_.f0());
 }
 
 void measure_pitch_stability(std::span<const float> y, Fingerprint& fp) {
-  fp[Dim::pitch_stability] = pitch_stability(y);
+  PitchFamily family;
+  family.push(y);
+  family.finish(fp);
 }
 
 void measure_harmonic(const AnalysisInput& in, Fingerprint& fp) {
-  HarmonicFamily family(in.y.size());
+  HpssFamily hpss(in.y.size());
+  dsp::TuningEstimator tuning = make_tuning_estimator();
   for (std::size_t t = 0; t < in.stft.n_frames; ++t) {
-    family.push(in.stft.frame(t), in.magnitude.subspan(t * in.stft.n_bins, in.stft.n_bins));
+    const auto magnitude = in.magnitude.subspan(t * in.stft.n_bins, in.stft.n_bins);
+    hpss.push(in.stft.frame(t), magnitude);
+    tuning.push(magnitude);
   }
-  family.finish(in.y, fp);
+  hpss.finish(fp);
+  ChromaFamily chroma(tuning.finish());
+  chroma.push(in.y);
+  chroma.finish(fp);
   measure_pitch_stability(in.y, fp);
+}
+
+dsp::TuningEstimator make_tuning_estimator() {
+  return dsp::TuningEstimator(kFftSize, kAnalysisRate, static_cast<int>(dsp::kChromaBinsPerOctave));
 }
 
 }  // namespace trackprint::features

@@ -34,10 +34,8 @@ double rhythm_stability(const std::vector<std::size_t>& beats) {
 
 // Fraction of RMS frames more than 40 dB below the loudest; all-zero y -> 1 (the oracle's
 // is_silent: not np.any(y)). A non-zero y whose RMS underflows to 0 follows librosa (ratio 0).
-double silence_ratio(std::span<const float> y) {
-  if (std::all_of(y.begin(), y.end(), [](float v) { return v == 0.0f; })) return 1.0;
-  const std::vector<float> r = dsp::rms(y, kFftSize, kHop);
-  if (r.empty()) return 1.0;
+double silence_ratio(const std::vector<float>& r, bool any_sound) {
+  if (!any_sound || r.empty()) return 1.0;
   const float ref = *std::max_element(r.begin(), r.end());
   const std::vector<float> db = dsp::amplitude_to_db(r, ref);  // top_db=80, as librosa's default
   const auto quiet = std::count_if(db.begin(), db.end(), [](float v) { return v < -40.0f; });
@@ -54,8 +52,23 @@ dsp::OnsetParams onset_params() {
 
 }  // namespace
 
-TemporalFamily::TemporalFamily() : mel_(dsp::onset_filterbank(onset_params())) {
+TemporalFamily::TemporalFamily()
+    : mel_(dsp::onset_filterbank(onset_params())), rms_(kFftSize, kHop) {
   power_block_.resize(kBlock * (kFftSize / 2 + 1));
+}
+
+TemporalFamily TemporalFamily::first_of_two() {
+  TemporalFamily family;
+  family.pass_ = Pass::first_of_two;
+  return family;
+}
+
+TemporalFamily TemporalFamily::second_of_two(float peak_db, std::size_t length) {
+  TemporalFamily family;
+  family.pass_ = Pass::second_of_two;
+  family.envelope_.emplace(peak_db, onset_params());
+  family.samples_ = length;
+  return family;
 }
 
 void TemporalFamily::push(std::span<const float> magnitude) {
@@ -69,17 +82,47 @@ void TemporalFamily::flush_block() {
   if (block_frames_ == 0) return;
   const std::size_t n_bins = kFftSize / 2 + 1;
   const std::size_t n_mels = mel_.n_mels();
-  const std::size_t at = mel_power_.size();
-  mel_power_.resize(at + block_frames_ * n_mels);
-  mel_.apply(std::span<const float>(power_block_.data(), block_frames_ * n_bins),
-             std::span<float>(mel_power_.data() + at, block_frames_ * n_mels), block_frames_);
+  const std::span<const float> power(power_block_.data(), block_frames_ * n_bins);
+  if (pass_ == Pass::one) {
+    const std::size_t at = mel_power_.size();
+    mel_power_.resize(at + block_frames_ * n_mels);
+    mel_.apply(power, std::span<float>(mel_power_.data() + at, block_frames_ * n_mels),
+               block_frames_);
+  } else {
+    mel_block_.resize(block_frames_ * n_mels);
+    mel_.apply(power, mel_block_, block_frames_);
+    if (pass_ == Pass::first_of_two) {
+      peak_db_ = std::max(peak_db_, dsp::mel_peak_db(mel_block_));
+    } else {
+      envelope_->push(mel_block_);
+    }
+  }
   block_frames_ = 0;
 }
 
-void TemporalFamily::finish(std::span<const float> y, Fingerprint& fp) {
+void TemporalFamily::push_samples(std::span<const float> y) {
+  rms_.push(y);
+  samples_ += y.size();
+  if (!any_sound_) {
+    any_sound_ = std::any_of(y.begin(), y.end(), [](float v) { return v != 0.0f; });
+  }
+}
+
+float TemporalFamily::peak_db() {
   flush_block();
+  return peak_db_;
+}
+
+void TemporalFamily::finish(Fingerprint& fp) {
+  flush_block();
+  if (pass_ != Pass::second_of_two) {
+    rms_.finish();
+    fp[Dim::silence_ratio] = silence_ratio(rms_.values(), any_sound_);
+  }
+  if (pass_ == Pass::first_of_two) return;
   const std::vector<float> onset =
-      dsp::onset_strength_from_mel(std::move(mel_power_), onset_params());
+      pass_ == Pass::one ? dsp::onset_strength_from_mel(std::move(mel_power_), onset_params())
+                         : envelope_->finish();
 
   dsp::TempoParams tp;
   tp.sr = kAnalysisRate;
@@ -93,11 +136,9 @@ void TemporalFamily::finish(std::span<const float> y, Fingerprint& fp) {
   fp[Dim::rhythm_stability] = rhythm_stability(dsp::beat_track(onset, bpm, bp));
 
   const std::size_t n_onsets = dsp::onset_detect(onset, kAnalysisRate, kHop).size();
-  const double seconds = static_cast<double>(y.size()) / kAnalysisRate;
+  const double seconds = static_cast<double>(samples_) / kAnalysisRate;
   fp[Dim::transient_density] =
       seconds > 0 ? std::clamp(static_cast<double>(n_onsets) / seconds / 10.0, 0.0, 1.0) : 0.0;
-
-  fp[Dim::silence_ratio] = silence_ratio(y);
 }
 
 void measure_temporal(const AnalysisInput& in, Fingerprint& fp) {
@@ -106,7 +147,8 @@ void measure_temporal(const AnalysisInput& in, Fingerprint& fp) {
   for (std::size_t t = 0; t < in.stft.n_frames; ++t) {
     family.push(in.magnitude.subspan(t * n_bins, n_bins));
   }
-  family.finish(in.y, fp);
+  family.push_samples(in.y);
+  family.finish(fp);
 }
 
 }  // namespace trackprint::features

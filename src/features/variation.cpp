@@ -9,35 +9,6 @@
 
 namespace trackprint::features {
 namespace {
-constexpr std::size_t kBlock = 11025;    // W: 0.5 s
-constexpr std::size_t kBlockHop = 5512;  // H: 0.25 s
-constexpr std::size_t kRmsFrame = 2048;
-constexpr std::size_t kRmsHop = 5512;
-
-struct BlockStats {
-  std::vector<double> peak;
-  std::vector<double> rms;
-};
-
-// Blocks start at 0 every H samples; the last one is the one that starts before len(y) and may
-// be short (its RMS is over its own length).
-BlockStats block_stats(std::span<const float> y) {
-  BlockStats s;
-  for (std::size_t start = 0; start < y.size(); start += kBlockHop) {
-    const std::size_t end = std::min(start + kBlock, y.size());
-    double peak = 0;
-    double sum_sq = 0;
-    for (std::size_t i = start; i < end; ++i) {
-      const double x = static_cast<double>(y[i]);
-      peak = std::max(peak, std::abs(x));
-      sum_sq += x * x;
-    }
-    s.peak.push_back(peak);
-    s.rms.push_back(std::sqrt(sum_sq / static_cast<double>(end - start)));
-  }
-  return s;
-}
-
 double mean_of(const std::vector<double>& v) {
   double sum = 0;
   for (double x : v) sum += x;
@@ -52,27 +23,26 @@ double std_of(const std::vector<double>& v) {
   return std::sqrt(ss / static_cast<double>(v.size()));
 }
 
-double dynamic_range_variation(const BlockStats& s) {
+double dynamic_range_variation(const std::vector<double>& peak, const std::vector<double>& rms) {
   std::vector<double> crest;
-  for (std::size_t i = 0; i < s.peak.size(); ++i) {
-    if (s.peak[i] > 1e-10 && s.rms[i] > 1e-10)
-      crest.push_back(20.0 * std::log10(s.peak[i] / s.rms[i]));
+  for (std::size_t i = 0; i < peak.size(); ++i) {
+    if (peak[i] > 1e-10 && rms[i] > 1e-10) crest.push_back(20.0 * std::log10(peak[i] / rms[i]));
   }
   if (crest.size() < 2) return 0.5;
   return std::clamp(std_of(crest) / 6.0, 0.0, 1.0);
 }
 
-double peak_consistency(const BlockStats& s) {
-  if (s.peak.size() < 2) return 0.5;
-  const double m = mean_of(s.peak);
+double peak_consistency(const std::vector<double>& peak) {
+  if (peak.size() < 2) return 0.5;
+  const double m = mean_of(peak);
   if (m == 0) return 0.5;
-  return std::clamp(1.0 / (1.0 + std_of(s.peak) / m), 0.0, 1.0);
+  return std::clamp(1.0 / (1.0 + std_of(peak) / m), 0.0, 1.0);
 }
 
 // librosa.feature.rms(y, frame_length=2048, hop_length=5512), then amplitude_to_db(r, ref=max(r))
 // with its default top_db=80 floor: the std is taken over the floored values.
-double loudness_variation_std(std::span<const float> y) {
-  const std::vector<float> r = dsp::rms(y, kRmsFrame, kRmsHop);
+double loudness_variation_std(const std::vector<float>& r) {
+  if (r.empty()) return 0.0;
   const float ref = *std::max_element(r.begin(), r.end());
   if (!(ref > 0)) return 0.0;
   const std::vector<float> db = dsp::amplitude_to_db(r, ref);
@@ -81,11 +51,47 @@ double loudness_variation_std(std::span<const float> y) {
 
 }  // namespace
 
+// Blocks start at 0 every H samples; the last ones start before len(y) and may be short (their
+// RMS is over their own length).
+VariationFamily::VariationFamily()
+    : blocks_(kBlock, kBlockHop, dsp::FrameStream::Edges::truncated), rms_(kRmsFrame, kRmsHop) {}
+
+void VariationFamily::push(std::span<const float> y) {
+  dsp::in_pieces(y, [this](std::span<const float> piece) {
+    blocks_.push(piece);
+    drain();
+  });
+  rms_.push(y);
+}
+
+void VariationFamily::drain() {
+  std::span<const float> block;
+  while (blocks_.next(block)) {
+    double peak = 0;
+    double sum_sq = 0;
+    for (float v : block) {
+      const double x = static_cast<double>(v);
+      peak = std::max(peak, std::abs(x));
+      sum_sq += x * x;
+    }
+    block_peak_.push_back(peak);
+    block_rms_.push_back(std::sqrt(sum_sq / static_cast<double>(block.size())));
+  }
+}
+
+void VariationFamily::finish(Fingerprint& fp) {
+  blocks_.finish();
+  drain();
+  rms_.finish();
+  fp[Dim::dynamic_range_variation] = dynamic_range_variation(block_peak_, block_rms_);
+  fp[Dim::loudness_variation_std] = loudness_variation_std(rms_.values());
+  fp[Dim::peak_consistency] = peak_consistency(block_peak_);
+}
+
 void measure_variation(std::span<const float> y, Fingerprint& fp) {
-  const BlockStats blocks = block_stats(y);
-  fp[Dim::dynamic_range_variation] = dynamic_range_variation(blocks);
-  fp[Dim::loudness_variation_std] = loudness_variation_std(y);
-  fp[Dim::peak_consistency] = peak_consistency(blocks);
+  VariationFamily family;
+  family.push(y);
+  family.finish(fp);
 }
 
 }  // namespace trackprint::features

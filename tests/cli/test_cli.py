@@ -111,6 +111,17 @@ class Analyze(unittest.TestCase):
         self.assertEqual(once, run("analyze", "--json", "--threads", "2", GOOD).stdout)
         self.assertEqual(once, run("analyze", "--json", "--threads", "3", GOOD).stdout)
 
+    def test_a_pipe_is_read_once_and_gives_the_file_s_fingerprint(self):
+        with open(GOOD, "rb") as f:
+            piped = subprocess.run([BIN, "analyze", "--json", "/dev/stdin"], stdin=f,
+                                   capture_output=True, text=True, timeout=300)
+        self.assertEqual(piped.returncode, 0, piped.stderr)
+        from_pipe = json.loads(piped.stdout)
+        from_file = json.loads(run("analyze", "--json", GOOD).stdout)
+        self.assertEqual(from_pipe["path"], "/dev/stdin")
+        for name in SPEC_NAMES:
+            self.assertEqual(from_pipe[name], from_file[name], name)
+
     def test_files_in_parallel_keep_their_order_and_their_bits(self):
         bad = os.path.join(CORPUS, "odd", "not_audio.mp3")
         files = [MONO, bad, GOOD, MONO]

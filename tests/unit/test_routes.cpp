@@ -1,0 +1,93 @@
+// A file gives the same fingerprint whether y is held whole (one decode) or streamed past every
+// family (two decodes, the route of long tracks): each family sees the same samples either way.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "analysis/analyze.hpp"
+#include "signals.hpp"
+
+namespace trackprint {
+namespace {
+
+namespace fs = std::filesystem;
+
+// A 16-bit PCM WAV file of interleaved stereo samples.
+void write_wav(const fs::path& path, const std::vector<float>& left,
+               const std::vector<float>& right, int rate) {
+  std::ofstream out(path, std::ios::binary);
+  const auto u32 = [&out](std::uint32_t v) { out.write(reinterpret_cast<const char*>(&v), 4); };
+  const auto u16 = [&out](std::uint16_t v) { out.write(reinterpret_cast<const char*>(&v), 2); };
+  const auto data_bytes = static_cast<std::uint32_t>(left.size() * 4);
+  out.write("RIFF", 4);
+  u32(36 + data_bytes);
+  out.write("WAVEfmt ", 8);
+  u32(16);
+  u16(1);  // PCM
+  u16(2);
+  u32(static_cast<std::uint32_t>(rate));
+  u32(static_cast<std::uint32_t>(rate * 4));
+  u16(4);
+  u16(16);
+  out.write("data", 4);
+  u32(data_bytes);
+  for (std::size_t i = 0; i < left.size(); ++i) {
+    for (float v : {left[i], right[i]}) {
+      u16(static_cast<std::uint16_t>(
+          static_cast<std::int16_t>(std::clamp(v, -1.0f, 1.0f) * 32767.0f)));
+    }
+  }
+}
+
+void expect_routes_agree(const std::string& path) {
+  const Fingerprint held = analysis::fingerprint_file(path, 1, analysis::Route::held);
+  const Fingerprint streamed = analysis::fingerprint_file(path, 1, analysis::Route::streamed);
+  // With 2 threads the streamed route hands blocks to a second thread through a queue.
+  const Fingerprint piped = analysis::fingerprint_file(path, 2, analysis::Route::streamed);
+  for (std::size_t d = 0; d < kDimensionCount; ++d) {
+    EXPECT_EQ(held.values[d], streamed.values[d]) << path << ": " << kDimensions[d].name;
+    EXPECT_EQ(held.values[d], piped.values[d]) << path << ": " << kDimensions[d].name;
+  }
+  EXPECT_EQ(held.duration_s, streamed.duration_s);
+  EXPECT_EQ(held.codec, streamed.codec);
+}
+
+TEST(Routes, HeldAndStreamedGiveTheSameBitsOnASyntheticTrack) {
+  const fs::path path = fs::temp_directory_path() / "trackprint_routes_test.wav";
+  // 12 s of clicks at 120 BPM over a saw and a sine, with some noise in the right channel.
+  std::vector<float> left = test::click_track(120, 12, 44100);
+  const std::vector<float> saw = test::saw_with_bursts(left.size());
+  const std::vector<float> tone = test::sine(330, 12, 44100, 0.2);
+  std::vector<float> right = test::white_noise(left.size(), 0.1, 9);
+  for (std::size_t i = 0; i < left.size(); ++i) {
+    left[i] = 0.5f * left[i] + 0.3f * saw[i];
+    right[i] += tone[i] + 0.3f * saw[i];
+  }
+  write_wav(path, left, right, 44100);
+  expect_routes_agree(path.string());
+  fs::remove(path);
+}
+
+// Real music, when the corpus is at hand (scripts/test sets TRACKPRINT_CORPUS).
+TEST(Routes, HeldAndStreamedGiveTheSameBitsOnRealMusic) {
+  const char* corpus = std::getenv("TRACKPRINT_CORPUS");
+  if (corpus == nullptr) GTEST_SKIP() << "TRACKPRINT_CORPUS is not set";
+  std::vector<fs::path> tracks;
+  for (const auto& entry : fs::directory_iterator(fs::path(corpus) / "flac")) {
+    if (entry.path().extension() == ".flac") tracks.push_back(entry.path());
+  }
+  std::sort(tracks.begin(), tracks.end());
+  ASSERT_FALSE(tracks.empty());
+  const char* all = std::getenv("TRACKPRINT_ROUTES_ALL");
+  if (all == nullptr) tracks.resize(std::min<std::size_t>(tracks.size(), 2));
+  for (const fs::path& track : tracks) expect_routes_agree(track.string());
+}
+
+}  // namespace
+}  // namespace trackprint
