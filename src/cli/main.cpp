@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "analysis/analyze.hpp"
+#include "cli/library_commands.hpp"
 #include "cli/output.hpp"
 #include "trackprint/trackprint.hpp"
 
@@ -40,6 +41,22 @@ const char* const kUsage =
     "  dimensions [--json]\n"
     "      List the 25 dimensions: name, family, unit, range (and, with --json, the\n"
     "      tolerance against the reference oracle).\n"
+    "  scan [--db PATH] [--jobs N] [--retry-failed] [--prune] [--sidecars] [--quiet]\n"
+    "       [--progress bar|plain|json] DIR...\n"
+    "      Fingerprint every audio file under DIR into the store (default:\n"
+    "      $XDG_DATA_HOME/trackprint/library.db). Unchanged files (same path, size, mtime,\n"
+    "      versions) are skipped; failures are recorded with their reason and retried when\n"
+    "      the file changes or with --retry-failed; files gone are marked missing (--prune:\n"
+    "      deleted). --sidecars reads and writes FILE.25d fingerprints (JSON) next to the\n"
+    "      audio, trusted only when size, mtime and versions match. Ctrl-C stops after\n"
+    "      saving finished tracks; scan again to continue.\n"
+    "      Exit 0, 1 if a file failed, 130 when interrupted.\n"
+    "  status [--db PATH]\n"
+    "      Counts (analysed, outdated, pending, failed by kind, missing) and the failures.\n"
+    "  show [--db PATH] [--json] PATH|ID...\n"
+    "      One track of the store: identity, status, reason or fingerprint.\n"
+    "  export [--db PATH] --format csv|jsonl\n"
+    "      Every analysed track with its fingerprint (columns: the spec's names).\n"
     "\n"
     "options:\n"
     "  -h, --help       show this help\n"
@@ -220,5 +237,9 @@ int main(int argc, char** argv) {
   if (command == "analyze") return run_analyze(args);
   if (command == "decode") return run_decode(args);
   if (command == "dimensions") return run_dimensions(args);
+  if (command == "scan") return trackprint::cli::run_scan(args);
+  if (command == "status") return trackprint::cli::run_status(args);
+  if (command == "show") return trackprint::cli::run_show(args);
+  if (command == "export") return trackprint::cli::run_export(args);
   return usage_error("unknown command '" + std::string(command) + "'");
 }

@@ -7,7 +7,6 @@
 #include "trackprint/trackprint.hpp"
 
 namespace trackprint::cli {
-namespace {
 
 std::string json_string(const std::string& s) {
   std::string out = "\"";
@@ -36,6 +35,8 @@ std::string csv_field(const std::string& s) {
   }
   return out + "\"";
 }
+
+namespace {
 
 void print_json(std::FILE* out, const std::string& path, const Fingerprint& fp) {
   std::string line = "{";

@@ -14,6 +14,9 @@ enum class Format { table, json, csv };
 // Shortest decimal text that reads back to the same double (std::to_chars); "null" for a
 // non-finite value, which JSON cannot carry.
 std::string number_text(double v);
+// A JSON string literal; a CSV field, quoted only when it must be.
+std::string json_string(const std::string& s);
+std::string csv_field(const std::string& s);
 
 void print_csv_header(std::FILE* out);
 void print_fingerprint(std::FILE* out, Format format, const std::string& path,

@@ -1,0 +1,143 @@
+// trackprint library: fingerprints of a whole music collection, kept in one SQLite file.
+//
+//   #include <trackprint/library.hpp>
+//
+//   auto lib = trackprint::Library::open(trackprint::default_library_path());
+//   if (!lib.ok()) { std::cerr << lib.error().message() << '\n'; return 1; }
+//   trackprint::ScanOptions options;  // every core; unchanged files are skipped
+//   options.progress = [](const trackprint::ScanProgress& p) {
+//     std::cerr << p.done << '/' << p.total << '\n';
+//     return true;  // false cancels the scan (finished tracks are still committed)
+//   };
+//   trackprint::ScanSummary s = lib.value().scan({"/music"}, options);
+//   for (const trackprint::TrackRecord& t : lib.value().tracks().value())
+//     std::cout << t.path << ' ' << (*t.fingerprint)[trackprint::Dim::tempo_bpm] << '\n';
+//
+// A Library is one open store; use it from one thread at a time (scan() runs its own threads).
+// The store's schema is documented in docs/store.md for programs that read it directly.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "trackprint/error.hpp"
+#include "trackprint/fingerprint.hpp"
+
+namespace trackprint {
+
+// $XDG_DATA_HOME/trackprint/library.db, or ~/.local/share/trackprint/library.db.
+std::string default_library_path();
+
+// A snapshot of a running scan.
+struct ScanProgress {
+  enum class Phase { walking, analysing, finished };
+  Phase phase = Phase::walking;
+  std::int64_t found = 0;           // audio files seen so far (by extension)
+  std::int64_t total = 0;           // files this scan analyses (known once walking ends)
+  std::int64_t done = 0;            // of `total`, written to the store (analysed or failed)
+  std::int64_t failed = 0;          // of `done`, failures
+  double elapsed_s = 0;             // since the analysis phase began
+  double tracks_per_s = 0;          // done / elapsed_s
+  double eta_s = -1;                // -1 until a rate is known
+  std::vector<Error> new_failures;  // failures written since the previous call
+};
+
+struct ScanOptions {
+  int jobs = 0;               // analysis workers; 0 = one per core
+  bool retry_failed = false;  // analyse failed files again even when unchanged
+  bool prune = false;         // delete the rows of files no longer found (else: marked missing)
+  // Read and write `.25d` sidecars (`song.flac.25d`, JSON): a sidecar whose size, mtime and
+  // versions match is used instead of an analysis; each analysis writes one.
+  bool sidecars = false;
+  // Called on the thread that called scan() (never on a worker): once when the total is known,
+  // before any file is analysed, then about 10 times a second, and once at the end (phase
+  // finished, return value ignored), with no lock of the library held: a Python binding may take
+  // the GIL in it. Returning false cancels: no new file is started, the files being analysed are
+  // finished and everything finished is committed before scan() returns; the callback is then
+  // called only once more, at the end. An exception from it cancels the same way and is
+  // rethrown by scan() once the threads have stopped.
+  std::function<bool(const ScanProgress&)> progress;
+};
+
+struct ScanSummary {
+  std::int64_t found = 0;          // audio files under the roots
+  std::int64_t unchanged = 0;      // skipped: same path, size, mtime and versions
+  std::int64_t analysed = 0;       // fingerprinted by this scan (analysis or sidecar)
+  std::int64_t from_sidecars = 0;  // of `analysed`, taken from a trusted sidecar
+  std::int64_t failed = 0;         // failed in this scan (recorded with kind and reason)
+  std::int64_t missing = 0;        // rows whose file is gone (marked missing, or deleted by prune)
+  bool cancelled = false;
+  double seconds = 0;
+  // Folders that could not be read, symlink loops, sidecars that could not be written.
+  std::vector<Error> warnings;
+  std::optional<Error> store_error;  // the store failed; the scan stopped
+};
+
+enum class TrackStatus { pending, analysed, failed, missing };
+std::string_view to_string(TrackStatus status);
+
+struct TrackRecord {
+  std::int64_t id = 0;
+  std::string path;  // absolute, as walked (symlinks not resolved)
+  std::int64_t size = 0;
+  std::int64_t mtime_ns = 0;
+  TrackStatus status = TrackStatus::pending;
+  std::optional<Fingerprint> fingerprint;  // the last one computed (also kept while missing)
+  std::optional<ErrorKind> error_kind;     // set when status == failed
+  std::string reason;
+  std::string engine_version;  // of the analysis that produced the row
+  std::string analysed_at;     // UTC, ISO 8601
+  double analysis_s = 0;       // wall time of that analysis
+  bool outdated = false;       // fingerprint of another fingerprint or engine version
+};
+
+struct LibraryStatus {
+  std::string path;
+  int schema_version = 0;
+  std::int64_t tracks = 0;  // rows
+  std::int64_t analysed = 0;
+  std::int64_t pending = 0;
+  std::int64_t failed = 0;
+  std::int64_t missing = 0;
+  std::int64_t outdated = 0;  // analysed rows whose fingerprint a rescan recomputes
+  std::vector<std::pair<ErrorKind, std::int64_t>> failed_by_kind;
+  std::vector<TrackRecord> failures;  // path, kind and reason of each failed track
+};
+
+class Library {
+ public:
+  enum class Mode { read_write, read_only };
+  // Opens the store at `path`, creating it (and its folder) in read_write mode. A file that is
+  // not a trackprint store is an error naming it; it is never modified.
+  static Result<Library> open(const std::string& path, Mode mode = Mode::read_write);
+
+  Library(Library&&) noexcept;
+  Library& operator=(Library&&) noexcept;
+  ~Library();
+
+  // The store's file (absolute).
+  const std::string& path() const;
+
+  // Walks `roots` (directories or files) and brings the store up to date with them.
+  ScanSummary scan(const std::vector<std::string>& roots, const ScanOptions& options = {});
+
+  // Queries fail only when the store cannot be read (the error names it and says why).
+  Result<LibraryStatus> status() const;
+  // The track with this path (made absolute) or, for a number, this id; nullopt if none.
+  Result<std::optional<TrackRecord>> get(const std::string& path_or_id) const;
+  // Every analysed track with its fingerprint, ordered by path.
+  Result<std::vector<TrackRecord>> tracks() const;
+
+ private:
+  struct Impl;
+  explicit Library(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace trackprint

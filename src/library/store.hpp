@@ -1,0 +1,78 @@
+// The SQLite store: one row per track (docs/store.md). The only file that sees SQLite's types.
+// Every method throws trackprint::Failure (kind io, the reason from SQLite) when the database
+// fails; a Store is used by one thread at a time.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "trackprint/library.hpp"
+
+namespace trackprint::library {
+
+// The schema this build writes; PRAGMA user_version holds the store's.
+inline constexpr int kSchemaVersion = 1;
+
+// What planning a scan needs to know of a row.
+struct KnownRow {
+  std::int64_t id = 0;
+  std::string path;
+  std::int64_t size = 0;
+  std::int64_t mtime_ns = 0;
+  TrackStatus status = TrackStatus::pending;
+  bool has_fingerprint = false;
+  bool has_error = false;
+  bool current = false;  // fingerprint of this build's fingerprint and engine versions
+};
+
+// A finished analysis, as the writer stores it.
+struct AnalysisResult {
+  std::string path;
+  std::int64_t size = 0;
+  std::int64_t mtime_ns = 0;
+  std::optional<Fingerprint> fingerprint;  // or:
+  std::optional<Error> error;
+  double analysis_s = 0;
+  std::string analysed_at;  // UTC, ISO 8601
+  bool from_sidecar = false;
+  std::optional<Error> warning;  // a sidecar that could not be written
+};
+
+class Store {
+ public:
+  // Opens (and in read_write mode creates and migrates) the store at `path`. Throws Failure:
+  // io when it cannot be opened or created, invalid_input when the file is not a trackprint
+  // store (not SQLite, another program's database, a newer schema); such a file is left as is.
+  Store(const std::string& path, bool read_only);
+  Store(Store&&) noexcept;
+  Store& operator=(Store&&) noexcept;
+  ~Store();
+
+  const std::string& path() const;
+  int schema_version() const;
+
+  // Batches: the writer groups many rows in one transaction.
+  void begin();
+  void commit();
+
+  std::vector<KnownRow> known_rows();
+  // A new or changed file: a pending row with this identity and no fingerprint or error.
+  void put_pending(const std::string& path, std::int64_t size, std::int64_t mtime_ns);
+  void set_status(std::int64_t id, TrackStatus status);
+  void remove(std::int64_t id);
+  void put_result(const AnalysisResult& result);
+
+  LibraryStatus status();
+  std::optional<TrackRecord> by_path(const std::string& path);
+  std::optional<TrackRecord> by_id(std::int64_t id);
+  std::vector<TrackRecord> analysed();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace trackprint::library

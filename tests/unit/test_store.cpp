@@ -1,0 +1,533 @@
+// The library layer without the command line: the store's rows round-trip exactly, the scan
+// plan follows the incremental rules, the walker finds what it should, and a scan through the
+// public header gives the same store for any number of workers.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <numbers>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "library/plan.hpp"
+#include "library/sidecar.hpp"
+#include "library/store.hpp"
+#include "library/walker.hpp"
+#include "trackprint/library.hpp"
+#include "trackprint/trackprint.hpp"
+
+namespace trackprint::library {
+namespace {
+
+namespace fs = std::filesystem;
+
+// A fresh folder per test, removed afterwards.
+class TempDir {
+ public:
+  TempDir() {
+    std::string pattern = (fs::temp_directory_path() / "trackprint-store-XXXXXX").string();
+    path_ = mkdtemp(pattern.data());
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+  std::string operator/(const std::string& name) const { return (path_ / name).string(); }
+  const fs::path& path() const { return path_; }
+
+ private:
+  fs::path path_;
+};
+
+Fingerprint sample_fingerprint(double seed) {
+  Fingerprint fp;
+  // Values whose decimal forms are long: a REAL column that rounded would lose them.
+  for (std::size_t i = 0; i < kDimensionCount; ++i)
+    fp.values[i] = seed + static_cast<double>(i) / 3.0 + std::numbers::pi * 1e-9;
+  fp.values[7] = -14.123456789012345;
+  fp.values[13] = 5e-324;  // the smallest denormal
+  fp.duration_s = 123.456;
+  fp.sample_rate = 44100;
+  fp.channels = 2;
+  fp.codec = "flac";
+  return fp;
+}
+
+AnalysisResult analysed(const std::string& path, double seed) {
+  AnalysisResult r;
+  r.path = path;
+  r.size = 1000;
+  r.mtime_ns = 1'700'000'000'123'456'789;
+  r.fingerprint = sample_fingerprint(seed);
+  r.analysis_s = 0.5;
+  r.analysed_at = "2026-01-01T00:00:00Z";
+  return r;
+}
+
+AnalysisResult failed(const std::string& path, ErrorKind kind, const std::string& reason) {
+  AnalysisResult r;
+  r.path = path;
+  r.size = 7;
+  r.mtime_ns = 42;
+  r.error = Error{kind, path, reason};
+  return r;
+}
+
+TEST(Store, FingerprintsRoundTripBitForBit) {
+  TempDir dir;
+  Store store(dir / "s.db", false);
+  EXPECT_EQ(store.schema_version(), kSchemaVersion);
+  store.begin();
+  store.put_result(analysed("/m/a.flac", 0.1));
+  store.commit();
+  const auto t = store.by_path("/m/a.flac");
+  ASSERT_TRUE(t.has_value());
+  EXPECT_EQ(t->status, TrackStatus::analysed);
+  ASSERT_TRUE(t->fingerprint.has_value());
+  const Fingerprint expected = sample_fingerprint(0.1);
+  for (std::size_t i = 0; i < kDimensionCount; ++i)
+    EXPECT_EQ(t->fingerprint->values[i], expected.values[i]) << kDimensions[i].name;
+  EXPECT_EQ(t->fingerprint->codec, "flac");
+  EXPECT_EQ(t->fingerprint->sample_rate, 44100);
+  EXPECT_EQ(t->mtime_ns, 1'700'000'000'123'456'789);
+  EXPECT_EQ(t->engine_version, engine_version());
+  EXPECT_FALSE(t->outdated);
+  EXPECT_FALSE(t->error_kind.has_value());
+  const auto by_id = store.by_id(t->id);
+  ASSERT_TRUE(by_id.has_value());
+  EXPECT_EQ(by_id->path, "/m/a.flac");
+}
+
+TEST(Store, AFailureReplacesAFingerprintAndCountsByKind) {
+  TempDir dir;
+  Store store(dir / "s.db", false);
+  store.begin();
+  store.put_result(analysed("/m/a.flac", 0.1));
+  store.put_result(analysed("/m/b.flac", 0.2));
+  store.put_result(failed("/m/a.flac", ErrorKind::decode, "truncated"));
+  store.put_result(failed("/m/c.mp3", ErrorKind::not_audio, "empty file"));
+  store.put_result(failed("/m/d.mp3", ErrorKind::not_audio, "no container"));
+  store.commit();
+  const auto a = store.by_path("/m/a.flac");
+  ASSERT_TRUE(a.has_value());
+  EXPECT_EQ(a->status, TrackStatus::failed);
+  EXPECT_FALSE(a->fingerprint.has_value()) << "no value of the earlier analysis survives";
+  EXPECT_EQ(a->error_kind, ErrorKind::decode);
+  EXPECT_EQ(a->reason, "truncated");
+
+  const LibraryStatus st = store.status();
+  EXPECT_EQ(st.tracks, 4);
+  EXPECT_EQ(st.analysed, 1);
+  EXPECT_EQ(st.failed, 3);
+  ASSERT_EQ(st.failed_by_kind.size(), 2u);
+  EXPECT_EQ(st.failed_by_kind[0], std::make_pair(ErrorKind::decode, std::int64_t{1}));
+  EXPECT_EQ(st.failed_by_kind[1], std::make_pair(ErrorKind::not_audio, std::int64_t{2}));
+  ASSERT_EQ(st.failures.size(), 3u);
+  EXPECT_EQ(st.failures[1].path, "/m/c.mp3");
+  EXPECT_EQ(st.failures[1].reason, "empty file");
+  ASSERT_EQ(store.analysed().size(), 1u);
+  EXPECT_EQ(store.analysed()[0].path, "/m/b.flac");
+}
+
+TEST(Store, AnOlderFingerprintVersionIsOutdated) {
+  TempDir dir;
+  Store store(dir / "s.db", false);
+  auto old = analysed("/m/old.flac", 0.3);
+  old.fingerprint->version = kFingerprintVersion - 1;
+  store.begin();
+  store.put_result(old);
+  store.put_result(analysed("/m/new.flac", 0.4));
+  store.commit();
+  EXPECT_EQ(store.status().outdated, 1);
+  EXPECT_TRUE(store.by_path("/m/old.flac")->outdated);
+  const auto rows = store.known_rows();
+  ASSERT_EQ(rows.size(), 2u);
+  for (const KnownRow& r : rows) EXPECT_EQ(r.current, r.path == "/m/new.flac") << r.path;
+}
+
+TEST(Store, PendingClearsTheOldFingerprint) {
+  TempDir dir;
+  Store store(dir / "s.db", false);
+  store.begin();
+  store.put_result(analysed("/m/a.flac", 0.1));
+  store.put_pending("/m/a.flac", 2000, 99);
+  store.commit();
+  const auto a = store.by_path("/m/a.flac");
+  ASSERT_TRUE(a.has_value());
+  EXPECT_EQ(a->status, TrackStatus::pending);
+  EXPECT_EQ(a->size, 2000);
+  EXPECT_FALSE(a->fingerprint.has_value());
+  EXPECT_EQ(store.status().pending, 1);
+}
+
+TEST(Store, RowsSurviveReopening) {
+  TempDir dir;
+  {
+    Store store(dir / "s.db", false);
+    store.begin();
+    store.put_result(analysed("/m/a.flac", 0.1));
+    store.commit();
+  }
+  Store again(dir / "s.db", true);
+  EXPECT_EQ(again.status().analysed, 1);
+}
+
+TEST(Store, AFileThatIsNotAStoreIsRefusedAndLeftAsItIs) {
+  TempDir dir;
+  const std::string path = dir / "notes.db";
+  const std::string text = "these are my notes, not a database\n";
+  std::ofstream(path) << text;
+  try {
+    Store store(path, false);
+    FAIL() << "opened a text file as a store";
+  } catch (const Failure& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::invalid_input);
+    EXPECT_NE(e.reason().find("not a"), std::string::npos) << e.reason();
+  }
+  std::ifstream in(path);
+  const std::string after((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(after, text);
+  EXPECT_FALSE(fs::exists(path + "-wal"));
+}
+
+TEST(Store, ReadOnlyNeedsAnExistingStore) {
+  TempDir dir;
+  try {
+    Store store(dir / "none.db", true);
+    FAIL() << "a store appeared from nothing";
+  } catch (const Failure& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::io);
+  }
+  EXPECT_FALSE(fs::exists(dir / "none.db"));
+}
+
+// --- the plan ---
+
+KnownRow row(std::int64_t id, const std::string& path, TrackStatus status, bool current = true) {
+  KnownRow r;
+  r.id = id;
+  r.path = path;
+  r.size = 10;
+  r.mtime_ns = 20;
+  r.status = status;
+  r.has_fingerprint = status == TrackStatus::analysed || status == TrackStatus::missing;
+  r.has_error = status == TrackStatus::failed;
+  r.current = current;
+  return r;
+}
+
+WalkResult found(const std::vector<std::string>& paths) {
+  WalkResult w;
+  for (const std::string& p : paths) w.files.push_back(FoundFile{p, 10, 20});
+  return w;
+}
+
+std::vector<std::string> paths_of(const std::vector<FoundFile>& files) {
+  std::vector<std::string> out;
+  for (const FoundFile& f : files) out.push_back(f.path);
+  return out;
+}
+
+TEST(Plan, UnchangedFilesAreNotAnalysed) {
+  const auto plan = plan_scan(
+      found({"/m/a.flac", "/m/b.flac"}), {"/m"},
+      {row(1, "/m/a.flac", TrackStatus::analysed), row(2, "/m/b.flac", TrackStatus::failed)}, {});
+  EXPECT_TRUE(plan.to_analyse.empty());
+  EXPECT_TRUE(plan.to_pending.empty());
+  EXPECT_EQ(plan.unchanged, 2);
+}
+
+TEST(Plan, NewChangedPendingAndOutdatedFilesAreAnalysed) {
+  WalkResult w =
+      found({"/m/new.flac", "/m/size.flac", "/m/mtime.flac", "/m/pending.flac", "/m/old.flac"});
+  w.files[1].size = 11;
+  w.files[2].mtime_ns = 21;
+  const auto plan = plan_scan(
+      w, {"/m"},
+      {row(1, "/m/size.flac", TrackStatus::analysed), row(2, "/m/mtime.flac", TrackStatus::failed),
+       row(3, "/m/pending.flac", TrackStatus::pending),
+       row(4, "/m/old.flac", TrackStatus::analysed, false)},
+      {});
+  EXPECT_EQ(paths_of(plan.to_analyse),
+            (std::vector<std::string>{"/m/new.flac", "/m/size.flac", "/m/mtime.flac",
+                                      "/m/pending.flac", "/m/old.flac"}));
+  EXPECT_EQ(paths_of(plan.to_pending),
+            (std::vector<std::string>{"/m/new.flac", "/m/size.flac", "/m/mtime.flac"}));
+  EXPECT_EQ(plan.unchanged, 0);
+}
+
+TEST(Plan, FailedFilesAreRetriedOnlyWhenAsked) {
+  const std::vector<KnownRow> known{row(1, "/m/bad.mp3", TrackStatus::failed)};
+  EXPECT_TRUE(plan_scan(found({"/m/bad.mp3"}), {"/m"}, known, {}).to_analyse.empty());
+  EXPECT_EQ(
+      plan_scan(found({"/m/bad.mp3"}), {"/m"}, known, {.retry_failed = true}).to_analyse.size(),
+      1u);
+}
+
+TEST(Plan, GoneFilesAreMissingOrPrunedOnlyUnderTheRootsWalked) {
+  const std::vector<KnownRow> known{row(1, "/m/gone.flac", TrackStatus::analysed),
+                                    row(2, "/m/sub/gone.flac", TrackStatus::failed),
+                                    row(3, "/other/kept.flac", TrackStatus::analysed),
+                                    row(4, "/mm/prefix-but-not-under.flac", TrackStatus::analysed),
+                                    row(5, "/m/locked/unknown.flac", TrackStatus::analysed),
+                                    row(6, "/m/already.flac", TrackStatus::missing)};
+  WalkResult w = found({});
+  w.unreadable_dirs.push_back("/m/locked");
+  const auto plan = plan_scan(w, {"/m"}, known, {});
+  EXPECT_EQ(plan.to_mark_missing, (std::vector<std::int64_t>{1, 2}));
+  EXPECT_TRUE(plan.to_delete.empty());
+  const auto pruned = plan_scan(w, {"/m"}, known, {.prune = true});
+  EXPECT_EQ(pruned.to_delete, (std::vector<std::int64_t>{1, 2, 6}));
+  EXPECT_TRUE(pruned.to_mark_missing.empty());
+}
+
+TEST(Plan, AMissingFileBackUnchangedIsRestoredWithoutAnalysis) {
+  KnownRow back = row(7, "/m/back.flac", TrackStatus::missing);
+  const auto plan = plan_scan(found({"/m/back.flac"}), {"/m"}, {back}, {});
+  ASSERT_EQ(plan.to_restore.size(), 1u);
+  EXPECT_EQ(plan.to_restore[0].id, 7);
+  EXPECT_EQ(plan.to_restore[0].status, TrackStatus::analysed);
+  EXPECT_TRUE(plan.to_analyse.empty());
+}
+
+TEST(Plan, AFileReachedFromTwoRootsCountsOnce) {
+  const auto plan = plan_scan(found({"/m/a.flac", "/m/a.flac"}), {"/m", "/m/a.flac"}, {}, {});
+  EXPECT_EQ(plan.to_analyse.size(), 1u);
+  EXPECT_EQ(plan.to_pending.size(), 1u);
+}
+
+// --- the walker ---
+
+TEST(Walker, AudioIsPickedByExtensionInAnyCase) {
+  EXPECT_TRUE(has_audio_extension("/a/b.flac"));
+  EXPECT_TRUE(has_audio_extension("/a/b.MP3"));
+  EXPECT_TRUE(has_audio_extension("/a/b.c.Opus"));
+  EXPECT_FALSE(has_audio_extension("/a/b.txt"));
+  EXPECT_FALSE(has_audio_extension("/a/flac"));
+  EXPECT_FALSE(has_audio_extension("/a.flac/cover"));
+}
+
+TEST(Walker, FindsAudioRecursivelyAndReportsASymlinkLoop) {
+  TempDir dir;
+  fs::create_directories(dir.path() / "b" / "deep");
+  for (const char* name : {"b/deep/z.flac", "a.mp3", "b/y.WAV", "cover.jpg", "notes.txt"})
+    std::ofstream(dir / name) << "x";
+  fs::create_directory_symlink(dir.path(), dir.path() / "b" / "loop");
+  fs::create_symlink(dir.path() / "nowhere.flac", dir.path() / "dangling.flac");
+  const std::string root = dir.path().string();
+  const WalkResult w = walk({root}, [](std::int64_t) { return true; });
+  EXPECT_EQ(paths_of(w.files), (std::vector<std::string>{root + "/a.mp3", root + "/b/deep/z.flac",
+                                                         root + "/b/y.WAV"}));
+  ASSERT_EQ(w.errors.size(), 2u);
+  EXPECT_EQ(w.errors[0].path, root + "/b/loop");
+  EXPECT_NE(w.errors[0].reason.find("symlink loop"), std::string::npos);
+  EXPECT_EQ(w.errors[1].path, root + "/dangling.flac");
+  EXPECT_EQ(w.files[0].size, 1);
+}
+
+TEST(Walker, AbsolutePathsAreNormal) {
+  EXPECT_EQ(absolute_path("/a/./b/../c/"), "/a/c");
+  EXPECT_EQ(absolute_path("/"), "/");
+  EXPECT_EQ(absolute_path("x"), (fs::current_path() / "x").string());
+}
+
+// --- through the public header ---
+
+// A 16-bit PCM WAV file of a tone: enough to analyse, written without any library.
+void write_wav(const std::string& path, double freq, double seconds, int rate) {
+  const auto frames = static_cast<std::uint32_t>(seconds * rate);
+  std::ofstream out(path, std::ios::binary);
+  const auto u32 = [&out](std::uint32_t v) { out.write(reinterpret_cast<const char*>(&v), 4); };
+  const auto u16 = [&out](std::uint16_t v) { out.write(reinterpret_cast<const char*>(&v), 2); };
+  out.write("RIFF", 4);
+  u32(36 + frames * 4);
+  out.write("WAVEfmt ", 8);
+  u32(16);
+  u16(1);
+  u16(2);
+  u32(static_cast<std::uint32_t>(rate));
+  u32(static_cast<std::uint32_t>(rate) * 4);
+  u16(4);
+  u16(16);
+  out.write("data", 4);
+  u32(frames * 4);
+  for (std::uint32_t i = 0; i < frames; ++i) {
+    const double t = static_cast<double>(i) / rate;
+    const auto l = static_cast<std::int16_t>(8000 * std::sin(2 * std::numbers::pi * freq * t));
+    const auto r =
+        static_cast<std::int16_t>(6000 * std::sin(2 * std::numbers::pi * freq * 1.5 * t));
+    u16(static_cast<std::uint16_t>(l));
+    u16(static_cast<std::uint16_t>(r));
+  }
+}
+
+TEST(Library, AScanGivesTheSameFingerprintsForAnyNumberOfWorkers) {
+  TempDir dir;
+  fs::create_directory(dir.path() / "music");
+  for (int i = 0; i < 5; ++i)
+    write_wav(dir / ("music/t" + std::to_string(i) + ".wav"), 220.0 * (i + 1), 1.0, 22050);
+  std::ofstream(dir / "music/broken.mp3") << "not audio at all";
+
+  std::vector<std::vector<TrackRecord>> results;
+  for (const int jobs : {1, 3}) {
+    auto lib = Library::open(dir / ("store" + std::to_string(jobs) + ".db"));
+    ASSERT_TRUE(lib.ok()) << lib.error().message();
+    ScanOptions options;
+    options.jobs = jobs;
+    const auto caller = std::this_thread::get_id();
+    bool called_elsewhere = false;
+    options.progress = [&](const ScanProgress&) {
+      called_elsewhere |= std::this_thread::get_id() != caller;
+      return true;
+    };
+    const ScanSummary s = lib.value().scan({dir / "music"}, options);
+    EXPECT_FALSE(called_elsewhere) << "the progress callback ran on a worker";
+    EXPECT_EQ(s.found, 6);
+    EXPECT_EQ(s.analysed, 5);
+    EXPECT_EQ(s.failed, 1);
+    EXPECT_FALSE(s.store_error.has_value());
+    const ScanSummary again = lib.value().scan({dir / "music"}, options);
+    EXPECT_EQ(again.analysed + again.failed, 0);
+    EXPECT_EQ(again.unchanged, 6);
+    const auto bad = lib.value().get(dir / "music/broken.mp3");
+    ASSERT_TRUE(bad.ok() && bad.value().has_value());
+    EXPECT_EQ(bad.value()->status, TrackStatus::failed);
+    EXPECT_EQ(bad.value()->error_kind, ErrorKind::not_audio);
+    results.push_back(lib.value().tracks().value());
+  }
+  ASSERT_EQ(results[0].size(), 5u);
+  ASSERT_EQ(results[1].size(), 5u);
+  for (std::size_t t = 0; t < 5; ++t) {
+    EXPECT_EQ(results[0][t].path, results[1][t].path);
+    EXPECT_EQ(results[0][t].fingerprint->values, results[1][t].fingerprint->values);
+  }
+  // And the same as analysing the file on its own.
+  const auto direct = analyze_file(results[0][0].path);
+  ASSERT_TRUE(direct.ok());
+  EXPECT_EQ(direct.value().values, results[0][0].fingerprint->values);
+}
+
+TEST(Library, ACancelledScanLeavesPendingRowsAndTheNextOneCompletesThem) {
+  TempDir dir;
+  fs::create_directory(dir.path() / "music");
+  for (int i = 0; i < 6; ++i)
+    write_wav(dir / ("music/t" + std::to_string(i) + ".wav"), 300.0 + i, 1.0, 22050);
+  auto lib = Library::open(dir / "s.db");
+  ASSERT_TRUE(lib.ok());
+  ScanOptions options;
+  std::int64_t analysing_calls = 0;
+  std::int64_t total = -1;
+  options.progress = [&](const ScanProgress& p) {
+    analysing_calls += p.phase == ScanProgress::Phase::analysing ? 1 : 0;
+    total = p.total;
+    return p.phase != ScanProgress::Phase::analysing;  // cancel as soon as the analysis starts
+  };
+  const ScanSummary first = lib.value().scan({dir / "music"}, options);
+  EXPECT_TRUE(first.cancelled);
+  EXPECT_EQ(first.analysed + first.failed, 0);
+  EXPECT_EQ(analysing_calls, 1) << "not called again after cancelling, but for the end";
+  EXPECT_EQ(total, 6);
+  const LibraryStatus st = lib.value().status().value();
+  EXPECT_EQ(st.pending, 6);
+  EXPECT_EQ(st.analysed, 0);
+
+  options.progress = nullptr;
+  const ScanSummary second = lib.value().scan({dir / "music"}, options);
+  EXPECT_FALSE(second.cancelled);
+  EXPECT_EQ(second.analysed, 6);
+  EXPECT_EQ(lib.value().status().value().analysed, 6);
+}
+
+TEST(Library, AnExceptionFromTheCallbackStopsTheScanAndIsRethrown) {
+  TempDir dir;
+  fs::create_directory(dir.path() / "music");
+  for (int i = 0; i < 4; ++i)
+    write_wav(dir / ("music/t" + std::to_string(i) + ".wav"), 500.0 + i, 1.0, 22050);
+  auto lib = Library::open(dir / "s.db");
+  ASSERT_TRUE(lib.ok());
+  ScanOptions options;
+  options.progress = [](const ScanProgress& p) {
+    if (p.phase == ScanProgress::Phase::analysing) throw std::runtime_error("from Python");
+    return true;
+  };
+  EXPECT_THROW(lib.value().scan({dir / "music"}, options), std::runtime_error);
+  const LibraryStatus st = lib.value().status().value();
+  EXPECT_EQ(st.pending, 4) << "the plan was committed, nothing analysed";
+  options.progress = nullptr;
+  EXPECT_EQ(lib.value().scan({dir / "music"}, options).analysed, 4);
+}
+
+TEST(Library, OpeningSomethingElseIsAnErrorNamingIt) {
+  TempDir dir;
+  std::ofstream(dir / "x.db") << "plain text";
+  const auto lib = Library::open(dir / "x.db");
+  ASSERT_FALSE(lib.ok());
+  EXPECT_EQ(lib.error().path, dir / "x.db");
+  EXPECT_NE(lib.error().message().find("not a"), std::string::npos);
+}
+
+TEST(Library, TheDefaultStoreFollowsXdgDataHome) {
+  const char* saved = std::getenv("XDG_DATA_HOME");
+  const std::string before = saved != nullptr ? saved : "";
+  setenv("XDG_DATA_HOME", "/xdg/data", 1);
+  EXPECT_EQ(default_library_path(), "/xdg/data/trackprint/library.db");
+  setenv("XDG_DATA_HOME", "relative/is/ignored", 1);
+  EXPECT_EQ(default_library_path(),
+            std::string(std::getenv("HOME")) + "/.local/share/trackprint/library.db");
+  if (saved != nullptr) {
+    setenv("XDG_DATA_HOME", before.c_str(), 1);
+  } else {
+    unsetenv("XDG_DATA_HOME");
+  }
+}
+
+}  // namespace
+}  // namespace trackprint::library
+
+namespace trackprint::library {
+namespace {
+
+TEST(Sidecar, TrustedOnlyWhenIdentityAndVersionsMatch) {
+  TempDir dir;
+  const std::string audio = dir / "song.flac";
+  std::ofstream(audio) << "audio";
+  const Fingerprint fp = sample_fingerprint(0.7);
+  ASSERT_FALSE(write_sidecar(audio, 5, 1234, fp, "2026-01-01T00:00:00Z").has_value());
+  EXPECT_TRUE(fs::exists(dir / "song.flac.25d"));
+  const auto back = read_sidecar(audio, 5, 1234);
+  ASSERT_TRUE(back.has_value());
+  EXPECT_EQ(back->values, fp.values) << "the JSON text must read back to the same bits";
+  EXPECT_EQ(back->codec, "flac");
+  EXPECT_EQ(back->duration_s, fp.duration_s);
+  EXPECT_FALSE(read_sidecar(audio, 6, 1234).has_value()) << "size differs";
+  EXPECT_FALSE(read_sidecar(audio, 5, 1235).has_value()) << "mtime differs";
+  EXPECT_FALSE(read_sidecar(dir / "other.flac", 5, 1234).has_value()) << "no sidecar";
+  // A file name that is not UTF-8 (JSON must be) still gets its sidecar.
+  const std::string latin1 = dir / "caf\xe9.flac";
+  ASSERT_FALSE(write_sidecar(latin1, 5, 1234, fp, "2026-01-01T00:00:00Z").has_value());
+  EXPECT_TRUE(read_sidecar(latin1, 5, 1234).has_value());
+
+  // Another engine's sidecar, and a damaged one, are not trusted.
+  std::ifstream in(dir / "song.flac.25d");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string version = "\"engine_version\": \"" + std::string(engine_version()) + "\"";
+  ASSERT_NE(text.find(version), std::string::npos) << text;
+  std::string other = text;
+  other.replace(other.find(version), version.size(), "\"engine_version\": \"0.0.0-other\"");
+  std::ofstream(dir / "song.flac.25d") << other;
+  EXPECT_FALSE(read_sidecar(audio, 5, 1234).has_value());
+  std::ofstream(dir / "song.flac.25d") << text.substr(0, text.size() / 2);
+  EXPECT_FALSE(read_sidecar(audio, 5, 1234).has_value());
+  std::string no_lufs = text;
+  no_lufs.replace(no_lufs.find("\"lufs\""), 6, "\"lufz\"");
+  std::ofstream(dir / "song.flac.25d") << no_lufs;
+  EXPECT_FALSE(read_sidecar(audio, 5, 1234).has_value());
+}
+
+}  // namespace
+}  // namespace trackprint::library
