@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "bindings.hpp"
 #include "errors.hpp"
 #include "trackprint/trackprint.hpp"
 
@@ -290,6 +291,7 @@ NB_MODULE(_trackprint, m) {
         "Decodes `path` (any format FFmpeg reads) and returns its fingerprint. Raises a "
         "trackprint.Error subclass naming the file and the reason when it cannot. Releases the "
         "GIL while it works.");
+  bind_library(m);
   m.def(
       "engine_version", [] { return std::string(engine_version()); },
       "The engine's version, stored beside every fingerprint.");

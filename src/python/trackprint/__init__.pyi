@@ -3,6 +3,7 @@ exceptions of trackprint._errors). tests/python/test_api.py checks they name exa
 public API."""
 
 import os
+from collections.abc import Callable, Iterable
 from typing import ClassVar, Literal
 
 import numpy as np
@@ -111,3 +112,133 @@ class InvalidInputError(Error, ValueError):
 
 class InternalError(Error):
     """kind 'internal': a defect in trackprint; please report it."""
+
+def default_library_path() -> str:
+    """$XDG_DATA_HOME/trackprint/library.db, or ~/.local/share/trackprint/library.db."""
+
+class ScanProgress:
+    """A snapshot of a running scan, passed to Library.scan()'s progress callable."""
+
+    @property
+    def phase(self) -> Literal["walking", "analysing", "finished"]: ...
+    @property
+    def found(self) -> int:
+        """Audio files seen so far."""
+    @property
+    def total(self) -> int:
+        """Files this scan analyses (known once walking ends)."""
+    @property
+    def done(self) -> int:
+        """Of total, written to the store (analysed or failed)."""
+    @property
+    def failed(self) -> int:
+        """Of done, failures."""
+    @property
+    def elapsed(self) -> float:
+        """Seconds since the analysis phase began."""
+    @property
+    def tracks_per_s(self) -> float: ...
+    @property
+    def eta(self) -> float | None:
+        """Seconds left, estimated; None until a rate is known."""
+    @property
+    def new_failures(self) -> list[Error]:
+        """Failures since the previous call, as Error objects (not raised)."""
+
+class ScanSummary:
+    """What a scan did."""
+
+    @property
+    def found(self) -> int: ...
+    @property
+    def unchanged(self) -> int: ...
+    @property
+    def analysed(self) -> int: ...
+    @property
+    def from_sidecars(self) -> int: ...
+    @property
+    def failed(self) -> int: ...
+    @property
+    def missing(self) -> int: ...
+    @property
+    def cancelled(self) -> bool: ...
+    @property
+    def seconds(self) -> float: ...
+    @property
+    def warnings(self) -> list[Error]:
+        """Unreadable folders, symlink loops, unwritable sidecars (Error objects, not raised)."""
+
+class Track:
+    """One track of a Library: its file, status and fingerprint."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def path(self) -> str: ...
+    @property
+    def size(self) -> int: ...
+    @property
+    def mtime_ns(self) -> int: ...
+    @property
+    def status(self) -> Literal["pending", "analysed", "failed", "missing"]: ...
+    @property
+    def fingerprint(self) -> Fingerprint | None: ...
+    @property
+    def error(self) -> Error | None:
+        """For a failed track, its Error (not raised)."""
+    @property
+    def engine_version(self) -> str: ...
+    @property
+    def analysed_at(self) -> str:
+        """UTC, ISO 8601."""
+    @property
+    def analysis_seconds(self) -> float: ...
+    @property
+    def outdated(self) -> bool: ...
+
+class LibraryStatus:
+    """Counts of a Library's tracks by status."""
+
+    @property
+    def path(self) -> str: ...
+    @property
+    def schema_version(self) -> int: ...
+    @property
+    def tracks(self) -> int: ...
+    @property
+    def analysed(self) -> int: ...
+    @property
+    def pending(self) -> int: ...
+    @property
+    def failed(self) -> int: ...
+    @property
+    def missing(self) -> int: ...
+    @property
+    def outdated(self) -> int: ...
+    @property
+    def failed_by_kind(self) -> dict[str, int]: ...
+    @property
+    def failures(self) -> list[Track]: ...
+
+_Path = str | bytes | os.PathLike[str] | os.PathLike[bytes]
+
+class Library:
+    """A music collection's fingerprints, kept in one SQLite file."""
+
+    def __init__(self, db_path: _Path | None = None, *, read_only: bool = False) -> None:
+        """Opens (or creates, unless read_only) the store at db_path (default:
+        default_library_path()). A file that is not a trackprint store raises an Error."""
+    @property
+    def path(self) -> str: ...
+    def scan(self, paths: _Path | Iterable[_Path], *, jobs: int = 0, retry_failed: bool = False,
+             prune: bool = False, sidecars: bool = False,
+             progress: Callable[[ScanProgress], bool | None] | None = None) -> ScanSummary:  # fmt: skip
+        """Fingerprints what is new or changed under `paths`, `jobs` files at once (0: one per
+        core). progress is called on this thread ~10 times a second; False or an exception
+        cancels (the exception is re-raised). Releases the GIL while it works."""
+    def status(self) -> LibraryStatus: ...
+    def get(self, path_or_id: _Path | int) -> Track | None: ...
+    def tracks(self) -> list[Track]:
+        """Every analysed track, ordered by path."""
+    def fingerprints(self) -> tuple[list[str], npt.NDArray[np.float64]]:
+        """(paths, values): values[i] is the (25,) fingerprint of paths[i], in spec order."""
