@@ -269,7 +269,9 @@ void bind_library(nb::module_& m) {
       .def_ro("outdated", &TrackRecord::outdated,
               "True when another fingerprint or engine version made it; a scan recomputes it.")
       .def("__repr__", [](const TrackRecord& t) {
-        return "<trackprint.Track " + std::string(to_string(t.status)) + " " + t.path + ">";
+        // Formatted in Python: a path need not be UTF-8.
+        return nb::str("<trackprint.Track {} {}>")
+            .format(text(to_string(t.status)), path_text(t.path));
       });
 
   nb::class_<LibraryStatus>(m, "LibraryStatus", "Counts of the library's tracks by status.")
@@ -324,7 +326,7 @@ void bind_library(nb::module_& m) {
            "(paths, values): the analysed tracks' paths, ordered by path, and their "
            "fingerprints as an (n, 25) float64 array, row i for paths[i], columns in spec order.")
       .def("__repr__", [](const PyLibrary& lib) {
-        return "<trackprint.Library " + nb::cast<std::string>(lib.path()) + ">";
+        return nb::str("<trackprint.Library {}>").format(lib.path());
       });
 
   m.def(

@@ -156,3 +156,15 @@ def test_bad_arguments(music, library):
 def test_repr_and_path(tmp_path, library):
     assert library.path == str(tmp_path / "store.db")
     assert repr(library) == f"<trackprint.Library {tmp_path / 'store.db'}>"
+
+
+def test_a_file_name_that_is_not_utf8_round_trips(corpus, tmp_path, library):
+    music = tmp_path / "music"
+    music.mkdir()
+    name = b"caf\xe9.flac"  # Latin-1: not valid UTF-8
+    shutil.copyfile(corpus / "odd" / "silence_10s.flac", bytes(music) + b"/" + name)
+    assert library.scan(music).analysed == 1
+    (track,) = library.tracks()
+    assert track.path.encode("utf-8", "surrogateescape") == bytes(music) + b"/" + name
+    assert library.get(track.path).id == track.id
+    assert repr(track) == f"<trackprint.Track analysed {track.path}>"
