@@ -1,0 +1,11 @@
+// The parts of the extension module defined outside module.cpp.
+#pragma once
+
+#include <nanobind/nanobind.h>
+
+namespace trackprint::python {
+
+// trackprint.Library and its result types (library.cpp).
+void bind_library(nanobind::module_& m);
+
+}  // namespace trackprint::python

@@ -1,0 +1,244 @@
+"""Type stubs of the trackprint package (the extension trackprint._trackprint and the
+exceptions of trackprint._errors). tests/python/test_api.py checks they name exactly the
+public API."""
+
+import os
+from collections.abc import Callable, Iterable
+from typing import ClassVar, Literal
+
+import numpy as np
+import numpy.typing as npt
+
+__version__: str
+FINGERPRINT_VERSION: int
+DIMENSIONS: tuple[Dimension, ...]
+
+class Dimension:
+    """One of the 25 dimensions of the fingerprint (spec §2): read-only."""
+
+    @property
+    def name(self) -> str:
+        """The spec's name, e.g. 'lufs'."""
+    @property
+    def family(self) -> str:
+        """frequency, dynamics, temporal, spectral, harmonic, variation or stereo."""
+    @property
+    def unit(self) -> str:
+        """The unit, e.g. 'dB', 'BPM', 'fraction', '0-1'."""
+    @property
+    def min(self) -> float:
+        """The least value the spec allows (-inf where it sets no bound)."""
+    @property
+    def max(self) -> float:
+        """The greatest value the spec allows (inf where it sets no bound)."""
+    @property
+    def tolerance(self) -> float:
+        """How far from the librosa oracle a value may be (see tolerance_kind)."""
+    @property
+    def tolerance_kind(self) -> Literal["absolute", "one_frame"]:
+        """'absolute': |engine - oracle| <= tolerance; 'one_frame': one RMS frame of the track."""
+    @property
+    def decision_based(self) -> bool:
+        """True where a picked peak or placed beat may flip the value on a borderline track."""
+
+class Fingerprint:
+    """The 25-number fingerprint of one track (spec §3). Made by analyze() and analyze_file()."""
+
+    def as_dict(self) -> dict[str, float]:
+        """The 25 values by the spec's names, in spec order (a new dict each call)."""
+    def as_array(self) -> npt.NDArray[np.float64]:
+        """The 25 values as a new float64 array of shape (25,), in spec order."""
+    def __getitem__(self, name: str) -> float:
+        """The value of the dimension called `name`; KeyError if there is none."""
+    @property
+    def duration(self) -> float:
+        """Seconds of audio, at the input's own rate."""
+    @property
+    def sample_rate(self) -> int:
+        """The input's own sample rate in Hz (before resampling to 22050 Hz)."""
+    @property
+    def channels(self) -> int:
+        """The input's channel count."""
+    @property
+    def codec(self) -> str | None:
+        """FFmpeg's short codec name ('flac', 'mp3', ...); None for analyze()'s samples."""
+    @property
+    def version(self) -> int:
+        """The fingerprint definition's version (FINGERPRINT_VERSION when it was made)."""
+
+def analyze(samples: npt.ArrayLike, sr: int, *, threads: int = 1) -> Fingerprint:
+    """The fingerprint of decoded audio: mono (n,) or channels-first (C, n), float32 or float64
+    in [-1, 1] at `sr` Hz. Releases the GIL while it works.
+
+    Raises InvalidInputError (wrong dtype or shape, empty, NaN/Inf, bad rate or threads) or
+    TooShortError (under 0.5 s)."""
+
+def analyze_file(path: str | bytes | os.PathLike[str] | os.PathLike[bytes], *,
+                 threads: int = 1) -> Fingerprint:  # fmt: skip
+    """Decodes `path` (any format FFmpeg reads) and returns its fingerprint. Releases the GIL
+    while it works. Raises a subclass of Error naming the file and the reason."""
+
+def engine_version() -> str:
+    """The engine's version, stored beside every fingerprint."""
+
+class Error(Exception):
+    """A track that cannot be fingerprinted; one of the subclasses below is raised."""
+
+    kind: ClassVar[str]
+    path: str | None
+    reason: str
+    def __init__(self, reason: str, path: str | None = None) -> None: ...
+
+class FileReadError(Error, OSError):
+    """kind 'io': the file cannot be opened or read."""
+
+class NotAudioError(Error):
+    """kind 'not_audio': not a format FFmpeg recognises, or an empty file."""
+
+class NoAudioError(Error):
+    """kind 'no_audio': a container without an audio stream."""
+
+class DecodeError(Error):
+    """kind 'decode': the audio stream cannot be decoded (corrupt, truncated)."""
+
+class UnsupportedError(Error):
+    """kind 'unsupported': a codec or layout this build cannot handle."""
+
+class TooShortError(Error):
+    """kind 'too_short': under 0.5 s of audio."""
+
+class InvalidInputError(Error, ValueError):
+    """kind 'invalid_input': unusable arguments (samples, rate, threads)."""
+
+class InternalError(Error):
+    """kind 'internal': a defect in trackprint; please report it."""
+
+def default_library_path() -> str:
+    """$XDG_DATA_HOME/trackprint/library.db, or ~/.local/share/trackprint/library.db."""
+
+class ScanProgress:
+    """A snapshot of a running scan, passed to Library.scan()'s progress callable."""
+
+    @property
+    def phase(self) -> Literal["walking", "analysing", "finished"]: ...
+    @property
+    def found(self) -> int:
+        """Audio files seen so far."""
+    @property
+    def total(self) -> int:
+        """Files this scan analyses (known once walking ends)."""
+    @property
+    def done(self) -> int:
+        """Of total, written to the store (analysed or failed)."""
+    @property
+    def failed(self) -> int:
+        """Of done, failures."""
+    @property
+    def elapsed(self) -> float:
+        """Seconds since the analysis phase began."""
+    @property
+    def tracks_per_s(self) -> float: ...
+    @property
+    def eta(self) -> float | None:
+        """Seconds left, estimated; None until a rate is known."""
+    @property
+    def new_failures(self) -> list[Error]:
+        """Failures since the previous call, as Error objects (not raised)."""
+
+class ScanSummary:
+    """What a scan did."""
+
+    @property
+    def found(self) -> int: ...
+    @property
+    def unchanged(self) -> int: ...
+    @property
+    def analysed(self) -> int: ...
+    @property
+    def from_sidecars(self) -> int: ...
+    @property
+    def failed(self) -> int: ...
+    @property
+    def missing(self) -> int: ...
+    @property
+    def cancelled(self) -> bool: ...
+    @property
+    def seconds(self) -> float: ...
+    @property
+    def warnings(self) -> list[Error]:
+        """Unreadable folders, symlink loops, unwritable sidecars (Error objects, not raised)."""
+
+class Track:
+    """One track of a Library: its file, status and fingerprint."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def path(self) -> str: ...
+    @property
+    def size(self) -> int: ...
+    @property
+    def mtime_ns(self) -> int: ...
+    @property
+    def status(self) -> Literal["pending", "analysed", "failed", "missing"]: ...
+    @property
+    def fingerprint(self) -> Fingerprint | None: ...
+    @property
+    def error(self) -> Error | None:
+        """For a failed track, its Error (not raised)."""
+    @property
+    def engine_version(self) -> str: ...
+    @property
+    def analysed_at(self) -> str:
+        """UTC, ISO 8601."""
+    @property
+    def analysis_seconds(self) -> float: ...
+    @property
+    def outdated(self) -> bool: ...
+
+class LibraryStatus:
+    """Counts of a Library's tracks by status."""
+
+    @property
+    def path(self) -> str: ...
+    @property
+    def schema_version(self) -> int: ...
+    @property
+    def tracks(self) -> int: ...
+    @property
+    def analysed(self) -> int: ...
+    @property
+    def pending(self) -> int: ...
+    @property
+    def failed(self) -> int: ...
+    @property
+    def missing(self) -> int: ...
+    @property
+    def outdated(self) -> int: ...
+    @property
+    def failed_by_kind(self) -> dict[str, int]: ...
+    @property
+    def failures(self) -> list[Track]: ...
+
+_Path = str | bytes | os.PathLike[str] | os.PathLike[bytes]
+
+class Library:
+    """A music collection's fingerprints, kept in one SQLite file."""
+
+    def __init__(self, db_path: _Path | None = None, *, read_only: bool = False) -> None:
+        """Opens (or creates, unless read_only) the store at db_path (default:
+        default_library_path()). A file that is not a trackprint store raises an Error."""
+    @property
+    def path(self) -> str: ...
+    def scan(self, paths: _Path | Iterable[_Path], *, jobs: int = 0, retry_failed: bool = False,
+             prune: bool = False, sidecars: bool = False,
+             progress: Callable[[ScanProgress], bool | None] | None = None) -> ScanSummary:  # fmt: skip
+        """Fingerprints what is new or changed under `paths`, `jobs` files at once (0: one per
+        core). progress is called on this thread ~10 times a second; False or an exception
+        cancels (the exception is re-raised). Releases the GIL while it works."""
+    def status(self) -> LibraryStatus: ...
+    def get(self, path_or_id: _Path | int) -> Track | None: ...
+    def tracks(self) -> list[Track]:
+        """Every analysed track, ordered by path."""
+    def fingerprints(self) -> tuple[list[str], npt.NDArray[np.float64]]:
+        """(paths, values): values[i] is the (25,) fingerprint of paths[i], in spec order."""

@@ -1,0 +1,79 @@
+"""Shared fixtures: the corpus, the CLI's and the oracle's records for its flac/ tracks.
+
+tests/python/run sets up the venv; scripts/test sets TRACKPRINT_CORPUS and
+TRACKPRINT_ORACLE_PYTHON, ctest sets TRACKPRINT_BIN. A test whose input is missing skips,
+saying which variable to set.
+"""
+
+import json
+import os
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+import trackprint
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _env_path(name, what):
+    value = os.environ.get(name)
+    if not value:
+        pytest.skip(f"{what}: set {name} (scripts/test and ctest do)")
+    return Path(value)
+
+
+@pytest.fixture(scope="session")
+def corpus():
+    return _env_path("TRACKPRINT_CORPUS", "needs the ci corpus")
+
+
+@pytest.fixture(scope="session")
+def tracks(corpus):
+    found = sorted((corpus / "flac").glob("*.flac"))
+    assert len(found) == 18, f"the ci corpus has 18 flac/ tracks, found {len(found)}"
+    return found
+
+
+@pytest.fixture(scope="session")
+def module_fingerprints(tracks):
+    """analyze_file on every flac/ track, two Python threads at a time (the GIL is released)."""
+    with ThreadPoolExecutor(2) as pool:
+        return dict(zip(tracks, pool.map(trackprint.analyze_file, tracks)))
+
+
+@pytest.fixture(scope="session")
+def cli_records(tracks):
+    """`trackprint analyze --json` on every flac/ track: {path: record}."""
+    cli = _env_path("TRACKPRINT_BIN", "needs the trackprint CLI")
+    done = subprocess.run([cli, "analyze", "--json", "--jobs", "2", *map(str, tracks)],
+                          capture_output=True, text=True, check=True)  # fmt: skip
+    records = [json.loads(line) for line in done.stdout.splitlines()]
+    return {Path(r["path"]): r for r in records}
+
+
+@pytest.fixture(scope="session")
+def oracle_records(tracks):
+    """The cached oracle results (tests/oracle/oracle.py's cache) for the flac/ tracks that have
+    one. The cache is keyed by the oracle's source and package versions, so the key is asked of
+    the oracle's own Python; the results are filled by ctest's oracle_cache fixture."""
+    python = _env_path("TRACKPRINT_ORACLE_PYTHON", "needs the oracle's venv for its cache key")
+    ask = ("import sys; sys.path.insert(0, sys.argv[1]); import oracle; "
+           "[print(oracle.cache_path(p)) for p in sys.argv[2:]]")  # fmt: skip
+    done = subprocess.run([python, "-c", ask, str(REPO / "tests" / "oracle"), *map(str, tracks)],
+                          capture_output=True, text=True, check=True)  # fmt: skip
+    records = {}
+    for track, cached in zip(tracks, done.stdout.split("\n")):
+        if Path(cached).is_file():
+            records[track] = json.loads(Path(cached).read_text())
+    if not records:
+        pytest.skip("no cached oracle results (ctest's oracle_cache test computes them)")
+    return records
+
+
+def pytest_report_header(config):
+    return [f"trackprint {trackprint.__version__} from {Path(trackprint.__file__).parent}",
+            f"python {sys.version.split()[0]}"]  # fmt: skip

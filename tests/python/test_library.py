@@ -1,0 +1,170 @@
+"""trackprint.Library: scans into a SQLite store, and what it gives back."""
+
+import shutil
+import threading
+
+import numpy as np
+import pytest
+
+import trackprint
+
+GOOD = ["half_silence.flac", "silence_10s.flac", "deeper/electro.ogg"]
+BAD = {  # file: the kind its failure is stored with
+    "short_0.3s.flac": "too_short",
+    "deeper/truncated.flac": "decode",
+    "not_audio.mp3": "not_audio",
+    "empty.mp3": "not_audio",
+}
+
+
+@pytest.fixture
+def music(corpus, tmp_path):
+    """A small collection: three tracks that fingerprint and four that fail, in two folders."""
+    root = tmp_path / "music"
+    (root / "deeper").mkdir(parents=True)
+    for name in [*GOOD, *BAD]:
+        source = corpus / ("formats" if name.endswith(".ogg") else "odd") / name.split("/")[-1]
+        shutil.copyfile(source, root / name)
+    return root
+
+
+@pytest.fixture
+def library(tmp_path):
+    return trackprint.Library(tmp_path / "store.db")
+
+
+def test_a_scan_stores_every_file_with_its_fingerprint_or_its_failure(music, library):
+    summary = library.scan(music, jobs=2)
+    assert (summary.found, summary.analysed, summary.failed, summary.unchanged) == (7, 3, 4, 0)
+    assert not summary.cancelled and summary.warnings == []
+    status = library.status()
+    assert (status.tracks, status.analysed, status.failed, status.pending, status.missing) == (
+        7, 3, 4, 0, 0)  # fmt: skip
+    assert status.failed_by_kind == {"too_short": 1, "decode": 1, "not_audio": 2}
+    assert sorted(t.path for t in status.failures) == sorted(str(music / n) for n in BAD)
+    for name in GOOD:
+        track = library.get(music / name)
+        assert track.status == "analysed" and track.error is None
+        assert track.fingerprint.as_dict() == trackprint.analyze_file(music / name).as_dict()
+        assert track.engine_version == trackprint.__version__ and not track.outdated
+        assert library.get(track.id).path == str(music / name)
+    for name, kind in BAD.items():
+        track = library.get(str(music / name))
+        assert track.status == "failed" and track.fingerprint is None
+        assert isinstance(track.error, trackprint.Error) and track.error.kind == kind
+        assert track.error.path == str(music / name) and track.error.reason
+    assert library.get(music / "nowhere.flac") is None
+
+
+def test_fingerprints_are_one_array_with_their_paths(music, library):
+    library.scan([music / "deeper", music / "half_silence.flac", music / "silence_10s.flac"])
+    paths, values = library.fingerprints()
+    assert paths == sorted(str(music / n) for n in GOOD)
+    assert values.dtype == np.float64 and values.shape == (3, 25)
+    for path, row in zip(paths, values):
+        assert list(row) == list(trackprint.analyze_file(path).as_array())
+    assert [t.path for t in library.tracks()] == paths
+
+
+def test_an_empty_library_has_an_empty_array(library):
+    paths, values = library.fingerprints()
+    assert paths == [] and values.shape == (0, 25)
+
+
+def test_a_rescan_skips_what_has_not_changed(music, library):
+    library.scan(music)
+    again = library.scan(music)
+    assert (again.found, again.unchanged, again.analysed, again.failed) == (7, 7, 0, 0)
+    retried = library.scan(music, retry_failed=True)
+    assert (retried.unchanged, retried.analysed, retried.failed) == (3, 0, 4)
+    (music / "silence_10s.flac").unlink()
+    pruned = library.scan(music, prune=True)
+    assert pruned.missing == 1 and library.get(music / "silence_10s.flac") is None
+
+
+def test_progress_is_called_on_this_thread_until_finished(music, library):
+    seen = []
+
+    def progress(p):
+        seen.append((threading.current_thread(), p.phase, p.done, p.total, p.failed))
+
+    library.scan(music, jobs=1, progress=progress)
+    assert seen and all(thread is threading.current_thread() for thread, *_ in seen)
+    assert seen[-1][1:] == ("finished", 7, 7, 4)
+    phases = [phase for _, phase, *_ in seen]
+    assert phases == sorted(phases, key=["walking", "analysing", "finished"].index)
+
+
+def test_progress_returning_false_cancels_and_keeps_what_was_finished(music, library):
+    summary = library.scan(music, jobs=1, progress=lambda p: p.done == 0)
+    assert summary.cancelled
+    stored = library.status()
+    finished = stored.analysed + stored.failed
+    assert 1 <= finished < 7 and stored.pending + finished == stored.tracks
+    rest = library.scan(music)
+    assert (rest.unchanged, rest.analysed + rest.failed) == (finished, 7 - finished)
+
+
+def test_an_exception_in_progress_cancels_and_is_raised(music, library):
+    def progress(p):
+        raise LookupError("the app's own bug")
+
+    with pytest.raises(LookupError, match="the app's own bug"):
+        library.scan(music, progress=progress)
+    assert library.scan(music).found == 7  # the library is still usable
+
+
+def test_the_library_cannot_be_queried_from_its_own_progress(music, library):
+    with pytest.raises(RuntimeError, match="its own scan's progress"):
+        library.scan(music, progress=lambda p: library.status())
+
+
+def test_other_python_threads_run_during_a_scan(music, library):
+    finished = threading.Event()
+    worker = threading.Thread(target=lambda: (library.scan(music, jobs=1), finished.set()))
+    worker.start()
+    wake_ups = 0
+    while not finished.wait(0.002):
+        wake_ups += 1
+    worker.join()
+    assert wake_ups >= 20
+    assert library.status().tracks == 7
+
+
+def test_a_file_that_is_not_a_store_is_refused_and_left_alone(tmp_path):
+    impostor = tmp_path / "notes.db"
+    impostor.write_bytes(b"shopping list\n" * 100)
+    with pytest.raises(trackprint.Error) as caught:
+        trackprint.Library(impostor)
+    assert caught.value.path == str(impostor)
+    assert impostor.read_bytes() == b"shopping list\n" * 100
+
+
+def test_read_only_does_not_create_a_store(tmp_path):
+    with pytest.raises(trackprint.Error):
+        trackprint.Library(tmp_path / "absent.db", read_only=True)
+    assert not (tmp_path / "absent.db").exists()
+
+
+def test_bad_arguments(music, library):
+    with pytest.raises(trackprint.InvalidInputError, match="jobs"):
+        library.scan(music, jobs=-1)
+    with pytest.raises(trackprint.InvalidInputError, match="callable"):
+        library.scan(music, progress=3)
+
+
+def test_repr_and_path(tmp_path, library):
+    assert library.path == str(tmp_path / "store.db")
+    assert repr(library) == f"<trackprint.Library {tmp_path / 'store.db'}>"
+
+
+def test_a_file_name_that_is_not_utf8_round_trips(corpus, tmp_path, library):
+    music = tmp_path / "music"
+    music.mkdir()
+    name = b"caf\xe9.flac"  # Latin-1: not valid UTF-8
+    shutil.copyfile(corpus / "odd" / "silence_10s.flac", bytes(music) + b"/" + name)
+    assert library.scan(music).analysed == 1
+    (track,) = library.tracks()
+    assert track.path.encode("utf-8", "surrogateescape") == bytes(music) + b"/" + name
+    assert library.get(track.path).id == track.id
+    assert repr(track) == f"<trackprint.Track analysed {track.path}>"
