@@ -66,13 +66,9 @@ std::optional<Library> open_store(const std::string& path, Library::Mode mode) {
 }
 
 std::string record_json(const TrackRecord& t) {
-  std::string line = "{";
-  const auto field = [&line](std::string_view key, const std::string& value) {
-    if (line.size() > 1) line += ',';
-    line += '"';
-    line += key;
-    line += "\":";
-    line += value;
+  JsonObject object;
+  const auto field = [&object](std::string_view key, const std::string& value) {
+    object.field(key, value);
   };
   field("id", std::to_string(t.id));
   field("path", json_string(t.path));
@@ -97,7 +93,7 @@ std::string record_json(const TrackRecord& t) {
   field("engine_version", json_string(t.engine_version));
   field("analysed_at", json_string(t.analysed_at));
   field("analysis_s", number_text(t.analysis_s));
-  return line + "}";
+  return object.text();
 }
 
 }  // namespace

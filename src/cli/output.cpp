@@ -36,16 +36,20 @@ std::string csv_field(const std::string& s) {
   return out + "\"";
 }
 
+void JsonObject::field(std::string_view key, const std::string& value) {
+  if (text_.size() > 1) text_ += ',';
+  text_ += '"';
+  text_ += key;
+  text_ += "\":";
+  text_ += value;
+}
+
 namespace {
 
 void print_json(std::FILE* out, const std::string& path, const Fingerprint& fp) {
-  std::string line = "{";
-  const auto field = [&line](std::string_view key, const std::string& value) {
-    if (line.size() > 1) line += ',';
-    line += '"';
-    line += key;
-    line += "\":";
-    line += value;
+  JsonObject object;
+  const auto field = [&object](std::string_view key, const std::string& value) {
+    object.field(key, value);
   };
   field("path", json_string(path));
   for (std::size_t i = 0; i < kDimensionCount; ++i)
@@ -56,7 +60,7 @@ void print_json(std::FILE* out, const std::string& path, const Fingerprint& fp) 
   field("codec", json_string(fp.codec));
   field("version", std::to_string(fp.version));
   field("engine_version", json_string(std::string(engine_version())));
-  line += "}\n";
+  const std::string line = object.text() + "\n";
   std::fputs(line.c_str(), out);
 }
 

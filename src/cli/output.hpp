@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <string>
+#include <string_view>
 
 #include "trackprint/fingerprint.hpp"
 
@@ -17,6 +18,17 @@ std::string number_text(double v);
 // A JSON string literal; a CSV field, quoted only when it must be.
 std::string json_string(const std::string& s);
 std::string csv_field(const std::string& s);
+
+// One JSON object, fields in the order they are added; values are JSON text already
+// (json_string, number_text, a number or a literal).
+class JsonObject {
+ public:
+  void field(std::string_view key, const std::string& value);
+  std::string text() const { return text_ + "}"; }
+
+ private:
+  std::string text_ = "{";
+};
 
 void print_csv_header(std::FILE* out);
 void print_fingerprint(std::FILE* out, Format format, const std::string& path,
