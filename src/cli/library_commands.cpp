@@ -80,14 +80,8 @@ std::string record_json(const TrackRecord& t) {
     field("reason", json_string(t.reason));
   }
   if (t.fingerprint) {
-    const Fingerprint& fp = *t.fingerprint;
-    for (std::size_t i = 0; i < kDimensionCount; ++i)
-      field(kDimensions[i].name, number_text(fp.values[i]));
-    field("duration_s", number_text(fp.duration_s));
-    field("sample_rate", std::to_string(fp.sample_rate));
-    field("channels", std::to_string(fp.channels));
-    field("codec", json_string(fp.codec));
-    field("fingerprint_version", std::to_string(fp.version));
+    add_fingerprint_fields(object, *t.fingerprint);
+    field("fingerprint_version", std::to_string(t.fingerprint->version));
     field("outdated", t.outdated ? "true" : "false");
   }
   field("engine_version", json_string(t.engine_version));

@@ -44,6 +44,16 @@ void JsonObject::field(std::string_view key, const std::string& value) {
   text_ += value;
 }
 
+void add_fingerprint_fields(JsonObject& object, const Fingerprint& fp) {
+  for (std::size_t i = 0; i < kDimensionCount; ++i) {
+    object.field(kDimensions[i].name, number_text(fp.values[i]));
+  }
+  object.field("duration_s", number_text(fp.duration_s));
+  object.field("sample_rate", std::to_string(fp.sample_rate));
+  object.field("channels", std::to_string(fp.channels));
+  object.field("codec", json_string(fp.codec));
+}
+
 namespace {
 
 void print_json(std::FILE* out, const std::string& path, const Fingerprint& fp) {
@@ -52,12 +62,7 @@ void print_json(std::FILE* out, const std::string& path, const Fingerprint& fp) 
     object.field(key, value);
   };
   field("path", json_string(path));
-  for (std::size_t i = 0; i < kDimensionCount; ++i)
-    field(kDimensions[i].name, number_text(fp.values[i]));
-  field("duration_s", number_text(fp.duration_s));
-  field("sample_rate", std::to_string(fp.sample_rate));
-  field("channels", std::to_string(fp.channels));
-  field("codec", json_string(fp.codec));
+  add_fingerprint_fields(object, fp);
   field("version", std::to_string(fp.version));
   field("engine_version", json_string(std::string(engine_version())));
   const std::string line = object.text() + "\n";

@@ -30,6 +30,9 @@ class JsonObject {
   std::string text_ = "{";
 };
 
+// The 25 values under the spec's names, then duration_s, sample_rate, channels and codec.
+void add_fingerprint_fields(JsonObject& object, const Fingerprint& fp);
+
 void print_csv_header(std::FILE* out);
 void print_fingerprint(std::FILE* out, Format format, const std::string& path,
                        const Fingerprint& fp);
