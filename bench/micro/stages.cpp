@@ -540,7 +540,7 @@ int main(int argc, char** argv) {
   const std::vector<std::string> paths = track_paths();
   if (paths.empty()) {
     std::fprintf(stderr,
-                 "micro_stages: no tracks; fetch the corpus (../shared/corpus/fetch) or set "
+                 "micro_stages: no tracks; build the corpus (scripts/corpus --tier bench) or set "
                  "TRACKPRINT_BENCH_TRACKS\n");
     return 1;
   }

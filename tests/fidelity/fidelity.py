@@ -42,7 +42,7 @@ REGENERATE = (
     "--corpus ~/.cache/trackprint-corpus --write-doc docs/fidelity.md"
 )
 
-# Tolerances of shared/spec/fingerprint-v1.md §2 (the "tolerance" column). silence_ratio's
+# Tolerances of docs/fingerprint-v1.md §2 (the "tolerance" column). silence_ratio's
 # is one RMS frame of the track, 1 / (1 + len(y) // 512), so it has no fixed number here.
 TOLERANCES = {
     **{band: 1e-4 for band in oracle.BANDS},
@@ -560,8 +560,7 @@ def document(sections, engine):
         f"    {REGENERATE}",
         "",
         "The oracle is `tests/oracle/oracle.py`: the reference expressions of "
-        "`shared/spec/fingerprint-v1.md` run with librosa 0.11.0. Corpus: "
-        "`shared/corpus/fetch`.",
+        "`docs/fingerprint-v1.md` run with librosa 0.11.0. Corpus: `scripts/corpus`.",
         "",
     ]
     return "\n".join(head + [s.markdown() for s in sections])
@@ -570,7 +569,7 @@ def document(sections, engine):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--engine", type=Path, required=True, help="the trackprint binary")
-    parser.add_argument("--corpus", type=Path, required=True, help="as built by corpus/fetch")
+    parser.add_argument("--corpus", type=Path, required=True, help="as built by scripts/corpus")
     parser.add_argument("--only", default=",".join(SECTIONS), help="sections, comma-separated")
     parser.add_argument("--jobs", type=int, default=2, help="parallel oracle and engine runs")
     parser.add_argument("--write-doc", type=Path, metavar="FILE", help="also write the tables here")
