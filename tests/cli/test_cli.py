@@ -12,6 +12,9 @@ import subprocess
 import sys
 import unittest
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from required_inputs import needs  # noqa: E402  (tests/, added to the path just above)
+
 BIN = os.environ.get("TRACKPRINT_BIN", "build/release/src/trackprint")
 CORPUS = os.environ.get("TRACKPRINT_CORPUS", os.path.expanduser("~/.cache/trackprint-corpus"))
 SPEC_NAMES = [
@@ -59,7 +62,7 @@ class Usage(unittest.TestCase):
         self.assertEqual(table[13]["tolerance"], "one_frame")
 
 
-@unittest.skipUnless(os.path.exists(GOOD), "corpus not built")
+@needs(os.path.exists(GOOD), f"{GOOD} is missing: scripts/corpus builds it (scripts/test does)")
 class Analyze(unittest.TestCase):
     def test_json_lines_carry_exactly_the_spec_keys(self):
         r = run("analyze", "--json", GOOD, MONO)
