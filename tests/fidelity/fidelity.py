@@ -28,13 +28,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-import librosa
-import numpy as np
-import scipy.signal
-
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "tests" / "oracle"))
+# oracle first: it sets numba's target CPU, which numba reads once, when librosa imports it.
 import oracle  # noqa: E402  (found through the path set just above)
+
+import librosa  # noqa: E402
+import numpy as np  # noqa: E402
+import scipy.signal  # noqa: E402
 
 SECTIONS = ("parity", "decode", "tempo", "odd")
 REGENERATE = (
