@@ -196,6 +196,18 @@ Recovery recover_in_flight(Store& store, ScanPlan& plan, bool crashed_before) {
   return out;
 }
 
+// A result is in the store: the counts and the failures to report follow.
+void count_stored(Shared& shared, AnalysisResult& r) {
+  const std::lock_guard lock(shared.mutex);
+  ++shared.done;
+  shared.from_sidecars += r.from_sidecar ? 1 : 0;
+  if (r.warning) shared.warnings.push_back(std::move(*r.warning));
+  if (r.error) {
+    ++shared.failed;
+    shared.new_failures.push_back(*r.error);
+  }
+}
+
 void apply_plan(Store& store, const ScanPlan& plan) {
   store.begin();
   for (const FoundFile& f : plan.to_pending) store.put_pending(f.path, f.size, f.mtime_ns);
@@ -231,6 +243,11 @@ void write_results(Store& store, BoundedQueue<WriterItem>& results, Shared& shar
         commit();
         continue;
       }
+      if (item.started != nullptr && stop) {
+        // Cancelled: the file is not started, so it gets no mark to be retried for.
+        std::exchange(item.started, nullptr)->set_value(false);
+        continue;
+      }
       if (rows == 0) {
         store.begin();
         batch_start = Clock::now();
@@ -246,16 +263,7 @@ void write_results(Store& store, BoundedQueue<WriterItem>& results, Shared& shar
       }
       store.put_result(r);
       ++rows;
-      {
-        const std::lock_guard lock(shared.mutex);
-        ++shared.done;
-        shared.from_sidecars += r.from_sidecar ? 1 : 0;
-        if (r.warning) shared.warnings.push_back(std::move(*r.warning));
-        if (r.error) {
-          ++shared.failed;
-          shared.new_failures.push_back(*r.error);
-        }
-      }
+      count_stored(shared, r);
       if (rows >= kBatchRows || Clock::now() - batch_start >= kBatchAge) commit();
     } catch (const Failure& e) {
       broken = true;
@@ -383,14 +391,7 @@ ScanSummary run_scan(Store& store, const std::vector<std::string>& roots,
       store.begin();
       store.put_result(r);
       store.commit();
-      const std::lock_guard lock_shared(shared.mutex);
-      ++shared.done;
-      shared.from_sidecars += r.from_sidecar ? 1 : 0;
-      if (r.warning) shared.warnings.push_back(std::move(*r.warning));
-      if (r.error) {
-        ++shared.failed;
-        shared.new_failures.push_back(*r.error);
-      }
+      count_stored(shared, r);
     } catch (const Failure& e) {
       shared.store_error = Error{e.kind(), store.path(), e.reason()};
       stop = true;
