@@ -138,6 +138,11 @@ std::string seconds_text(double s) {
   return buf;
 }
 
+Failure too_long(const std::string& what, double limit_s) {
+  return Failure(ErrorKind::too_long, what + ", over the limit of " + seconds_text(limit_s) +
+                                          " (--max-duration changes it)");
+}
+
 }  // namespace
 
 struct Decoder::State {
@@ -278,11 +283,8 @@ void Decoder::open_stream(const std::string& url) {
   double announced_s = info_.declared_duration_s;
   if (announced_s == 0 && raw->duration != AV_NOPTS_VALUE && raw->duration > 0)
     announced_s = static_cast<double>(raw->duration) / AV_TIME_BASE;
-  if (announced_s > max_duration_s_) {
-    throw Failure(ErrorKind::too_long,
-                  "declares " + seconds_text(announced_s) + " of audio, over the limit of " +
-                      seconds_text(max_duration_s_) + " (--max-duration changes it)");
-  }
+  if (announced_s > max_duration_s_)
+    throw too_long("declares " + seconds_text(announced_s) + " of audio", max_duration_s_);
   state_->max_frames = static_cast<int64_t>(std::min(max_duration_s_ * info_.sample_rate, 9.0e18));
 }
 
@@ -324,11 +326,7 @@ bool Decoder::next_block(std::vector<std::vector<float>>& channels) {
       if (rc < 0)
         throw Failure(ErrorKind::decode, "sample conversion failed (" + av_error_text(rc) + ")");
       s.frames_decoded += rc;
-      if (s.frames_decoded > s.max_frames) {
-        throw Failure(ErrorKind::too_long, "longer than the limit of " +
-                                               seconds_text(max_duration_s_) +
-                                               " (--max-duration changes it)");
-      }
+      if (s.frames_decoded > s.max_frames) throw too_long("decodes to more", max_duration_s_);
       if (rc == 0) continue;
       for (auto& ch : channels) ch.resize(static_cast<std::size_t>(rc));
       return true;

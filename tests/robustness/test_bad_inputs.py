@@ -126,6 +126,16 @@ class BadInputs(unittest.TestCase):
         self.refused(short, "over the limit of 2 s (--max-duration changes it)",
                      "--max-duration", "2")
         self.assertEqual(self.stored_kind(short, "--max-duration", "2"), [("failed", "too_long")])
+        # A streamed WAV (length 0xFFFFFFFF: unknown) through a pipe declares nothing: the
+        # limit then holds on what decoding yields.
+        endless = self.file("endless.wav")
+        with open(short, "rb") as f, open(endless, "wb") as out:
+            out.write(wavfile.header(8000, 1, 16, wavfile.PCM, 0xFFFFFFFF - 36) + f.read()[44:])
+        with open(endless, "rb") as f:
+            piped = subprocess.run([BIN, "analyze", "--max-duration", "2", "/dev/stdin"],
+                                   input=f.read(), capture_output=True, timeout=300)
+        self.assertEqual(piped.returncode, 1)
+        self.assertIn(b"decodes to more, over the limit of 2 s", piped.stderr)
         r = subprocess.run([BIN, "analyze", "--max-duration", "4", short], capture_output=True)
         self.assertEqual(r.returncode, 0, r.stderr)
         for bad in ("0", "-1", "abc", "nan"):
