@@ -29,6 +29,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   static const fs::path dir = [] {
     fs::path d = fs::temp_directory_path() / ("trackprint-fuzz-store-" + std::to_string(getpid()));
     fs::create_directories(d / "empty");
+    std::atexit([] {
+      std::error_code ec;
+      fs::remove_all(
+          fs::temp_directory_path() / ("trackprint-fuzz-store-" + std::to_string(getpid())), ec);
+    });
     return d;
   }();
   const std::string db = (dir / "store.db").string();

@@ -131,6 +131,25 @@ def test_other_python_threads_run_during_a_scan(music, library):
     assert library.status().tracks == 7
 
 
+def test_a_second_scan_of_the_same_store_raises_store_busy(music, library):
+    other = trackprint.Library(library.path)
+    caught = []
+
+    def second(progress):
+        # Inside the first scan's progress: the store is locked by it.
+        if not caught:
+            try:
+                other.scan(music)
+            except trackprint.FileReadError as e:
+                caught.append(e)
+
+    library.scan(music, jobs=1, progress=second)
+    assert caught and "store busy: another scan is using it" in caught[0].reason
+    assert caught[0].path == library.path
+    assert library.status().tracks == 7  # the first scan was not disturbed
+    assert other.scan(music).unchanged == 7  # once it is over, the other one may scan
+
+
 def test_a_file_that_is_not_a_store_is_refused_and_left_alone(tmp_path):
     impostor = tmp_path / "notes.db"
     impostor.write_bytes(b"shopping list\n" * 100)
