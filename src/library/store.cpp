@@ -333,11 +333,13 @@ Store::Store(const std::string& path, bool read_only) : impl_(std::make_unique<I
     }
   } else {
     impl_->check_is_store(false);
+    // Migrated first: a migration that fails (a damaged or foreign schema) rolls back and
+    // leaves the file byte for byte as it was, which switching to WAL first would not.
+    impl_->migrate();
     // WAL: readers (status, export) never block the writer; NORMAL sync is still safe against
     // a killed process (only a power cut may lose the last commits, never corrupt them).
     exec(impl_->db.get(), "PRAGMA journal_mode = WAL");
     exec(impl_->db.get(), "PRAGMA synchronous = NORMAL");
-    impl_->migrate();
   }
 }
 
