@@ -270,6 +270,7 @@ struct Store::Impl {
     } catch (const Failure& e) {
       throw not_store(e.reason());
     }
+    if (schema < 0) throw not_store("its schema version is " + std::to_string(schema));
     if (schema > kSchemaVersion) {
       throw not_store("its schema is version " + std::to_string(schema) +
                       ", newer than this trackprint reads (" + std::to_string(kSchemaVersion) +
@@ -296,6 +297,11 @@ struct Store::Impl {
     try {
       // Another process may have migrated between our check and the lock.
       schema = static_cast<int>(single_int(db.get(), "PRAGMA user_version"));
+      if (schema < 0 || schema > kSchemaVersion)
+        throw Failure(ErrorKind::invalid_input,
+                      "not a readable trackprint store: its schema "
+                      "version became " +
+                          std::to_string(schema));
       for (; schema < static_cast<int>(all.size()); ++schema) {
         exec(db.get(), all[static_cast<std::size_t>(schema)]);
         exec(db.get(), "PRAGMA user_version = " + std::to_string(schema + 1));
