@@ -24,6 +24,7 @@ namespace {
 
 constexpr std::size_t kMinimumSamples = 11025;  // 0.5 s at 22050 Hz (spec §1.4)
 constexpr std::size_t kSamplesBlock = 1 << 16;  // frames per block when the input is in memory
+constexpr float kMaxSampleMagnitude = 1e6f;     // 120 dB over full scale
 
 std::vector<std::span<const float>> spans_of(const std::vector<std::vector<float>>& block) {
   return {block.begin(), block.end()};
@@ -55,7 +56,12 @@ void SignalBuilder::add(std::span<const std::span<const float>> block) {
   for (const auto& ch : block) {
     for (float v : ch) {
       if (!std::isfinite(v)) {
-        throw Failure(ErrorKind::invalid_input, "the audio holds NaN or infinite samples");
+        throw Failure(ErrorKind::invalid_audio, "the audio holds NaN or infinite samples");
+      }
+      // Far beyond full scale (±1) a sample is not audio, and its powers would overflow.
+      if (std::fabs(v) > kMaxSampleMagnitude) {
+        throw Failure(ErrorKind::invalid_audio,
+                      "the audio holds samples over 1e6 times full scale (not audio)");
       }
     }
   }
@@ -330,7 +336,8 @@ class BlockPipe {
 // y streamed twice: first to everything but HPSS (which needs len(y) first), the onset envelope
 // (which needs the mel peak) and the chroma (which needs the tuning), then to those three. With
 // threads > 1 the sample families, then the chroma, take their blocks on a second thread.
-Fingerprint fingerprint_streamed(const std::string& path, io::Decoder& decoder, int threads) {
+Fingerprint fingerprint_streamed(const std::string& path, io::Decoder& decoder, int threads,
+                                 double max_duration_s) {
   const io::StreamInfo& info = decoder.info();
   Fingerprint fp;
   SampleFamilies samples;
@@ -371,7 +378,7 @@ Fingerprint fingerprint_streamed(const std::string& path, io::Decoder& decoder, 
         chroma.push(y);
       }
     });
-    io::Decoder second_decoder(path);
+    io::Decoder second_decoder(path, max_duration_s);
     decode_into(second_decoder, again);
     if (side) side->finish();
   }
@@ -387,8 +394,9 @@ Fingerprint fingerprint_streamed(const std::string& path, io::Decoder& decoder, 
 
 }  // namespace
 
-Fingerprint fingerprint_file(const std::string& path, int threads, Route route) {
-  io::Decoder decoder(path);
+Fingerprint fingerprint_file(const std::string& path, int threads, Route route,
+                             double max_duration_s) {
+  io::Decoder decoder(path, max_duration_s);
   const io::StreamInfo info = decoder.info();
   // A pipe or device cannot be read twice: it is held whatever its length.
   std::error_code ec;
@@ -404,7 +412,7 @@ Fingerprint fingerprint_file(const std::string& path, int threads, Route route) 
     fp = fingerprint_of(signal, threads);
     fp.duration_s = static_cast<double>(signal.native_frames()) / info.sample_rate;
   } else {
-    fp = fingerprint_streamed(path, decoder, threads);
+    fp = fingerprint_streamed(path, decoder, threads, max_duration_s);
   }
   fp.sample_rate = info.sample_rate;
   fp.channels = info.channels;
@@ -420,9 +428,18 @@ std::string_view engine_version() {
   return kEngineVersion;
 }
 
+namespace {
+void check_options(const AnalysisOptions& options) {
+  if (!(options.max_duration_s > 0))
+    throw Failure(ErrorKind::invalid_input, "max_duration_s must be more than 0");
+}
+}  // namespace
+
 Result<Fingerprint> analyze_file(const std::string& path, const AnalysisOptions& options) {
   try {
-    return analysis::fingerprint_file(path, options.threads);
+    check_options(options);
+    return analysis::fingerprint_file(path, options.threads, analysis::Route::by_length,
+                                      options.max_duration_s);
   } catch (const Failure& f) {
     return Error{f.kind(), path, f.reason()};
   } catch (const std::bad_alloc&) {
@@ -435,10 +452,22 @@ Result<Fingerprint> analyze_file(const std::string& path, const AnalysisOptions&
 Result<Fingerprint> analyze_samples(std::span<const std::span<const float>> channels,
                                     int sample_rate, const AnalysisOptions& options) {
   try {
+    check_options(options);
     if (channels.empty()) throw Failure(ErrorKind::invalid_input, "no channels");
-    if (sample_rate < 1000 || sample_rate > 768000) {
+    if (channels.size() > static_cast<std::size_t>(kMaxChannels)) {
+      throw Failure(ErrorKind::invalid_input, std::to_string(channels.size()) +
+                                                  " channels; trackprint reads 1 to " +
+                                                  std::to_string(kMaxChannels));
+    }
+    if (sample_rate < kMinSampleRate || sample_rate > kMaxSampleRate) {
       throw Failure(ErrorKind::invalid_input,
-                    "sample rate out of range: " + std::to_string(sample_rate));
+                    "sample rate out of range: " + std::to_string(sample_rate) + " (" +
+                        std::to_string(kMinSampleRate) + " to " + std::to_string(kMaxSampleRate) +
+                        " Hz)");
+    }
+    if (static_cast<double>(channels[0].size()) > options.max_duration_s * sample_rate) {
+      throw Failure(ErrorKind::too_long,
+                    "longer than the limit of " + std::to_string(options.max_duration_s) + " s");
     }
     for (const auto& ch : channels) {
       if (ch.size() != channels[0].size()) {

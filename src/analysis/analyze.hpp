@@ -129,6 +129,7 @@ Fingerprint fingerprint_of(const SignalBuilder& signal, int threads = 1);
 // same bits); throws Failure.
 enum class Route { by_length, held, streamed };
 Fingerprint fingerprint_file(const std::string& path, int threads = 1,
-                             Route route = Route::by_length);
+                             Route route = Route::by_length,
+                             double max_duration_s = kDefaultMaxDurationSeconds);
 
 }  // namespace trackprint::analysis

@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <optional>
 
+#include "cli/duration_option.hpp"
 #include "cli/output.hpp"
 #include "cli/progress.hpp"
 #include "trackprint/library.hpp"
@@ -107,6 +108,11 @@ int run_scan(const std::vector<std::string>& args) {
       const long n = std::strtol(a[++i].c_str(), &end, 10);
       if (*end != '\0' || n < 1 || n > 256) return usage("scan: --jobs takes 1 to 256");
       options.jobs = static_cast<int>(n);
+    } else if (a[i] == "--max-duration") {
+      if (i + 1 >= a.size()) return usage("scan: --max-duration needs seconds");
+      const std::optional<double> s = duration_value(a[++i]);
+      if (!s) return usage("scan: --max-duration takes a number of seconds over 0");
+      options.max_duration_s = *s;
     } else if (a[i] == "--retry-failed") {
       options.retry_failed = true;
     } else if (a[i] == "--prune") {
@@ -198,6 +204,13 @@ int run_status(const std::vector<std::string>& args) {
   if (!kinds.empty()) kinds += ")";
   std::printf("failed:   %lld%s\n", static_cast<long long>(s.failed), kinds.c_str());
   std::printf("missing:  %lld\n", static_cast<long long>(s.missing));
+  if (!s.in_flight.empty()) {
+    std::printf(
+        "in flight: %zu (being analysed, or left by a scan that stopped; the next scan\n"
+        "           retries each alone)\n",
+        s.in_flight.size());
+    for (const std::string& path : s.in_flight) std::printf("  %s\n", path.c_str());
+  }
   if (!s.failures.empty()) std::printf("failures:\n");
   for (const TrackRecord& t : s.failures) {
     std::printf("  %s: %s: %s\n", t.path.c_str(),

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "analysis/analyze.hpp"
+#include "cli/duration_option.hpp"
 #include "cli/library_commands.hpp"
 #include "cli/output.hpp"
 #include "trackprint/trackprint.hpp"
@@ -28,13 +29,15 @@ const char* const kUsage =
     "usage: trackprint <command> [options] [arguments]\n"
     "\n"
     "commands:\n"
-    "  analyze [--json | --csv] [--jobs N] [--threads N] FILE...\n"
+    "  analyze [--json | --csv] [--jobs N] [--threads N] [--max-duration S] FILE...\n"
     "      Print the 25-dimension fingerprint (v1) of each file: a table, JSON Lines (one\n"
     "      object per file) or CSV (a header row, one row per file). A file that fails is\n"
     "      reported on stderr as 'FILE: reason' and the others are still analysed.\n"
     "      --jobs N (-j N) analyses N files at once (default: one per core); --threads N\n"
     "      uses N threads inside each track (default 1). Results come in the order the\n"
     "      files were given and are byte-identical for any N.\n"
+    "      Accepted input: 1 to 64 channels, 1000 to 768000 Hz, at most --max-duration\n"
+    "      seconds (default 21600, 6 h); other files fail with a reason (docs/limits.md).\n"
     "  decode [--channel N] FILE OUT\n"
     "      Write the analysis signal (22050 Hz; the mono mix, or channel N) as raw\n"
     "      little-endian float32 to OUT.\n"
@@ -42,7 +45,7 @@ const char* const kUsage =
     "      List the 25 dimensions: name, family, unit, range (and, with --json, the\n"
     "      tolerance against the reference oracle).\n"
     "  scan [--db PATH] [--jobs N] [--retry-failed] [--prune] [--sidecars] [--quiet]\n"
-    "       [--progress bar|plain|json] DIR...\n"
+    "       [--progress bar|plain|json] [--max-duration S] DIR...\n"
     "      Fingerprint every audio file under DIR into the store (default:\n"
     "      $XDG_DATA_HOME/trackprint/library.db). Unchanged files (same path, size, mtime,\n"
     "      versions) are skipped; failures are recorded with their reason and retried when\n"
@@ -50,7 +53,9 @@ const char* const kUsage =
     "      deleted). --sidecars reads and writes FILE.25d fingerprints (JSON) next to the\n"
     "      audio, trusted only when size, mtime and versions match. Ctrl-C stops after\n"
     "      saving finished tracks; scan again to continue.\n"
-    "      Exit 0, 1 if a file failed, 130 when interrupted.\n"
+    "      One scan of a store at a time: a second exits with 'store busy'. A file whose\n"
+    "      analysis crashes trackprint is retried alone by the next scan, then recorded\n"
+    "      as failed (kind crashed). Exit 0, 1 if a file failed, 130 when interrupted.\n"
     "  status [--db PATH]\n"
     "      Counts (analysed, outdated, pending, failed by kind, missing) and the failures.\n"
     "  show [--db PATH] [--json] PATH|ID...\n"
@@ -90,6 +95,11 @@ int run_analyze(const std::vector<std::string>& args) {
       const std::optional<int> n = count_value(args[++i]);
       if (!n) return usage_error("analyze: " + a + " takes a number from 1 to 256");
       (a == "--threads" ? options.threads : jobs) = *n;
+    } else if (!options_done && a == "--max-duration") {
+      if (i + 1 >= args.size()) return usage_error("analyze: --max-duration needs seconds");
+      const std::optional<double> s = trackprint::cli::duration_value(args[++i]);
+      if (!s) return usage_error("analyze: --max-duration takes a number of seconds over 0");
+      options.max_duration_s = *s;
     } else if (!options_done && a == "--json") {
       format = Format::json;
     } else if (!options_done && a == "--csv") {

@@ -4,6 +4,11 @@
 
 #include <cmath>
 #include <new>
+#include <stdexcept>
+#include <string>
+
+#include "trackprint/error.hpp"
+#include "trackprint/limits.hpp"
 
 namespace trackprint::io {
 namespace {
@@ -40,12 +45,23 @@ struct LoudnessMeter::State {
 LoudnessMeter::LoudnessMeter(int sample_rate, std::span<const Speaker> speakers)
     : state_(std::make_unique<State>()) {
   const auto channels = static_cast<unsigned>(speakers.size());
+  // ebur128_init returns NULL for an unusable rate or channel count as well as for a failed
+  // allocation; the first two are refused here so that NULL means memory.
+  if (channels < 1 || channels > static_cast<unsigned>(kMaxChannels) ||
+      sample_rate < kMinSampleRate || sample_rate > kMaxSampleRate) {
+    throw Failure(ErrorKind::unsupported, "loudness: cannot measure " + std::to_string(channels) +
+                                              " channels at " + std::to_string(sample_rate) +
+                                              " Hz");
+  }
   state_->meter.reset(
       ebur128_init(channels, static_cast<unsigned long>(sample_rate), EBUR128_MODE_I));
   if (!state_->meter) throw std::bad_alloc();
   // A mono file is one front speaker (weight 1), as pyloudnorm reads it: no dual-mono boost.
   for (unsigned c = 0; c < channels; ++c) {
-    ebur128_set_channel(state_->meter.get(), c, ebur128_channel_of(speakers[c]));
+    if (ebur128_set_channel(state_->meter.get(), c, ebur128_channel_of(speakers[c])) !=
+        EBUR128_SUCCESS) {
+      throw std::logic_error("loudness: ebur128_set_channel refused channel " + std::to_string(c));
+    }
   }
 }
 
@@ -61,7 +77,9 @@ void LoudnessMeter::add(std::span<const std::span<const float>> planar) {
   for (std::size_t c = 0; c < channels; ++c) {
     for (std::size_t i = 0; i < frames; ++i) state_->interleaved[i * channels + c] = planar[c][i];
   }
-  ebur128_add_frames_float(state_->meter.get(), state_->interleaved.data(), frames);
+  const int rc = ebur128_add_frames_float(state_->meter.get(), state_->interleaved.data(), frames);
+  if (rc == EBUR128_ERROR_NOMEM) throw std::bad_alloc();
+  if (rc != EBUR128_SUCCESS) throw std::logic_error("loudness: ebur128_add_frames_float failed");
 }
 
 double LoudnessMeter::integrated_lufs() const {

@@ -131,6 +131,25 @@ def test_other_python_threads_run_during_a_scan(music, library):
     assert library.status().tracks == 7
 
 
+def test_a_second_scan_of_the_same_store_raises_store_busy(music, library):
+    other = trackprint.Library(library.path)
+    caught = []
+
+    def second(progress):
+        # Inside the first scan's progress: the store is locked by it.
+        if not caught:
+            try:
+                other.scan(music)
+            except trackprint.FileReadError as e:
+                caught.append(e)
+
+    library.scan(music, jobs=1, progress=second)
+    assert caught and "store busy: another scan is using it" in caught[0].reason
+    assert caught[0].path == library.path
+    assert library.status().tracks == 7  # the first scan was not disturbed
+    assert other.scan(music).unchanged == 7  # once it is over, the other one may scan
+
+
 def test_a_file_that_is_not_a_store_is_refused_and_left_alone(tmp_path):
     impostor = tmp_path / "notes.db"
     impostor.write_bytes(b"shopping list\n" * 100)
@@ -168,3 +187,44 @@ def test_a_file_name_that_is_not_utf8_round_trips(corpus, tmp_path, library):
     assert track.path.encode("utf-8", "surrogateescape") == bytes(music) + b"/" + name
     assert library.get(track.path).id == track.id
     assert repr(track) == f"<trackprint.Track analysed {track.path}>"
+
+
+SCAN_IN_A_CHILD = """
+import sys, trackprint
+summary = trackprint.Library(sys.argv[1]).scan(sys.argv[2], jobs=2)
+print("done", summary.analysed, summary.failed)
+"""
+
+
+def test_a_file_that_crashes_python_s_scan_is_blamed_by_the_third_scan(music, tmp_path):
+    """Library.scan goes through the engine's scanner: a file whose analysis kills the Python
+    process is retried alone by the next scan, then stored as failed (kind crashed), and every
+    other file gets its fingerprint."""
+    import os
+    import subprocess
+    import sys
+
+    shim = os.environ.get("TRACKPRINT_FAULTY_IO")
+    if not shim:
+        if os.environ.get("CI") == "true":
+            pytest.fail("TRACKPRINT_FAULTY_IO (the fault shim) is not set")
+        pytest.skip("fault shim not built (TRACKPRINT_FAULTY_IO)")
+    shutil.copyfile(music / "half_silence.flac", music / "crash-me.flac")
+    env = dict(os.environ, LD_PRELOAD=shim, TRACKPRINT_FAULT="crash",
+               TRACKPRINT_FAULT_PATH="crash-me.flac")
+    db = tmp_path / "crash.db"
+    codes = []
+    for _ in range(4):
+        r = subprocess.run([sys.executable, "-c", SCAN_IN_A_CHILD, str(db), str(music)],
+                           capture_output=True, text=True, env=env, timeout=600)
+        codes.append(r.returncode)
+        if r.returncode == 0:
+            break
+    assert codes[:2] == [-11, -11] and codes[2:] == [0], (codes, r.stderr)
+    library = trackprint.Library(db, read_only=True)
+    crashed = library.get(music / "crash-me.flac")
+    assert crashed.status == "failed" and crashed.error.kind == "crashed"
+    assert isinstance(crashed.error, trackprint.CrashedError)
+    assert library.status().failed_by_kind["crashed"] == 1
+    assert library.status().in_flight == []
+    assert sorted(t.path for t in library.tracks()) == sorted(str(music / n) for n in GOOD)

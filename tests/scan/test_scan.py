@@ -92,15 +92,17 @@ class FirstScan(LibraryTest):
     def test_the_schema_is_the_documented_one(self):
         self.scan()
         con = sqlite3.connect(self.db)
-        self.assertEqual(con.execute("PRAGMA user_version").fetchone()[0], 1)
+        self.assertEqual(con.execute("PRAGMA user_version").fetchone()[0], 2)
         self.assertEqual(con.execute("PRAGMA journal_mode").fetchone()[0], "wal")
         columns = [c[1] for c in con.execute("PRAGMA table_info(tracks)")]
+        in_flight = [c[1] for c in con.execute("PRAGMA table_info(in_flight)")]
         con.close()
+        self.assertEqual(in_flight, ["path", "alone", "alone_deaths"])
         self.assertEqual(columns[:15], [
             "id", "path", "size", "mtime_ns", "status", "error_kind", "reason",
             "fingerprint_version", "engine_version", "analysed_at", "analysis_s", "duration_s",
             "sample_rate", "channels", "codec"])
-        self.assertEqual(columns[15:], SPEC_NAMES)
+        self.assertEqual(columns[15:], SPEC_NAMES + ["numbers_version"])
 
     def test_status_counts_and_lists_the_failures(self):
         self.scan()
@@ -179,12 +181,14 @@ class Rescan(LibraryTest):
         self.assertEqual(len(stored), len(GOOD_TRACKS) + len(BAD_TRACKS) + 1)
         self.assertEqual(stored[self.path("tone.wav")]["status"], "analysed")
 
-    def test_fingerprints_of_another_engine_version_are_outdated_and_recomputed(self):
+    def test_fingerprints_of_another_numbers_version_are_outdated_and_recomputed(self):
         target = self.path("noise.mp3")
         values = fingerprints(self.db)[target]
         con = sqlite3.connect(self.db)
-        con.execute("UPDATE tracks SET engine_version = '0.0.1', lufs = 0 WHERE path = ?",
-                    (target,))
+        con.execute("UPDATE tracks SET numbers_version = 0, lufs = 0 WHERE path = ?", (target,))
+        # Another release that computes the same numbers is current: nothing to redo.
+        con.execute("UPDATE tracks SET engine_version = '0.0.1' WHERE path = ?",
+                    (self.path("tone.wav"),))
         con.commit()
         con.close()
         self.assertIn("outdated: 1 ", run("status", "--db", self.db).stdout)
@@ -271,12 +275,12 @@ class Sidecars(LibraryTest):
         self.assertEqual((done["analysed"], done["from_sidecars"]), (len(GOOD_TRACKS),) * 2)
         self.assertEqual(fingerprints(fresh), fingerprints(self.db))
 
-        # A stale sidecar (the audio changed) or another engine's is not trusted.
+        # A stale sidecar (the audio changed) or one of other numbers is not trusted.
         st = os.stat(self.path("tone.wav"))
         os.utime(self.path("tone.wav"), ns=(st.st_atime_ns, st.st_mtime_ns + 5_000_000_000))
         with open(self.path("tone.flac.25d")) as f:
             side = json.load(f)
-        side["trackprint"]["engine_version"] = "0.0.0-elsewhere"
+        side["trackprint"]["numbers_version"] = 0
         side["fingerprint"]["lufs"] = 0.0
         with open(self.path("tone.flac.25d"), "w") as f:
             json.dump(side, f)

@@ -1,6 +1,7 @@
 // A file gives the same fingerprint whether y is held whole (one decode) or streamed past every
 // family (two decodes, the route of long tracks): each family sees the same samples either way.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdint>
@@ -59,7 +60,9 @@ void expect_routes_agree(const std::string& path) {
 }
 
 TEST(Routes, HeldAndStreamedGiveTheSameBitsOnASyntheticTrack) {
-  const fs::path path = fs::temp_directory_path() / "trackprint_routes_test.wav";
+  // A name of this process's own: other checkouts may run this test at the same moment.
+  const fs::path path =
+      fs::temp_directory_path() / ("trackprint_routes_test_" + std::to_string(getpid()) + ".wav");
   // 12 s of clicks at 120 BPM over a saw and a sine, with some noise in the right channel.
   std::vector<float> left = test::click_track(120, 12, 44100);
   const std::vector<float> saw = test::saw_with_bursts(left.size());

@@ -10,13 +10,16 @@ workers analyses N tracks at once. Failures raise a subclass of trackprint.Error
 """
 
 from ._errors import (
+    CrashedError,
     DecodeError,
     Error,
     FileReadError,
     InternalError,
+    InvalidAudioError,
     InvalidInputError,
     NoAudioError,
     NotAudioError,
+    TooLongError,
     TooShortError,
     UnsupportedError,
 )
@@ -41,12 +44,14 @@ __version__ = engine_version()
 __all__ = [
     "DIMENSIONS",
     "FINGERPRINT_VERSION",
+    "CrashedError",
     "DecodeError",
     "Dimension",
     "Error",
     "FileReadError",
     "Fingerprint",
     "InternalError",
+    "InvalidAudioError",
     "InvalidInputError",
     "Library",
     "LibraryStatus",
@@ -54,6 +59,7 @@ __all__ = [
     "NotAudioError",
     "ScanProgress",
     "ScanSummary",
+    "TooLongError",
     "TooShortError",
     "Track",
     "UnsupportedError",

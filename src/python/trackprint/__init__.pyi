@@ -66,15 +66,16 @@ class Fingerprint:
     def version(self) -> int:
         """The fingerprint definition's version (FINGERPRINT_VERSION when it was made)."""
 
-def analyze(samples: npt.ArrayLike, sr: int, *, threads: int = 1) -> Fingerprint:
+def analyze(samples: npt.ArrayLike, sr: int, *, threads: int = 1,
+            max_duration: float = 21600.0) -> Fingerprint:  # fmt: skip
     """The fingerprint of decoded audio: mono (n,) or channels-first (C, n), float32 or float64
     in [-1, 1] at `sr` Hz. Releases the GIL while it works.
 
     Raises InvalidInputError (wrong dtype or shape, empty, NaN/Inf, bad rate or threads) or
-    TooShortError (under 0.5 s)."""
+    TooShortError (under 0.5 s) or TooLongError (over max_duration seconds)."""
 
 def analyze_file(path: str | bytes | os.PathLike[str] | os.PathLike[bytes], *,
-                 threads: int = 1) -> Fingerprint:  # fmt: skip
+                 threads: int = 1, max_duration: float = 21600.0) -> Fingerprint:  # fmt: skip
     """Decodes `path` (any format FFmpeg reads) and returns its fingerprint. Releases the GIL
     while it works. Raises a subclass of Error naming the file and the reason."""
 
@@ -106,6 +107,15 @@ class UnsupportedError(Error):
 
 class TooShortError(Error):
     """kind 'too_short': under 0.5 s of audio."""
+
+class TooLongError(Error):
+    """kind 'too_long': longer than max_duration (default 6 hours)."""
+
+class InvalidAudioError(Error, ValueError):
+    """kind 'invalid_audio': NaN, infinite or absurdly large samples in the decoded audio."""
+
+class CrashedError(Error):
+    """kind 'crashed': (library records only) analysing the file crashed the process twice."""
 
 class InvalidInputError(Error, ValueError):
     """kind 'invalid_input': unusable arguments (samples, rate, threads)."""
@@ -189,6 +199,8 @@ class Track:
     @property
     def engine_version(self) -> str: ...
     @property
+    def numbers_version(self) -> int: ...
+    @property
     def analysed_at(self) -> str:
         """UTC, ISO 8601."""
     @property
@@ -219,6 +231,8 @@ class LibraryStatus:
     def failed_by_kind(self) -> dict[str, int]: ...
     @property
     def failures(self) -> list[Track]: ...
+    @property
+    def in_flight(self) -> list[str]: ...
 
 _Path = str | bytes | os.PathLike[str] | os.PathLike[bytes]
 
@@ -231,7 +245,7 @@ class Library:
     @property
     def path(self) -> str: ...
     def scan(self, paths: _Path | Iterable[_Path], *, jobs: int = 0, retry_failed: bool = False,
-             prune: bool = False, sidecars: bool = False,
+             prune: bool = False, sidecars: bool = False, max_duration: float = 21600.0,
              progress: Callable[[ScanProgress], bool | None] | None = None) -> ScanSummary:  # fmt: skip
         """Fingerprints what is new or changed under `paths`, `jobs` files at once (0: one per
         core). progress is called on this thread ~10 times a second; False or an exception
