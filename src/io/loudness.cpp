@@ -2,6 +2,7 @@
 
 #include <ebur128.h>
 
+#include <algorithm>
 #include <cmath>
 #include <new>
 
@@ -30,22 +31,46 @@ int ebur128_channel_of(Speaker s) {
   }
   return EBUR128_CENTER;
 }
+
+// libebur128 says -inf for silence; the spec's floor is -70 LUFS.
+double floored(double lufs) {
+  return std::isfinite(lufs) && lufs >= -70.0 ? lufs : -70.0;
+}
 }  // namespace
 
 struct LoudnessMeter::State {
   std::unique_ptr<ebur128_state, MeterFreer> meter;
+  // A second meter for the envelope: short-term loudness needs a 3 s ring, and the ring's length
+  // changes the order in which libebur128 sums a gating block, so the integrated loudness is
+  // never read from it.
+  std::unique_ptr<ebur128_state, MeterFreer> envelope_meter;
   std::vector<float> interleaved;
+  std::size_t channels = 0;
+  int sample_rate = 0;
+  std::size_t reading_every = 0;  // frames per envelope reading; 0: no envelope
+  std::size_t since_reading = 0;
+  std::vector<double> momentary, short_term;
 };
 
-LoudnessMeter::LoudnessMeter(int sample_rate, std::span<const Speaker> speakers)
+LoudnessMeter::LoudnessMeter(int sample_rate, std::span<const Speaker> speakers, bool envelope)
     : state_(std::make_unique<State>()) {
   const auto channels = static_cast<unsigned>(speakers.size());
-  state_->meter.reset(
-      ebur128_init(channels, static_cast<unsigned long>(sample_rate), EBUR128_MODE_I));
-  if (!state_->meter) throw std::bad_alloc();
-  // A mono file is one front speaker (weight 1), as pyloudnorm reads it: no dual-mono boost.
-  for (unsigned c = 0; c < channels; ++c) {
-    ebur128_set_channel(state_->meter.get(), c, ebur128_channel_of(speakers[c]));
+  state_->channels = channels;
+  state_->sample_rate = sample_rate;
+  const auto make = [&](int mode) {
+    std::unique_ptr<ebur128_state, MeterFreer> meter(
+        ebur128_init(channels, static_cast<unsigned long>(sample_rate), mode));
+    if (!meter) throw std::bad_alloc();
+    // A mono file is one front speaker (weight 1), as pyloudnorm reads it: no dual-mono boost.
+    for (unsigned c = 0; c < channels; ++c) {
+      ebur128_set_channel(meter.get(), c, ebur128_channel_of(speakers[c]));
+    }
+    return meter;
+  };
+  state_->meter = make(EBUR128_MODE_I);
+  if (envelope) {
+    state_->reading_every = static_cast<std::size_t>((sample_rate + 5) / 10);
+    state_->envelope_meter = make(EBUR128_MODE_S);
   }
 }
 
@@ -62,15 +87,48 @@ void LoudnessMeter::add(std::span<const std::span<const float>> planar) {
     for (std::size_t i = 0; i < frames; ++i) state_->interleaved[i * channels + c] = planar[c][i];
   }
   ebur128_add_frames_float(state_->meter.get(), state_->interleaved.data(), frames);
+  if (state_->envelope_meter) add_to_envelope(state_->interleaved.data(), frames);
+}
+
+// The block is cut at every reading: the envelope is read every 100 ms of input exactly.
+void LoudnessMeter::add_to_envelope(const float* frames, std::size_t count) {
+  State& s = *state_;
+  while (count > 0) {
+    const std::size_t n = std::min(count, s.reading_every - s.since_reading);
+    ebur128_add_frames_float(s.envelope_meter.get(), frames, n);
+    frames += n * s.channels;
+    count -= n;
+    s.since_reading += n;
+    if (s.since_reading == s.reading_every) {
+      s.since_reading = 0;
+      double m = -HUGE_VAL;
+      double st = -HUGE_VAL;
+      ebur128_loudness_momentary(s.envelope_meter.get(), &m);
+      ebur128_loudness_shortterm(s.envelope_meter.get(), &st);
+      s.momentary.push_back(floored(m));
+      s.short_term.push_back(floored(st));
+    }
+  }
+}
+
+double LoudnessMeter::envelope_rate() const {
+  return state_->reading_every == 0
+             ? 0.0
+             : state_->sample_rate / static_cast<double>(state_->reading_every);
+}
+
+const std::vector<double>& LoudnessMeter::momentary() const {
+  return state_->momentary;
+}
+
+const std::vector<double>& LoudnessMeter::short_term() const {
+  return state_->short_term;
 }
 
 double LoudnessMeter::integrated_lufs() const {
   double lufs = -HUGE_VAL;
-  if (ebur128_loudness_global(state_->meter.get(), &lufs) != EBUR128_SUCCESS ||
-      !std::isfinite(lufs)) {
-    return -70.0;
-  }
-  return lufs < -70.0 ? -70.0 : lufs;
+  if (ebur128_loudness_global(state_->meter.get(), &lufs) != EBUR128_SUCCESS) return -70.0;
+  return floored(lufs);
 }
 
 }  // namespace trackprint::io
