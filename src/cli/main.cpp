@@ -14,6 +14,7 @@
 #include "analysis/analyze.hpp"
 #include "cli/library_commands.hpp"
 #include "cli/output.hpp"
+#include "cli/report_commands.hpp"
 #include "trackprint/trackprint.hpp"
 
 namespace {
@@ -57,6 +58,11 @@ const char* const kUsage =
     "      One track of the store: identity, status, reason or fingerprint.\n"
     "  export [--db PATH] --format csv|jsonl\n"
     "      Every analysed track with its fingerprint (columns: the spec's names).\n"
+    "  report [-o DIR|FILE.html] [--db PATH] [--threads N] FILE...\n"
+    "      Write one self-contained HTML page per track (default: STEM.html here): its\n"
+    "      waveform and loudness, spectrogram with the harmonic/percussive balance, onset\n"
+    "      envelope with beats, chroma, pitch and the 25 values by family; with --db, each\n"
+    "      value's percentile in the library and the 5 nearest tracks.\n"
     "\n"
     "options:\n"
     "  -h, --help       show this help\n"
@@ -241,5 +247,6 @@ int main(int argc, char** argv) {
   if (command == "status") return trackprint::cli::run_status(args);
   if (command == "show") return trackprint::cli::run_show(args);
   if (command == "export") return trackprint::cli::run_export(args);
+  if (command == "report") return trackprint::cli::run_report(args);
   return usage_error("unknown command '" + std::string(command) + "'");
 }
