@@ -40,15 +40,12 @@ double floored(double lufs) {
 
 struct LoudnessMeter::State {
   std::unique_ptr<ebur128_state, MeterFreer> meter;
-  // A second meter for the envelope: short-term loudness needs a 3 s ring, and the ring's length
-  // changes the order in which libebur128 sums a gating block, so the integrated loudness is
-  // never read from it.
-  std::unique_ptr<ebur128_state, MeterFreer> envelope_meter;
   std::vector<float> interleaved;
   std::size_t channels = 0;
   int sample_rate = 0;
   std::size_t reading_every = 0;  // frames per envelope reading; 0: no envelope
   std::size_t since_reading = 0;
+  std::vector<double> energy;  // mean weighted square of each 100 ms, as BS.1770 sums it
   std::vector<double> momentary, short_term;
 };
 
@@ -68,10 +65,7 @@ LoudnessMeter::LoudnessMeter(int sample_rate, std::span<const Speaker> speakers,
     return meter;
   };
   state_->meter = make(EBUR128_MODE_I);
-  if (envelope) {
-    state_->reading_every = static_cast<std::size_t>((sample_rate + 5) / 10);
-    state_->envelope_meter = make(EBUR128_MODE_S);
-  }
+  if (envelope) state_->reading_every = static_cast<std::size_t>(sample_rate / 10);
 }
 
 LoudnessMeter::~LoudnessMeter() = default;
@@ -86,27 +80,40 @@ void LoudnessMeter::add(std::span<const std::span<const float>> planar) {
   for (std::size_t c = 0; c < channels; ++c) {
     for (std::size_t i = 0; i < frames; ++i) state_->interleaved[i * channels + c] = planar[c][i];
   }
-  ebur128_add_frames_float(state_->meter.get(), state_->interleaved.data(), frames);
-  if (state_->envelope_meter) add_to_envelope(state_->interleaved.data(), frames);
+  if (state_->reading_every == 0) {
+    ebur128_add_frames_float(state_->meter.get(), state_->interleaved.data(), frames);
+  } else {
+    add_reading_envelope(state_->interleaved.data(), frames);
+  }
 }
 
-// The block is cut at every reading: the envelope is read every 100 ms of input exactly.
-void LoudnessMeter::add_to_envelope(const float* frames, std::size_t count) {
+// The block is cut at every reading, so the envelope is read every 100 ms of input exactly;
+// libebur128 cuts its own gating blocks whatever the calls' sizes and reading a window changes
+// nothing, so the integrated loudness keeps its bits (tests/unit/test_trace.cpp). Only the last
+// 100 ms are read back (its energy); the 400 ms and 3 s loudness are the means of the last 4 and
+// 30 of those, zeros before the start, as libebur128's own windows would give, at a fraction
+// of the cost of summing a 3 s window ten times a second.
+void LoudnessMeter::add_reading_envelope(const float* frames, std::size_t count) {
   State& s = *state_;
+  const auto loudness_of = [&s](std::size_t blocks) {
+    double sum = 0;
+    const std::size_t n = s.energy.size();
+    for (std::size_t i = n - std::min(n, blocks); i < n; ++i) sum += s.energy[i];
+    return floored(-0.691 + 10.0 * std::log10(sum / static_cast<double>(blocks)));
+  };
   while (count > 0) {
     const std::size_t n = std::min(count, s.reading_every - s.since_reading);
-    ebur128_add_frames_float(s.envelope_meter.get(), frames, n);
+    ebur128_add_frames_float(s.meter.get(), frames, n);
     frames += n * s.channels;
     count -= n;
     s.since_reading += n;
     if (s.since_reading == s.reading_every) {
       s.since_reading = 0;
-      double m = -HUGE_VAL;
-      double st = -HUGE_VAL;
-      ebur128_loudness_momentary(s.envelope_meter.get(), &m);
-      ebur128_loudness_shortterm(s.envelope_meter.get(), &st);
-      s.momentary.push_back(floored(m));
-      s.short_term.push_back(floored(st));
+      double last = -HUGE_VAL;
+      ebur128_loudness_window(s.meter.get(), 100, &last);
+      s.energy.push_back(std::isfinite(last) ? std::pow(10.0, (last + 0.691) / 10.0) : 0.0);
+      s.momentary.push_back(loudness_of(4));
+      s.short_term.push_back(loudness_of(30));
     }
   }
 }

@@ -14,7 +14,7 @@ namespace trackprint::io {
 class LoudnessMeter {
  public:
   // With `envelope`, the momentary and short-term loudness are also read every 100 ms of input
-  // (for a trace) by a second meter; the integrated loudness is the same either way.
+  // (for a trace); the integrated loudness is the same either way.
   LoudnessMeter(int sample_rate, std::span<const Speaker> speakers, bool envelope = false);
   ~LoudnessMeter();
   LoudnessMeter(const LoudnessMeter&) = delete;
@@ -34,7 +34,7 @@ class LoudnessMeter {
 
  private:
   struct State;
-  void add_to_envelope(const float* frames, std::size_t count);
+  void add_reading_envelope(const float* frames, std::size_t count);
   std::unique_ptr<State> state_;
 };
 

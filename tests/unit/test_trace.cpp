@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -210,6 +211,19 @@ TEST(Trace, IsTheSameOnBothRoutes) {
   EXPECT_EQ(held.sparse_rms, streamed.sparse_rms);
   EXPECT_EQ(held.duration_s, streamed.duration_s);
   EXPECT_FALSE(held.spectrogram_db.empty());
+}
+
+// Real music, when the corpus is at hand (scripts/test sets TRACKPRINT_CORPUS).
+TEST(Trace, LeavesRealMusicBitIdentical) {
+  const char* corpus = std::getenv("TRACKPRINT_CORPUS");
+  if (corpus == nullptr) GTEST_SKIP() << "TRACKPRINT_CORPUS is not set";
+  const std::string path = (fs::path(corpus) / "flac" / "push_greek.flac").string();
+  Trace trace;
+  const Fingerprint plain = fingerprint_or_fail(analyze_file(path, {}));
+  const Fingerprint traced = fingerprint_or_fail(analyze_file(path, {}, trace));
+  expect_same_bits(plain, traced, path);
+  EXPECT_NEAR(trace.duration_s, plain.duration_s, 0.01);
+  EXPECT_GT(trace.beat_times.size(), 50u);
 }
 
 TEST(Trace, AFailedAnalysisSaysWhyAndLeavesAnEmptyTrace) {
