@@ -63,6 +63,11 @@ const char* const kUsage =
     "      waveform and loudness, spectrogram with the harmonic/percussive balance, onset\n"
     "      envelope with beats, chroma, pitch and the 25 values by family; with --db, each\n"
     "      value's percentile in the library and the 5 nearest tracks.\n"
+    "  map [--db PATH] [-o map.html] [--color album|genre|lufs|tempo_bpm]\n"
+    "      Write the library as a 2-D map (principal components of the normalised\n"
+    "      fingerprints) to one HTML page: a point per track, coloured as asked (default:\n"
+    "      genre, or tempo_bpm when no track has a genre); hover for title, artist and path,\n"
+    "      click for the nearest neighbours.\n"
     "\n"
     "options:\n"
     "  -h, --help       show this help\n"
@@ -248,5 +253,6 @@ int main(int argc, char** argv) {
   if (command == "show") return trackprint::cli::run_show(args);
   if (command == "export") return trackprint::cli::run_export(args);
   if (command == "report") return trackprint::cli::run_report(args);
+  if (command == "map") return trackprint::cli::run_map(args);
   return usage_error("unknown command '" + std::string(command) + "'");
 }

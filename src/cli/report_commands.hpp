@@ -17,7 +17,15 @@ struct ReportOptions {
 // nullopt after a usage error has been printed.
 std::optional<ReportOptions> parse_report_options(const std::vector<std::string>& args);
 
+struct MapOptions {
+  std::string db;  // default_library_path() unless given
+  std::string out = "map.html";
+  std::string colour;  // album, genre, lufs, tempo_bpm; "" = genre if any track has one
+};
+std::optional<MapOptions> parse_map_options(const std::vector<std::string>& args);
+
 // Each returns the process's exit status.
 int run_report(const std::vector<std::string>& args);
+int run_map(const std::vector<std::string>& args);
 
 }  // namespace trackprint::cli

@@ -79,29 +79,33 @@ void bind_trace(nb::module_& m) {
       "trace()). Every array is a new numpy array; *_times give each series' time axis in "
       "seconds. 'Frames' are the shared STFT's (2048/512 at 22050 Hz, centred).")
       .def_prop_ro(
-          "fingerprint", [](const T& t) { return t.fingerprint; },
+          "fingerprint", [](const T& t) { return t.fingerprint; }, nb::rv_policy::move,
           "The fingerprint, bit-identical to analyze_file()'s.")
       .def_prop_ro(
-          "sample_rate", [](const T& t) { return t.trace.sample_rate; },
+          "sample_rate", [](const T& t) { return t.trace.sample_rate; }, nb::rv_policy::move,
           "Rate of the analysis signal y (22050.0).")
       .def_prop_ro(
-          "hop", [](const T& t) { return t.trace.hop; }, "Samples between frames (512).")
+          "hop", [](const T& t) { return t.trace.hop; }, nb::rv_policy::move,
+          "Samples between frames (512).")
       .def_prop_ro(
-          "duration", [](const T& t) { return t.trace.duration_s; }, "Seconds of y.")
+          "duration", [](const T& t) { return t.trace.duration_s; }, nb::rv_policy::move,
+          "Seconds of y.")
       .def_prop_ro(
           "frame_times", [](const T& t) { return times(t.trace.rms.size(), t.trace.frame_rate()); },
-          "The time of each frame (its centre), float64 (n_frames,).")
+          nb::rv_policy::move, "The time of each frame (its centre), float64 (n_frames,).")
       .def_prop_ro(
-          "wave_min", [](const T& t) { return array_of(t.trace.wave_min); },
+          "wave_min", [](const T& t) { return array_of(t.trace.wave_min); }, nb::rv_policy::move,
           "The least sample of y in each hop of 512 samples, float32.")
       .def_prop_ro(
-          "wave_max", [](const T& t) { return array_of(t.trace.wave_max); },
+          "wave_max", [](const T& t) { return array_of(t.trace.wave_max); }, nb::rv_policy::move,
           "The greatest sample of y in each hop, float32.")
       .def_prop_ro(
           "momentary_lufs", [](const T& t) { return array_of(t.trace.momentary_lufs); },
+          nb::rv_policy::move,
           "BS.1770 loudness of the last 400 ms, every 100 ms (floored at -70), float64.")
       .def_prop_ro(
           "short_term_lufs", [](const T& t) { return array_of(t.trace.short_term_lufs); },
+          nb::rv_policy::move,
           "BS.1770 loudness of the last 3 s, every 100 ms (floored at -70), float64.")
       .def_prop_ro(
           "loudness_times",
@@ -109,15 +113,16 @@ void bind_trace(nb::module_& m) {
             const double rate = t.trace.loudness_rate;
             return times(t.trace.momentary_lufs.size(), rate, 1.0 / rate);
           },
-          "The end of each loudness reading's 100 ms, in seconds.")
+          nb::rv_policy::move, "The end of each loudness reading's 100 ms, in seconds.")
       .def_prop_ro(
-          "rms", [](const T& t) { return array_of(t.trace.rms); },
+          "rms", [](const T& t) { return array_of(t.trace.rms); }, nb::rv_policy::move,
           "RMS of each frame (librosa.feature.rms), float32 (n_frames,).")
       .def_prop_ro(
           "spectrogram_db",
           [](const T& t) {
             return transposed(t.trace.spectrogram_db, t.trace.mel_bands_hz.size());
           },
+          nb::rv_policy::move,
           "The mel spectrogram (128 bands, 0-11025 Hz) in dB below its loudest cell (floor "
           "-80), frames averaged to at most `spectrogram_columns`: float32 (128, columns), low "
           "bands first, as librosa.display.specshow takes it.")
@@ -127,42 +132,43 @@ void bind_trace(nb::module_& m) {
             const double per = static_cast<double>(t.trace.frames_per_column);
             return times(t.trace.spectrogram_columns, t.trace.frame_rate() / per);
           },
-          "The time each spectrogram column starts at.")
+          nb::rv_policy::move, "The time each spectrogram column starts at.")
       .def_prop_ro(
           "mel_bands_hz", [](const T& t) { return array_of(t.trace.mel_bands_hz); },
-          "The centre of each mel band, Hz.")
+          nb::rv_policy::move, "The centre of each mel band, Hz.")
       .def_prop_ro(
           "centroid_hz", [](const T& t) { return array_of(t.trace.centroid_hz); },
-          "Spectral centroid of each frame, Hz.")
+          nb::rv_policy::move, "Spectral centroid of each frame, Hz.")
       .def_prop_ro(
           "rolloff_hz", [](const T& t) { return array_of(t.trace.rolloff_hz); },
-          "85 % spectral rolloff of each frame, Hz.")
+          nb::rv_policy::move, "85 % spectral rolloff of each frame, Hz.")
       .def_prop_ro(
-          "flatness", [](const T& t) { return array_of(t.trace.flatness); },
+          "flatness", [](const T& t) { return array_of(t.trace.flatness); }, nb::rv_policy::move,
           "Spectral flatness of each frame, 0-1.")
       .def_prop_ro(
           "harmonic_rms", [](const T& t) { return array_of(t.trace.harmonic_rms); },
+          nb::rv_policy::move,
           "RMS of librosa.effects.hpss's harmonic signal over each hop of 512 samples.")
       .def_prop_ro(
           "percussive_rms", [](const T& t) { return array_of(t.trace.percussive_rms); },
-          "RMS of the percussive signal over each hop.")
+          nb::rv_policy::move, "RMS of the percussive signal over each hop.")
       .def_prop_ro(
           "onset_envelope", [](const T& t) { return array_of(t.trace.onset_envelope); },
-          "librosa.onset.onset_strength of each frame, float32.")
+          nb::rv_policy::move, "librosa.onset.onset_strength of each frame, float32.")
       .def_prop_ro(
-          "tempo_bpm", [](const T& t) { return t.trace.tempo_bpm; },
+          "tempo_bpm", [](const T& t) { return t.trace.tempo_bpm; }, nb::rv_policy::move,
           "The global tempo estimate (before tempo_bpm's clip to 40-200).")
       .def_prop_ro(
           "beat_times", [](const T& t) { return array_of(t.trace.beat_times); },
-          "Beats (librosa.beat.beat_track), seconds.")
+          nb::rv_policy::move, "Beats (librosa.beat.beat_track), seconds.")
       .def_prop_ro(
           "onset_times", [](const T& t) { return array_of(t.trace.onset_times); },
-          "Onsets (librosa.onset.onset_detect), seconds.")
+          nb::rv_policy::move, "Onsets (librosa.onset.onset_detect), seconds.")
       .def_prop_ro(
-          "chroma", [](const T& t) { return transposed(t.trace.chroma, 12); },
+          "chroma", [](const T& t) { return transposed(t.trace.chroma, 12); }, nb::rv_policy::move,
           "CQT chroma, float32 (12, n_frames), C first; each frame scaled to a maximum of 1.")
       .def_prop_ro(
-          "f0_hz", [](const T& t) { return array_of(t.trace.f0_hz); },
+          "f0_hz", [](const T& t) { return array_of(t.trace.f0_hz); }, nb::rv_policy::move,
           "YIN's f0 of each frame (librosa.yin, C2-C7), Hz.")
       .def_prop_ro(
           "voiced",
@@ -172,20 +178,21 @@ void bind_trace(nb::module_& m) {
                 .attr("asarray")(array_of(std::move(bytes)))
                 .attr("astype")("bool");
           },
+          nb::rv_policy::move,
           "Whether YIN found a trough below its threshold in each frame, bool.")
       .def_prop_ro(
           "block_peak", [](const T& t) { return array_of(t.trace.block_peak); },
-          "Peak of each 0.5 s block, every 0.25 s (the variation family).")
+          nb::rv_policy::move, "Peak of each 0.5 s block, every 0.25 s (the variation family).")
       .def_prop_ro(
-          "block_rms", [](const T& t) { return array_of(t.trace.block_rms); },
+          "block_rms", [](const T& t) { return array_of(t.trace.block_rms); }, nb::rv_policy::move,
           "RMS of each 0.5 s block.")
       .def_prop_ro(
           "block_times",
           [](const T& t) { return times(t.trace.block_peak.size(), t.trace.block_rate); },
-          "The start of each block, seconds.")
+          nb::rv_policy::move, "The start of each block, seconds.")
       .def_prop_ro(
           "sparse_rms", [](const T& t) { return array_of(t.trace.sparse_rms); },
-          "RMS of 2048 samples every 5512 (loudness_variation_std's series).")
+          nb::rv_policy::move, "RMS of 2048 samples every 5512 (loudness_variation_std's series).")
       .def("__repr__", [](const T& t) {
         return "<trackprint.Trace " + std::to_string(t.trace.rms.size()) + " frames, " +
                std::to_string(t.trace.duration_s) + " s>";

@@ -1,7 +1,6 @@
 #include "report/base64.hpp"
 
 #include <bit>
-#include <cstring>
 #include <vector>
 
 namespace trackprint::report {
@@ -29,14 +28,20 @@ std::string base64(std::span<const std::uint8_t> bytes) {
   return out;
 }
 
-std::string base64_float32(std::span<const float> values) {
+std::string base64_uint32(std::span<const std::uint32_t> values) {
   std::vector<std::uint8_t> bytes(values.size() * 4);
   for (std::size_t i = 0; i < values.size(); ++i) {
-    const auto bits = std::bit_cast<std::uint32_t>(values[i]);
-    for (std::size_t b = 0; b < 4; ++b)
-      bytes[4 * i + b] = static_cast<std::uint8_t>(bits >> (8 * b));
+    for (std::size_t b = 0; b < 4; ++b) {
+      bytes[4 * i + b] = static_cast<std::uint8_t>(values[i] >> (8 * b));
+    }
   }
   return base64(bytes);
+}
+
+std::string base64_float32(std::span<const float> values) {
+  std::vector<std::uint32_t> bits(values.size());
+  for (std::size_t i = 0; i < values.size(); ++i) bits[i] = std::bit_cast<std::uint32_t>(values[i]);
+  return base64_uint32(bits);
 }
 
 }  // namespace trackprint::report

@@ -11,5 +11,7 @@ namespace trackprint::report {
 std::string base64(std::span<const std::uint8_t> bytes);
 // Each value as 4 little-endian bytes of IEEE float32 (NaN stays NaN).
 std::string base64_float32(std::span<const float> values);
+// Each value as 4 little-endian bytes.
+std::string base64_uint32(std::span<const std::uint32_t> values);
 
 }  // namespace trackprint::report

@@ -16,6 +16,7 @@ import unittest
 import wave
 
 from browser import CANVAS_INK, Browser, pixel_stats
+from synthetic_store import make_store
 
 BIN = os.environ.get("TRACKPRINT_BIN", "trackprint")
 CORPUS = os.environ.get("TRACKPRINT_CORPUS")
@@ -131,6 +132,101 @@ class TrackReport(unittest.TestCase):
         self.assertGreaterEqual(pages, 1)
         self.assertLessEqual(pages, 4)
         self.assertGreater(len(pdf), 20000)
+
+
+class LibraryMap(unittest.TestCase):
+    """The map of a synthetic library of 10,000 tracks in 8 clusters."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.dir = tempfile.TemporaryDirectory(prefix="trackprint-map-test-")
+        work = pathlib.Path(cls.dir.name)
+        cls.db = make_store(BIN, work, 10000)
+        cls.page = work / "map.html"
+        r = run("map", "--db", str(cls.db), "-o", str(cls.page), "--color", "tempo_bpm")
+        if r.returncode != 0:
+            raise AssertionError(f"trackprint map failed: {r.stderr}")
+        cls.browser = Browser().__enter__()
+        cls.visit = cls.browser.open(cls.page)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.browser.__exit__(None, None, None)
+        cls.dir.cleanup()
+
+    def test_draws_every_track_and_logs_no_error_nor_request(self):
+        self.assertEqual(self.visit.console_errors, [])
+        self.assertEqual(self.visit.requests, [self.visit.url])
+        stats = pixel_stats(self.visit.page.screenshot())
+        self.assertGreater(stats["inked"], 0.03, stats)
+        self.assertGreater(stats["colours"], 30, stats)
+        title = self.visit.page.text_content("#title")
+        self.assertEqual(title, "Library map · 10000 tracks")
+
+    def test_the_clusters_stay_apart_on_the_map(self):
+        # Tracks of one synthetic cluster sit together: each one's map neighbours (by the PCA
+        # coordinates) are mostly of its own cluster.
+        same = self.visit.page.evaluate("""() => {
+          const D = tp.data(), X = tp.f32(D.x), Y = tp.f32(D.y);
+          const cluster = (i) => D.paths[i].split('/')[2];
+          let same = 0, total = 0;
+          for (let i = 1; i < D.count; i += 97) {
+            let best = -1, bestD = Infinity;
+            for (let j = 0; j < D.count; j++) {
+              if (j === i) continue;
+              const d = (X[i] - X[j]) ** 2 + (Y[i] - Y[j]) ** 2;
+              if (d < bestD) { bestD = d; best = j; }
+            }
+            if (best > 0) { total++; if (cluster(best) === cluster(i)) same++; }
+          }
+          return same / total;
+        }""")
+        self.assertGreater(same, 0.8)
+
+    def test_hover_names_the_track_under_the_pointer(self):
+        page = self.visit.page
+        box = page.locator("#map").bounding_box()
+        for i in (17, 4242, 9999):
+            x, y = page.evaluate(f"window.trackprintScreen({i})")
+            page.mouse.move(box["x"] + x, box["y"] + y)
+            tip = page.text_content("#tip")
+            # Another track may lie on the same pixel; then it is one of those.
+            under = page.evaluate(f"""() => {{
+              const D = tp.data(), X = tp.f32(D.x), Y = tp.f32(D.y);
+              const [x, y] = window.trackprintScreen({i});
+              return D.paths.filter((p, j) => {{
+                const [a, b] = window.trackprintScreen(j);
+                return (a - x) ** 2 + (b - y) ** 2 < 1;
+              }});
+            }}""")
+            self.assertTrue(any(p in tip for p in under), (tip, under[:3]))
+            self.assertTrue(page.is_visible("#tip"))
+
+    def test_click_lists_the_five_nearest_neighbours(self):
+        page = self.visit.page
+        box = page.locator("#map").bounding_box()
+        x, y = page.evaluate("window.trackprintScreen(123)")
+        page.mouse.click(box["x"] + x, box["y"] + y)
+        rows = page.eval_on_selector_all("#neighbours tbody tr",
+                                         "rs => rs.map(r => Array.from(r.cells).map(c => c.textContent))")
+        self.assertEqual(len(rows), 5)
+        distances = [float(r[3]) for r in rows]
+        self.assertEqual(distances, sorted(distances))
+        selected = page.text_content("#selected-sub")
+        self.assertTrue(selected.startswith("/synthetic/"), selected)
+        self.assertNotIn(selected, page.eval_on_selector_all("#neighbours tbody tr", "rs => rs.map(r => r.title)"))
+
+    def test_every_colouring_draws(self):
+        small = make_store(BIN, pathlib.Path(self.dir.name) / "small", 400)
+        for colour in ("album", "genre", "lufs"):
+            page_path = pathlib.Path(self.dir.name) / f"map-{colour}.html"
+            r = run("map", "--db", str(small), "-o", str(page_path), "--color", colour)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            visit = self.browser.open(page_path)
+            self.assertEqual(visit.console_errors, [], colour)
+            legend = visit.page.text_content("#legend")
+            self.assertTrue(legend, colour)
+            visit.page.close()
 
 
 class FiveMinutePage(unittest.TestCase):
