@@ -42,7 +42,8 @@ class Browser:
         self._pw.stop()
         self._profile.cleanup()
 
-    def open(self, path, width=1280, height=900, ready="window.trackprintReady === true"):
+    def open(self, path, width=1280, height=900, ready="window.trackprintReady === true",
+             fragment=""):
         page = self._context.new_page()
         page.set_viewport_size({"width": width, "height": height})
         errors, requests = [], []
@@ -50,7 +51,7 @@ class Browser:
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.on("request", lambda r: requests.append(r.url))
         url = pathlib.Path(path).resolve().as_uri()
-        page.goto(url)
+        page.goto(url + (f"#{fragment}" if fragment else ""))
         page.wait_for_function(ready, timeout=60000)
         return Visit(page, url, errors, requests)
 
