@@ -96,8 +96,7 @@ std::vector<NearTrack> LibraryView::nearest(const Fingerprint& fp, std::size_t n
                     [](const NearTrack& a, const NearTrack& b) {
                       return a.distance != b.distance ? a.distance < b.distance : a.index < b.index;
                     });
-  all.resize(k);
-  return all;
+  return {all.begin(), all.begin() + static_cast<std::ptrdiff_t>(k)};  // not all's capacity
 }
 
 std::vector<std::vector<NearTrack>> LibraryView::all_nearest(std::size_t n) const {
