@@ -34,8 +34,9 @@ struct Trace {
 
   // The waveform: the least and greatest sample of y in each hop [t * hop, (t + 1) * hop).
   std::vector<float> wave_min, wave_max;
-  // BS.1770 momentary (400 ms) and short-term (3 s) loudness in LUFS every 100 ms, measured on
-  // the file's own channels like `lufs`; -inf (as libebur128 says) before any sound.
+  // BS.1770 momentary (400 ms) and short-term (3 s) loudness in LUFS at the end of every 100 ms,
+  // measured on the file's own channels like `lufs` and floored at -70 like it (silence, and the
+  // start of the track, where the windows reach before it, count as zeros).
   double loudness_rate = 10;  // values per second
   std::vector<double> momentary_lufs, short_term_lufs;
   // RMS of each frame (2048 samples, centred): silence_ratio's series.

@@ -49,17 +49,13 @@ def run(*args):
     return subprocess.run([BIN, *args], capture_output=True, text=True, timeout=600)
 
 
-class TrackReport(unittest.TestCase):
+class PageCase(unittest.TestCase):
+    """A page made in a temporary folder (make_page), opened once for all the class's tests."""
+
     @classmethod
     def setUpClass(cls):
-        cls.dir = tempfile.TemporaryDirectory(prefix="trackprint-report-test-")
-        work = pathlib.Path(cls.dir.name)
-        cls.track = work / "clicks and glide.wav"
-        write_test_track(cls.track)
-        cls.page = work / "page.html"
-        r = run("report", "-o", str(cls.page), str(cls.track))
-        if r.returncode != 0:
-            raise AssertionError(f"trackprint report failed: {r.stderr}")
+        cls.dir = tempfile.TemporaryDirectory(prefix="trackprint-browser-test-")
+        cls.page = cls.make_page(pathlib.Path(cls.dir.name))
         cls.browser = Browser().__enter__()
         cls.visit = cls.browser.open(cls.page)
 
@@ -67,6 +63,18 @@ class TrackReport(unittest.TestCase):
     def tearDownClass(cls):
         cls.browser.__exit__(None, None, None)
         cls.dir.cleanup()
+
+
+class TrackReport(PageCase):
+    @classmethod
+    def make_page(cls, work):
+        cls.track = work / "clicks and glide.wav"
+        write_test_track(cls.track)
+        page = work / "page.html"
+        r = run("report", "-o", str(page), str(cls.track))
+        if r.returncode != 0:
+            raise AssertionError(f"trackprint report failed: {r.stderr}")
+        return page
 
     def test_draws_every_picture(self):
         png = self.visit.page.screenshot(full_page=True)
@@ -129,30 +137,23 @@ class TrackReport(unittest.TestCase):
     def test_prints_on_a_few_pages(self):
         pdf = self.visit.page.pdf(format="A4", print_background=True)
         pages = pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages")
+        print(f"\nprinted on {pages} A4 pages", flush=True)
         self.assertGreaterEqual(pages, 1)
         self.assertLessEqual(pages, 4)
         self.assertGreater(len(pdf), 20000)
 
 
-class LibraryMap(unittest.TestCase):
+class LibraryMap(PageCase):
     """The map of a synthetic library of 10,000 tracks in 8 clusters."""
 
     @classmethod
-    def setUpClass(cls):
-        cls.dir = tempfile.TemporaryDirectory(prefix="trackprint-map-test-")
-        work = pathlib.Path(cls.dir.name)
+    def make_page(cls, work):
         cls.db = make_store(BIN, work, 10000)
-        cls.page = work / "map.html"
-        r = run("map", "--db", str(cls.db), "-o", str(cls.page), "--color", "tempo_bpm")
+        page = work / "map.html"
+        r = run("map", "--db", str(cls.db), "-o", str(page), "--color", "tempo_bpm")
         if r.returncode != 0:
             raise AssertionError(f"trackprint map failed: {r.stderr}")
-        cls.browser = Browser().__enter__()
-        cls.visit = cls.browser.open(cls.page)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.browser.__exit__(None, None, None)
-        cls.dir.cleanup()
+        return page
 
     def test_draws_every_track_and_logs_no_error_nor_request(self):
         self.assertEqual(self.visit.console_errors, [])
