@@ -230,6 +230,39 @@ class LibraryMap(PageCase):
             visit.page.close()
 
 
+class Commands(unittest.TestCase):
+    """report and map as a user meets them when something is wrong."""
+
+    def test_a_file_that_fails_is_named_and_the_others_still_get_their_page(self):
+        with tempfile.TemporaryDirectory() as work:
+            good = pathlib.Path(work) / "good.wav"
+            write_test_track(good, seconds=2)
+            bad = pathlib.Path(work) / "bad.flac"
+            bad.write_text("not audio")
+            r = run("report", "-o", str(pathlib.Path(work) / "out"), str(bad), str(good))
+            self.assertEqual(r.returncode, 1)
+            self.assertIn("bad.flac", r.stderr)
+            self.assertTrue((pathlib.Path(work) / "out" / "good.html").is_file())
+            self.assertFalse((pathlib.Path(work) / "out" / "bad.html").exists())
+
+    def test_usage_errors(self):
+        r = run("report", "-o", "one.html", "a.flac", "b.flac")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("pass a directory", r.stderr)
+        r = run("map", "--color", "mood")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("album, genre, lufs or tempo_bpm", r.stderr)
+        self.assertEqual(run("report").returncode, 2)
+
+    def test_a_missing_store_is_named(self):
+        with tempfile.TemporaryDirectory() as work:
+            db = pathlib.Path(work) / "none.db"
+            r = run("map", "--db", str(db), "-o", str(pathlib.Path(work) / "m.html"))
+            self.assertEqual(r.returncode, 1)
+            self.assertIn(str(db), r.stderr)
+            self.assertFalse(db.exists())
+
+
 class FiveMinutePage(unittest.TestCase):
     """The size of a real 5-minute track's page: under 2 MB (the issue's bound)."""
 
