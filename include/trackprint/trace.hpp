@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "trackprint/error.hpp"
+#include "trackprint/export.hpp"
 #include "trackprint/fingerprint.hpp"
 #include "trackprint/trackprint.hpp"
 
@@ -85,9 +86,10 @@ struct Trace {
 
 // analyze_file and analyze_samples that also fill `trace` (its earlier contents are replaced).
 // The fingerprint is bit-identical to the one without a trace.
-Result<Fingerprint> analyze_file(const std::string& path, const AnalysisOptions& options,
-                                 Trace& trace);
-Result<Fingerprint> analyze_samples(std::span<const std::span<const float>> channels,
-                                    int sample_rate, const AnalysisOptions& options, Trace& trace);
+TRACKPRINT_API Result<Fingerprint> analyze_file(const std::string& path,
+                                                const AnalysisOptions& options, Trace& trace);
+TRACKPRINT_API Result<Fingerprint> analyze_samples(std::span<const std::span<const float>> channels,
+                                                   int sample_rate, const AnalysisOptions& options,
+                                                   Trace& trace);
 
 }  // namespace trackprint
