@@ -15,6 +15,7 @@
 #include "cli/duration_option.hpp"
 #include "cli/library_commands.hpp"
 #include "cli/output.hpp"
+#include "cli/report_commands.hpp"
 #include "trackprint/trackprint.hpp"
 
 namespace {
@@ -62,6 +63,16 @@ const char* const kUsage =
     "      One track of the store: identity, status, reason or fingerprint.\n"
     "  export [--db PATH] --format csv|jsonl\n"
     "      Every analysed track with its fingerprint (columns: the spec's names).\n"
+    "  report [-o DIR|FILE.html] [--db PATH] [--threads N] FILE...\n"
+    "      Write one self-contained HTML page per track (default: STEM.html here): its\n"
+    "      waveform and loudness, spectrogram with the harmonic/percussive balance, onset\n"
+    "      envelope with beats, chroma, pitch and the 25 values by family; with --db, each\n"
+    "      value's percentile in the library and the 5 nearest tracks.\n"
+    "  map [--db PATH] [-o map.html] [--color album|genre|lufs|tempo_bpm]\n"
+    "      Write the library as a 2-D map (principal components of the normalised\n"
+    "      fingerprints) to one HTML page: a point per track, coloured as asked (default:\n"
+    "      genre, or tempo_bpm when no track has a genre); hover for title, artist and path,\n"
+    "      click for the nearest neighbours.\n"
     "\n"
     "options:\n"
     "  -h, --help       show this help\n"
@@ -251,5 +262,7 @@ int main(int argc, char** argv) {
   if (command == "status") return trackprint::cli::run_status(args);
   if (command == "show") return trackprint::cli::run_show(args);
   if (command == "export") return trackprint::cli::run_export(args);
+  if (command == "report") return trackprint::cli::run_report(args);
+  if (command == "map") return trackprint::cli::run_map(args);
   return usage_error("unknown command '" + std::string(command) + "'");
 }

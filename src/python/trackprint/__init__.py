@@ -4,6 +4,7 @@
     fp = trackprint.analyze_file("song.flac")          # or trackprint.analyze(samples, sr)
     fp.as_dict()["tempo_bpm"], fp.as_array()           # by name, or a (25,) float64 array
     [d.name for d in trackprint.DIMENSIONS]            # the spec's names, in spec order
+    t = trackprint.trace("song.flac")                  # the series behind them (numpy arrays)
 
 Both analyse functions release the GIL while they decode and compute, so a thread pool of N
 workers analyses N tracks at once. Failures raise a subclass of trackprint.Error.
@@ -32,11 +33,13 @@ from ._trackprint import (
     LibraryStatus,
     ScanProgress,
     ScanSummary,
+    Trace,
     Track,
     analyze,
     analyze_file,
     default_library_path,
     engine_version,
+    trace,
 )
 
 __version__ = engine_version()
@@ -61,10 +64,12 @@ __all__ = [
     "ScanSummary",
     "TooLongError",
     "TooShortError",
+    "Trace",
     "Track",
     "UnsupportedError",
     "analyze",
     "analyze_file",
     "default_library_path",
     "engine_version",
+    "trace",
 ]

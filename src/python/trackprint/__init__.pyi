@@ -79,6 +79,107 @@ def analyze_file(path: str | bytes | os.PathLike[str] | os.PathLike[bytes], *,
     """Decodes `path` (any format FFmpeg reads) and returns its fingerprint. Releases the GIL
     while it works. Raises a subclass of Error naming the file and the reason."""
 
+class Trace:
+    """The series behind one track's fingerprint, as the analysis computed them (made by
+    trace()). Every array is a new numpy array; *_times give each series' time axis in seconds.
+    'Frames' are the shared STFT's (2048/512 at 22050 Hz, centred)."""
+
+    @property
+    def fingerprint(self) -> Fingerprint:
+        """The fingerprint, bit-identical to analyze_file()'s."""
+    @property
+    def sample_rate(self) -> float:
+        """Rate of the analysis signal y (22050.0)."""
+    @property
+    def hop(self) -> int:
+        """Samples between frames (512)."""
+    @property
+    def duration(self) -> float:
+        """Seconds of y."""
+    @property
+    def frame_times(self) -> npt.NDArray[np.float64]:
+        """The time of each frame (its centre), seconds."""
+    @property
+    def wave_min(self) -> npt.NDArray[np.float32]:
+        """The least sample of y in each hop of 512 samples."""
+    @property
+    def wave_max(self) -> npt.NDArray[np.float32]:
+        """The greatest sample of y in each hop."""
+    @property
+    def momentary_lufs(self) -> npt.NDArray[np.float64]:
+        """BS.1770 loudness of the last 400 ms, every 100 ms (floored at -70)."""
+    @property
+    def short_term_lufs(self) -> npt.NDArray[np.float64]:
+        """BS.1770 loudness of the last 3 s, every 100 ms (floored at -70)."""
+    @property
+    def loudness_times(self) -> npt.NDArray[np.float64]:
+        """The end of each loudness reading's 100 ms, seconds."""
+    @property
+    def rms(self) -> npt.NDArray[np.float32]:
+        """RMS of each frame (librosa.feature.rms)."""
+    @property
+    def spectrogram_db(self) -> npt.NDArray[np.float32]:
+        """Mel spectrogram (128, columns) in dB below its loudest cell, floor -80."""
+    @property
+    def spectrogram_times(self) -> npt.NDArray[np.float64]:
+        """The time each spectrogram column starts at."""
+    @property
+    def mel_bands_hz(self) -> npt.NDArray[np.float64]:
+        """The centre of each mel band, Hz."""
+    @property
+    def centroid_hz(self) -> npt.NDArray[np.float64]:
+        """Spectral centroid of each frame, Hz."""
+    @property
+    def rolloff_hz(self) -> npt.NDArray[np.float64]:
+        """85 % spectral rolloff of each frame, Hz."""
+    @property
+    def flatness(self) -> npt.NDArray[np.float32]:
+        """Spectral flatness of each frame, 0-1."""
+    @property
+    def harmonic_rms(self) -> npt.NDArray[np.float32]:
+        """RMS of the HPSS harmonic signal over each hop of 512 samples."""
+    @property
+    def percussive_rms(self) -> npt.NDArray[np.float32]:
+        """RMS of the HPSS percussive signal over each hop."""
+    @property
+    def onset_envelope(self) -> npt.NDArray[np.float32]:
+        """librosa.onset.onset_strength of each frame."""
+    @property
+    def tempo_bpm(self) -> float:
+        """The global tempo estimate (before tempo_bpm's clip to 40-200)."""
+    @property
+    def beat_times(self) -> npt.NDArray[np.float64]:
+        """Beats (librosa.beat.beat_track), seconds."""
+    @property
+    def onset_times(self) -> npt.NDArray[np.float64]:
+        """Onsets (librosa.onset.onset_detect), seconds."""
+    @property
+    def chroma(self) -> npt.NDArray[np.float32]:
+        """CQT chroma (12, n_frames), C first; each frame scaled to a maximum of 1."""
+    @property
+    def f0_hz(self) -> npt.NDArray[np.float64]:
+        """YIN's f0 of each frame (librosa.yin, C2-C7), Hz."""
+    @property
+    def voiced(self) -> npt.NDArray[np.bool_]:
+        """Whether YIN found a trough below its threshold in each frame."""
+    @property
+    def block_peak(self) -> npt.NDArray[np.float64]:
+        """Peak of each 0.5 s block, every 0.25 s (the variation family)."""
+    @property
+    def block_rms(self) -> npt.NDArray[np.float64]:
+        """RMS of each 0.5 s block."""
+    @property
+    def block_times(self) -> npt.NDArray[np.float64]:
+        """The start of each block, seconds."""
+    @property
+    def sparse_rms(self) -> npt.NDArray[np.float32]:
+        """RMS of 2048 samples every 5512 (loudness_variation_std's series)."""
+
+def trace(path: str | bytes | os.PathLike[str] | os.PathLike[bytes], *, threads: int = 1,
+          spectrogram_columns: int = 1000) -> Trace:  # fmt: skip
+    """Analyses `path` like analyze_file() and returns the series its 25 values come from; its
+    .fingerprint is analyze_file()'s, bit for bit. Raises a subclass of Error naming the file."""
+
 def engine_version() -> str:
     """The engine's version, stored beside every fingerprint."""
 
