@@ -15,6 +15,7 @@ extern "C" {
 #include <fstream>
 #include <string>
 
+#include "io/file_input.hpp"
 #include "trackprint/error.hpp"
 
 namespace trackprint::io {
@@ -28,9 +29,6 @@ std::string av_error_text(int code) {
   return buf.data();
 }
 
-struct FormatCloser {
-  void operator()(AVFormatContext* c) const { avformat_close_input(&c); }
-};
 struct CodecFreer {
   void operator()(AVCodecContext* c) const { avcodec_free_context(&c); }
 };
@@ -80,7 +78,7 @@ AVChannelLayout effective_layout(const AVChannelLayout& in) {
 }  // namespace
 
 struct Decoder::State {
-  std::unique_ptr<AVFormatContext, FormatCloser> format;
+  Input format;
   std::unique_ptr<AVCodecContext, CodecFreer> codec;
   std::unique_ptr<AVPacket, PacketFreer> packet{av_packet_alloc()};
   std::unique_ptr<AVFrame, FrameFreer> frame{av_frame_alloc()};
@@ -108,15 +106,8 @@ Decoder::Decoder(const std::string& path) : state_(std::make_unique<State>()), p
   }
   if (std::filesystem::file_size(path, ec) == 0) throw Failure(ErrorKind::not_audio, "empty file");
 
-  AVFormatContext* raw = nullptr;
-  int rc = avformat_open_input(&raw, path.c_str(), nullptr, nullptr);
-  if (rc < 0) {
-    throw Failure(ErrorKind::not_audio, "not an audio file (no known container format)");
-  }
-  state_->format.reset(raw);
-  rc = avformat_find_stream_info(raw, nullptr);
-  if (rc < 0)
-    throw Failure(ErrorKind::decode, "cannot read stream information (" + av_error_text(rc) + ")");
+  state_->format = open_file_input(path);
+  AVFormatContext* raw = state_->format.get();
 
   for (unsigned i = 0; i < raw->nb_streams; ++i) {
     if (raw->streams[i]->codecpar->codec_type == AVMEDIA_TYPE_AUDIO) {
@@ -135,7 +126,7 @@ Decoder::Decoder(const std::string& path) : state_(std::make_unique<State>()), p
   state_->codec.reset(avcodec_alloc_context3(codec));
   if (!state_->codec) throw std::bad_alloc();
   avcodec_parameters_to_context(state_->codec.get(), par);
-  rc = avcodec_open2(state_->codec.get(), codec, nullptr);
+  const int rc = avcodec_open2(state_->codec.get(), codec, nullptr);
   if (rc < 0)
     throw Failure(ErrorKind::decode, "cannot open the " + std::string(codec->name) + " decoder (" +
                                          av_error_text(rc) + ")");
