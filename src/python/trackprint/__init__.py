@@ -20,6 +20,7 @@ from ._errors import (
     TooShortError,
     UnsupportedError,
 )
+from ._json_path import json_path
 from ._trackprint import (
     DIMENSIONS,
     FINGERPRINT_VERSION,
@@ -61,4 +62,5 @@ __all__ = [
     "analyze_file",
     "default_library_path",
     "engine_version",
+    "json_path",
 ]
