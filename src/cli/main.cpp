@@ -1,6 +1,7 @@
 // The trackprint command line: one CLI11 parser for every command (the families in
 // cli/commands.hpp), the global --help and --version, and usage errors (exit 2).
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 #include <memory>
@@ -35,16 +36,20 @@ void add_help_command(CLI::App& app) {
   });
 }
 
-// "trackprint analyze: reason" and where to read more, on stderr. When no command was
-// recognised, the first word is what went wrong (CLI11 would only say a command is required).
+// "trackprint analyze: reason" and where to read more, on stderr. Arguments nobody took are
+// named first (CLI11 checks required options before them), and when no command was recognised
+// the first word is what went wrong (CLI11 would only say a command is required).
 int usage_error(const CLI::App& app, const CLI::ParseError& e, int argc, char** argv) {
   const std::vector<CLI::App*> chosen = app.get_subcommands();
-  const std::string command =
-      app.get_name() + (chosen.empty() ? "" : " " + chosen.back()->get_name());
+  const CLI::App& where = chosen.empty() ? app : *chosen.back();
+  const std::string command = app.get_name() + (chosen.empty() ? "" : " " + where.get_name());
   std::string reason = e.what();
   if (chosen.empty() && argc > 1) {
     reason =
         (argv[1][0] == '-' ? "unknown option '" : "unknown command '") + std::string(argv[1]) + "'";
+  } else if (std::vector<std::string> extras = where.remaining(); !extras.empty()) {
+    std::reverse(extras.begin(), extras.end());  // ExtrasError lists them last to first
+    reason = CLI::ExtrasError(extras).what();
   }
   std::fprintf(stderr, "%s: %s\n(see '%s --help')\n", command.c_str(), reason.c_str(),
                command.c_str());
