@@ -8,6 +8,8 @@ import io
 import json
 import math
 import os
+import re
+import shlex
 import shutil
 import socket
 import subprocess
@@ -28,6 +30,8 @@ SPEC_NAMES = [
 GOOD = os.path.join(CORPUS, "flac", "push_greek.flac")
 MONO = os.path.join(CORPUS, "odd", "mono.flac")
 COMMANDS = ["analyze", "decode", "dimensions", "scan", "status", "show", "export"]
+COMPLETION = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "completions",
+                          "trackprint.bash")
 
 
 def run(*args):
@@ -124,6 +128,46 @@ class Usage(unittest.TestCase):
         self.assertEqual({d["name"] for d in table if d["decision_based"]},
                          {"tempo_bpm", "rhythm_stability", "transient_density"})
         self.assertEqual(table[13]["tolerance"], "one_frame")
+
+
+def complete(*words):
+    """What the bash completion offers for `trackprint WORDS` (the last word being typed)."""
+    script = (f"source {shlex.quote(COMPLETION)}\n"
+              f"COMP_WORDS=(trackprint {' '.join(shlex.quote(w) for w in words)})\n"
+              f"COMP_CWORD={len(words)}\n_trackprint\nprintf '%s\\n' \"${{COMPREPLY[@]}}\"\n")
+    r = subprocess.run(["bash", "--norc", "-c", script], capture_output=True, text=True,
+                       timeout=60)
+    assert r.returncode == 0 and r.stderr == "", r.stderr
+    return sorted(set(r.stdout.split()))
+
+
+def help_options(*command):
+    """The options a --help text lists (short and long names)."""
+    text = run(*command, "--help").stdout
+    options = text[text.index("Options:"):]
+    found = set()
+    for m in re.finditer(r"(?m)^  (-\w,)?(--[\w-]+)", options):
+        found |= {m.group(2)} | ({m.group(1)[:-1]} if m.group(1) else set())
+    return sorted(found)
+
+
+class Completion(unittest.TestCase):
+    def test_it_offers_the_commands_the_help_lists(self):
+        listed = re.findall(r"(?m)^  ([a-z]+) +\S", run("--help").stdout)
+        self.assertEqual(complete(""), sorted(listed + help_options()))
+        self.assertEqual(complete("sc"), ["scan"])
+        self.assertEqual(complete("help", ""), sorted(COMMANDS))
+
+    def test_it_offers_exactly_each_command_s_options(self):
+        for command in COMMANDS:
+            self.assertEqual(complete(command, "-"), help_options(command), command)
+            self.assertEqual(complete(command, "--json", "-"), help_options(command), command)
+
+    def test_it_offers_the_values_of_choice_options(self):
+        self.assertEqual(complete("scan", "--progress", ""), ["bar", "json", "plain"])
+        self.assertEqual(complete("scan", "--db", "x.db", "--progress", "=", "j"), ["json"])
+        self.assertEqual(complete("export", "--format", "=", ""), ["csv", "jsonl"])
+        self.assertEqual(complete("analyze", "--jobs", ""), [])
 
 
 @unittest.skipUnless(os.path.exists(GOOD), "corpus not built")
