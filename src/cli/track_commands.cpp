@@ -143,20 +143,23 @@ void add_decode(CLI::App& app, int& exit_status) {
 
 int run_dimensions(bool json) {
   if (json) {
-    // The table as data, so tools (the fidelity harness, other languages) need no copy of it.
-    Json table = Json::array();
+    // The table as data, so tools (the fidelity harness, other languages) need no copy of it:
+    // an array with one dimension per line, as it has always been laid out.
+    std::string text = "[";
     for (const auto& d : kDimensions) {
-      table.push_back(
-          {{"name", d.name},
-           {"family", d.family},
-           {"unit", d.unit},
-           {"min", d.min},
-           {"max", d.max},
-           {"tolerance",
-            d.tolerance_kind == ToleranceKind::one_frame ? Json("one_frame") : Json(d.tolerance)},
-           {"decision_based", d.decision_based}});
+      const Json dimension = {
+          {"name", d.name},
+          {"family", d.family},
+          {"unit", d.unit},
+          {"min", d.min},
+          {"max", d.max},
+          {"tolerance",
+           d.tolerance_kind == ToleranceKind::one_frame ? Json("one_frame") : Json(d.tolerance)},
+          {"decision_based", d.decision_based}};
+      text += text.size() > 1 ? ",\n" : "\n";
+      text += library::json_text(dimension);
     }
-    std::printf("%s\n", library::json_text(table, 1).c_str());
+    std::printf("%s\n]\n", text.c_str());
     return kExitOk;
   }
   std::printf("%-3s %-24s %-10s %-15s %s\n", "#", "name", "family", "unit", "range");
