@@ -65,7 +65,8 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.footer(
       "See 'trackprint COMMAND --help' for a command's options.\n"
-      "Exit status: 0 success, 1 a file (or the store) failed, 2 bad usage.");
+      "Exit status: 0 success, 1 a file (or the store) failed, 2 bad usage, 130 a scan was\n"
+      "interrupted.");
   int exit_status = kExitOk;
   add_track_commands(app, exit_status);
   add_library_commands(app, exit_status);
