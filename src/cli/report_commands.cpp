@@ -1,13 +1,19 @@
-#include "cli/report_commands.hpp"
-
+// The commands that draw pages: `report` (one HTML page per track, from its trace) and `map`
+// (the library as a 2-D map). The pages themselves are made by src/report.
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <memory>
+#include <optional>
 #include <set>
+#include <string>
+#include <vector>
 
+#include "cli/commands.hpp"
+#include "cli/options.hpp"
 #include "report/library_view.hpp"
 #include "report/map_page.hpp"
 #include "report/map_projection.hpp"
@@ -19,15 +25,6 @@ namespace trackprint::cli {
 namespace {
 
 namespace fs = std::filesystem;
-
-constexpr int kExitOk = 0;
-constexpr int kExitFailed = 1;
-constexpr int kExitUsage = 2;
-
-int usage(const std::string& message) {
-  std::fprintf(stderr, "trackprint: %s\n(see 'trackprint --help')\n", message.c_str());
-  return kExitUsage;
-}
 
 bool ends_with_html(const std::string& path) {
   const std::string ext = fs::path(path).extension().string();
@@ -76,60 +73,17 @@ report::LibraryContext context_in(const report::LibraryView& view, const std::st
   return c;
 }
 
-}  // namespace
+struct ReportOptions {
+  std::vector<std::string> files;
+  std::string out;  // a directory, or FILE.html for a single track; "" = "."
+  std::string db;   // percentiles and neighbours from this store; "" = none
+  int threads = 1;
+};
 
-std::optional<ReportOptions> parse_report_options(const std::vector<std::string>& args) {
-  ReportOptions o;
-  bool options_done = false;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    const bool takes_value = a == "-o" || a == "--out" || a == "--db" || a == "--threads";
-    if (!options_done && takes_value) {
-      if (i + 1 >= args.size()) {
-        usage("report: " + a + " needs a value");
-        return std::nullopt;
-      }
-      const std::string& v = args[++i];
-      if (a == "--db") {
-        o.db = v;
-      } else if (a == "--threads") {
-        char* end = nullptr;
-        const long n = std::strtol(v.c_str(), &end, 10);
-        if (v.empty() || *end != '\0' || n < 1 || n > 256) {
-          usage("report: --threads takes a number from 1 to 256");
-          return std::nullopt;
-        }
-        o.threads = static_cast<int>(n);
-      } else {
-        o.out = v;
-      }
-    } else if (!options_done && a == "--") {
-      options_done = true;
-    } else if (!options_done && a.size() > 1 && a[0] == '-') {
-      usage("report: unknown option " + a);
-      return std::nullopt;
-    } else {
-      o.files.push_back(a);
-    }
-  }
-  if (o.files.empty()) {
-    usage("report: no FILE given");
-    return std::nullopt;
-  }
-  if (ends_with_html(o.out) && o.files.size() > 1) {
-    usage("report: -o " + o.out + " names one page, but " + std::to_string(o.files.size()) +
-          " files were given: pass a directory");
-    return std::nullopt;
-  }
-  return o;
-}
-
-int run_report(const std::vector<std::string>& args) {
-  const std::optional<ReportOptions> o = parse_report_options(args);
-  if (!o) return kExitUsage;
-  const bool single_page = ends_with_html(o->out);
+int run_report(const ReportOptions& o) {
+  const bool single_page = ends_with_html(o.out);
   const fs::path dir =
-      single_page ? fs::path(o->out).parent_path() : fs::path(o->out.empty() ? "." : o->out);
+      single_page ? fs::path(o.out).parent_path() : fs::path(o.out.empty() ? "." : o.out);
   std::error_code ec;
   if (!dir.empty()) fs::create_directories(dir, ec);
   if (ec) {
@@ -138,16 +92,16 @@ int run_report(const std::vector<std::string>& args) {
     return kExitFailed;
   }
   std::optional<report::LibraryView> view;
-  if (o->db) {
-    view = open_view(*o->db);
+  if (!o.db.empty()) {
+    view = open_view(o.db);
     if (!view) return kExitFailed;
   }
   int status = kExitOk;
   std::set<fs::path> taken;
-  for (const std::string& file : o->files) {
+  for (const std::string& file : o.files) {
     const auto t0 = std::chrono::steady_clock::now();
     Trace trace;
-    const Result<Fingerprint> fp = analyze_file(file, AnalysisOptions{o->threads}, trace);
+    const Result<Fingerprint> fp = analyze_file(file, AnalysisOptions{o.threads}, trace);
     if (!fp.ok()) {
       std::fprintf(stderr, "%s\n", fp.error().message().c_str());
       status = kExitFailed;
@@ -163,7 +117,7 @@ int run_report(const std::vector<std::string>& args) {
       input.library = context_in(*view, path, fp.value());
     }
     const std::string page = report::track_page(input);
-    const fs::path out = single_page ? fs::path(o->out) : page_path(dir, file, taken);
+    const fs::path out = single_page ? fs::path(o.out) : page_path(dir, file, taken);
     if (!write_file(out, page)) {
       std::fprintf(stderr, "%s: cannot write the page\n", out.string().c_str());
       status = kExitFailed;
@@ -176,40 +130,43 @@ int run_report(const std::vector<std::string>& args) {
   return status;
 }
 
-std::optional<MapOptions> parse_map_options(const std::vector<std::string>& args) {
-  MapOptions o;
-  o.db = default_library_path();
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    if (a == "--db" || a == "-o" || a == "--out" || a == "--color" || a == "--colour") {
-      if (i + 1 >= args.size()) {
-        usage("map: " + a + " needs a value");
-        return std::nullopt;
-      }
-      const std::string& v = args[++i];
-      if (a == "--db") {
-        o.db = v;
-      } else if (a == "-o" || a == "--out") {
-        o.out = v;
-      } else if (!report::map_colour_named(v)) {
-        usage("map: " + a + " takes album, genre, lufs or tempo_bpm, not " + v);
-        return std::nullopt;
-      } else {
-        o.colour = v;
-      }
-    } else {
-      usage("map: unknown argument " + a);
-      return std::nullopt;
+void add_report(CLI::App& app, int& exit_status) {
+  auto o = std::make_shared<ReportOptions>();
+  CLI::App* cmd = app.add_subcommand("report", "Write one self-contained HTML page per track");
+  cmd->footer(
+      "Writes one self-contained HTML page per FILE (default: STEM.html here): its waveform and\n"
+      "loudness, spectrogram with the harmonic/percussive balance, onset envelope with beats,\n"
+      "chroma, pitch and the 25 values by family; with --db, each value's percentile in the\n"
+      "library and the 5 nearest tracks (docs/report.md). A file that fails is reported on\n"
+      "stderr and the others still get their page.\n"
+      "Exit status: 0 every page written, 1 some file failed, 2 bad usage.");
+  cmd->add_option("-o,--out", o->out, "a folder for the pages, or FILE.html for a single FILE")
+      ->type_name("DIR|FILE.html");
+  cmd->add_option("--db", o->db, "show percentiles and neighbours from this store")
+      ->type_name("PATH");
+  cmd->add_option("--threads", o->threads, "threads inside each track, 1 to 256 (default 1)")
+      ->transform(whole_number(1, 256))
+      ->type_name("N");
+  cmd->add_option("FILE", o->files, "audio files")->required();
+  cmd->callback([o, &exit_status] {
+    if (ends_with_html(o->out) && o->files.size() > 1) {
+      throw CLI::ValidationError("-o", o->out + " names one page, but " +
+                                           std::to_string(o->files.size()) +
+                                           " files were given: pass a directory");
     }
-  }
-  return o;
+    exit_status = run_report(*o);
+  });
 }
 
-int run_map(const std::vector<std::string>& args) {
-  const std::optional<MapOptions> o = parse_map_options(args);
-  if (!o) return kExitUsage;
+struct MapOptions {
+  std::string db;
+  std::string out = "map.html";
+  std::string colour;  // album, genre, lufs, tempo_bpm; "" = genre if any track has one
+};
+
+int run_map(const MapOptions& o) {
   const auto t0 = std::chrono::steady_clock::now();
-  const std::optional<report::LibraryView> view = open_view(o->db);
+  const std::optional<report::LibraryView> view = open_view(o.db);
   if (!view) return kExitFailed;
   if (view->tracks().empty()) {
     std::fprintf(stderr, "%s: no analysed track to map (trackprint scan DIR first)\n",
@@ -217,8 +174,8 @@ int run_map(const std::vector<std::string>& args) {
     return kExitFailed;
   }
   report::MapColour colour = report::MapColour::genre;
-  if (!o->colour.empty()) {
-    colour = *report::map_colour_named(o->colour);
+  if (!o.colour.empty()) {
+    colour = *report::map_colour_named(o.colour);
   } else if (std::none_of(view->tracks().begin(), view->tracks().end(),
                           [](const report::LibraryTrack& t) { return !t.genre.empty(); })) {
     colour = report::MapColour::tempo_bpm;  // no genres to tell tracks apart by
@@ -227,14 +184,44 @@ int run_map(const std::vector<std::string>& args) {
       report::principal_components(view->metric_rows(), kDimensionCount);
   const auto neighbours = view->all_nearest(5);
   const std::string page = report::map_page({*view, projection, neighbours, colour});
-  if (!write_file(o->out, page)) {
-    std::fprintf(stderr, "%s: cannot write the page\n", o->out.c_str());
+  if (!write_file(o.out, page)) {
+    std::fprintf(stderr, "%s: cannot write the page\n", o.out.c_str());
     return kExitFailed;
   }
-  std::printf("%s: %zu tracks, coloured by %s (%.0f KB, %.2f s)\n", o->out.c_str(),
+  std::printf("%s: %zu tracks, coloured by %s (%.0f KB, %.2f s)\n", o.out.c_str(),
               view->tracks().size(), std::string(report::to_string(colour)).c_str(),
               static_cast<double>(page.size()) / 1024.0, seconds_since(t0));
   return kExitOk;
+}
+
+void add_map(CLI::App& app, int& exit_status) {
+  auto o = std::make_shared<MapOptions>();
+  CLI::App* cmd = app.add_subcommand("map", "Write the library as a 2-D map on one HTML page");
+  cmd->footer(
+      "Writes the library as a 2-D map (principal components of the normalised fingerprints)\n"
+      "to one HTML page: a point per track, coloured as asked (default: genre, or tempo_bpm\n"
+      "when no track has a genre); hover for title, artist and path, click for the nearest\n"
+      "neighbours (docs/report.md).\n"
+      "Exit status: 0 the page written, 1 the store could not be read or is empty, 2 bad usage.");
+  add_store_option(*cmd, o->db);
+  cmd->add_option("-o,--out", o->out, "the page (default map.html)")->type_name("FILE.html");
+  const CLI::Validator colour_named(
+      [](std::string& text) -> std::string {
+        if (report::map_colour_named(text)) return {};
+        return "'" + text + "' is not album, genre, lufs or tempo_bpm";
+      },
+      "");
+  cmd->add_option("--color,--colour", o->colour, "album, genre, lufs or tempo_bpm")
+      ->check(colour_named)
+      ->type_name("BY");
+  cmd->callback([o, &exit_status] { exit_status = run_map(*o); });
+}
+
+}  // namespace
+
+void add_report_commands(CLI::App& app, int& exit_status) {
+  add_report(app, exit_status);
+  add_map(app, exit_status);
 }
 
 }  // namespace trackprint::cli

@@ -16,6 +16,7 @@ extern "C" {
 #include <fstream>
 #include <string>
 
+#include "io/file_input.hpp"
 #include "trackprint/error.hpp"
 
 namespace trackprint::io {
@@ -29,9 +30,6 @@ std::string av_error_text(int code) {
   return buf.data();
 }
 
-struct FormatCloser {
-  void operator()(AVFormatContext* c) const { avformat_close_input(&c); }
-};
 struct CodecFreer {
   void operator()(AVCodecContext* c) const { avcodec_free_context(&c); }
 };
@@ -78,60 +76,6 @@ AVChannelLayout effective_layout(const AVChannelLayout& in) {
   return out;
 }
 
-// A file held in memory, read through FFmpeg's custom I/O.
-struct MemorySource {
-  std::span<const std::uint8_t> bytes;
-  std::size_t position = 0;
-
-  static int read(void* opaque, uint8_t* buf, int size) {
-    auto& m = *static_cast<MemorySource*>(opaque);
-    const std::size_t n = std::min(static_cast<std::size_t>(size), m.bytes.size() - m.position);
-    if (n == 0) return AVERROR_EOF;
-    std::memcpy(buf, m.bytes.data() + m.position, n);
-    m.position += n;
-    return static_cast<int>(n);
-  }
-  static int64_t seek(void* opaque, int64_t offset, int whence) {
-    auto& m = *static_cast<MemorySource*>(opaque);
-    const auto size = static_cast<int64_t>(m.bytes.size());
-    int64_t target = 0;
-    switch (whence & ~AVSEEK_FORCE) {
-      case AVSEEK_SIZE:
-        return size;
-      case SEEK_SET:
-        target = offset;
-        break;
-      case SEEK_CUR:
-        target = static_cast<int64_t>(m.position) + offset;
-        break;
-      case SEEK_END:
-        target = size + offset;
-        break;
-      default:
-        return AVERROR(EINVAL);
-    }
-    if (target < 0 || target > size) return AVERROR(EINVAL);
-    m.position = static_cast<std::size_t>(target);
-    return target;
-  }
-};
-
-struct AvioFreer {
-  void operator()(AVIOContext* c) const {
-    av_freep(&c->buffer);
-    avio_context_free(&c);
-  }
-};
-
-// The errors of a read that failed (a bad sector, a share gone, permissions), as opposed to
-// FFmpeg's verdicts on the data (AVERROR_INVALIDDATA, AVERROR(EINVAL), ...).
-bool is_read_failure(int code) {
-  for (const int e : {EIO, EACCES, EPERM, ENOENT, ENXIO, ENODEV, EBADF, ESTALE, ETIMEDOUT}) {
-    if (code == AVERROR(e)) return true;
-  }
-  return false;
-}
-
 std::string seconds_text(double s) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.0f s", s);
@@ -146,9 +90,7 @@ Failure too_long(const std::string& what, double limit_s) {
 }  // namespace
 
 struct Decoder::State {
-  MemorySource memory;
-  std::unique_ptr<AVIOContext, AvioFreer> avio;  // before `format`: it outlives it
-  std::unique_ptr<AVFormatContext, FormatCloser> format;
+  Input input;
   std::unique_ptr<AVCodecContext, CodecFreer> codec;
   std::unique_ptr<AVPacket, PacketFreer> packet{av_packet_alloc()};
   std::unique_ptr<AVFrame, FrameFreer> frame{av_frame_alloc()};
@@ -176,47 +118,21 @@ Decoder::Decoder(const std::string& path, double max_duration_s)
     if (!probe) throw Failure(ErrorKind::io, std::string("cannot open: ") + std::strerror(errno));
   }
   if (std::filesystem::file_size(path, ec) == 0) throw Failure(ErrorKind::not_audio, "empty file");
-  open_stream(path);
+  state_->input = open_file_input(path);
+  open_stream();
 }
 
 Decoder::Decoder(std::span<const std::uint8_t> bytes, const std::string& name,
                  double max_duration_s)
     : state_(std::make_unique<State>()), path_(name), max_duration_s_(max_duration_s) {
   if (bytes.empty()) throw Failure(ErrorKind::not_audio, "empty file");
-  state_->memory.bytes = bytes;
-  constexpr int kBufferSize = 1 << 14;
-  auto* buffer = static_cast<unsigned char*>(av_malloc(kBufferSize));
-  if (buffer == nullptr) throw std::bad_alloc();
-  AVIOContext* avio = avio_alloc_context(buffer, kBufferSize, 0, &state_->memory,
-                                         &MemorySource::read, nullptr, &MemorySource::seek);
-  if (avio == nullptr) {
-    av_free(buffer);
-    throw std::bad_alloc();
-  }
-  state_->avio.reset(avio);
-  open_stream("");
+  state_->input = open_memory_input(bytes);
+  open_stream();
 }
 
-void Decoder::open_stream(const std::string& url) {
-  av_log_set_level(AV_LOG_QUIET);  // reasons reach the user through Failure, not stderr noise
+void Decoder::open_stream() {
   if (!state_->packet || !state_->frame) throw std::bad_alloc();
-  AVFormatContext* raw = avformat_alloc_context();
-  if (raw == nullptr) throw std::bad_alloc();
-  if (state_->avio) {
-    raw->pb = state_->avio.get();
-    raw->flags |= AVFMT_FLAG_CUSTOM_IO;
-  }
-  int rc = avformat_open_input(&raw, url.c_str(), nullptr, nullptr);  // frees raw on failure
-  if (rc < 0) {
-    if (rc == AVERROR(ENOMEM)) throw std::bad_alloc();
-    if (is_read_failure(rc))
-      throw Failure(ErrorKind::io, "cannot read (" + av_error_text(rc) + ")");
-    throw Failure(ErrorKind::not_audio, "not an audio file (no known container format)");
-  }
-  state_->format.reset(raw);
-  rc = avformat_find_stream_info(raw, nullptr);
-  if (rc < 0)
-    throw Failure(ErrorKind::decode, "cannot read stream information (" + av_error_text(rc) + ")");
+  AVFormatContext* raw = state_->input.get();
 
   for (unsigned i = 0; i < raw->nb_streams; ++i) {
     if (raw->streams[i]->codecpar->codec_type == AVMEDIA_TYPE_AUDIO) {
@@ -249,7 +165,7 @@ void Decoder::open_stream(const std::string& url) {
   }
   state_->codec.reset(avcodec_alloc_context3(codec));
   if (!state_->codec) throw std::bad_alloc();
-  rc = avcodec_parameters_to_context(state_->codec.get(), par);
+  int rc = avcodec_parameters_to_context(state_->codec.get(), par);
   if (rc < 0)
     throw Failure(ErrorKind::decode,
                   "cannot read the codec parameters (" + av_error_text(rc) + ")");
@@ -349,11 +265,11 @@ bool Decoder::next_block(std::vector<std::vector<float>>& channels) {
     }
     // The decoder wants input.
     for (;;) {
-      rc = av_read_frame(s.format.get(), s.packet.get());
+      rc = av_read_frame(s.input.get(), s.packet.get());
       if (rc < 0) {
         // The file could not be read to its end (a disk or network error): not the end of
         // the track. FFmpeg keeps the system's error in the I/O context.
-        const AVIOContext* pb = s.format->pb;
+        const AVIOContext* pb = s.input.get()->pb;
         const bool pb_failed = pb != nullptr && pb->error < 0 && pb->error != AVERROR_EOF;
         const int read_error = pb_failed ? pb->error : rc;
         if (read_error == AVERROR(ENOMEM)) throw std::bad_alloc();

@@ -1,7 +1,7 @@
 // Decoding with FFmpeg's libraries: the first audio stream of any container FFmpeg reads, at
 // its own rate and channel count, as planar float in [-1, 1] (the conversion soundfile and
 // librosa.load make). Encoder delay and padding are removed by libavcodec, as ffmpeg does.
-// This is the only place FFmpeg's types appear; failures are thrown as trackprint::Failure.
+// FFmpeg's types appear only here and in io/file_input; failures are thrown as Failure.
 #pragma once
 
 #include <cstdint>
@@ -46,7 +46,7 @@ class Decoder {
   bool next_block(std::vector<std::vector<float>>& channels);
 
  private:
-  void open_stream(const std::string& url);
+  void open_stream();  // the stream of state_->input, its decoder and limits
   struct State;
   std::unique_ptr<State> state_;
   StreamInfo info_;

@@ -15,6 +15,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "library/json_text.hpp"
 #include "trackprint/limits.hpp"
 #include "trackprint/numbers_version.hpp"
 #include "trackprint/trackprint.hpp"
@@ -132,16 +133,19 @@ std::optional<std::string> write_sidecar(const std::string& audio_path, std::int
            "through a symlink)";
   }
   // In the spec's order, for the people who open the file.
-  nlohmann::ordered_json values = nlohmann::ordered_json::object();
+  Json values = Json::object();
   for (std::size_t i = 0; i < kDimensionCount; ++i) {
     if (!std::isfinite(fp.values[i])) return "a value is not finite; JSON cannot hold it";
     values[std::string(kDimensions[i].name)] = fp.values[i];
   }
-  const nlohmann::ordered_json doc = {
+  Json file = Json::object();
+  set_path(file, "path", file_name(audio_path));
+  file["size_bytes"] = size;
+  file["mtime_ns"] = mtime_ns;
+  const Json doc = {
       {"format_version", kFormatVersion},
       {"generated_at", generated_at},
-      {"audio_file",
-       {{"path", file_name(audio_path)}, {"size_bytes", size}, {"mtime_ns", mtime_ns}}},
+      {"audio_file", file},
       {"trackprint",
        {{"engine_version", std::string(engine_version())},
         {"fingerprint_version", fp.version},
@@ -153,9 +157,7 @@ std::optional<std::string> write_sidecar(const std::string& audio_path, std::int
         {"codec", fp.codec}}},
       {"fingerprint", values},
   };
-  // nlohmann prints each double as the shortest text that reads back to the same bits. A file
-  // name need not be UTF-8, JSON must be: such bytes become U+FFFD (the name is informative).
-  const std::string text = doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  const std::string text = json_text(doc, 2) + "\n";
   const std::string target = sidecar_path(audio_path);
   // A name no one else uses, created here (O_EXCL) and never through a symlink (O_NOFOLLOW).
   static std::atomic<unsigned> counter{0};

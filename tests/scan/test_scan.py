@@ -256,6 +256,61 @@ class Output(LibraryTest):
         self.assertEqual(numbers(one), numbers(two))
 
 
+class Json(LibraryTest):
+    def setUp(self):
+        super().setUp()
+        self.scan()
+
+    def test_status_json_carries_the_counts_and_the_failures(self):
+        r = run("status", "--db", self.db, "--json")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        (line,) = r.stdout.splitlines()
+        st = json.loads(line)
+        self.assertEqual(st["store"], self.db)
+        self.assertEqual((st["tracks"], st["analysed"], st["failed"], st["pending"],
+                          st["missing"], st["outdated"]),
+                         (len(GOOD_TRACKS) + len(BAD_TRACKS), len(GOOD_TRACKS), len(BAD_TRACKS),
+                          0, 0, 0))
+        self.assertEqual(st["failed_by_kind"], {"decode": 1, "not_audio": 2, "too_short": 1})
+        self.assertEqual({f["path"]: f["error_kind"] for f in st["failures"]},
+                         {self.path(n): k for n, k in BAD_TRACKS.items()})
+        self.assertTrue(all(f["reason"] and f["status"] == "failed" for f in st["failures"]))
+
+    def test_names_that_are_not_utf8_are_valid_json_everywhere_and_recoverable(self):
+        good = os.fsencode(self.lib) + b"/tone\xff.wav"
+        bad = os.fsencode(self.lib) + b"/junk\xfe.mp3"
+        shutil.copy(os.path.join(tracks.dir, "tone.wav"), good)
+        with open(bad, "wb") as f:
+            f.write(b"not music\n" * 10)
+        raw = subprocess.run([BIN, "scan", "--db", self.db, "--sidecars", "--progress", "json",
+                              self.lib], capture_output=True, timeout=600)
+        self.assertEqual(raw.returncode, 1, raw.stderr)
+        outputs = {
+            "scan": raw.stdout,
+            "export": subprocess.run([BIN, "export", "--db", self.db, "--format", "jsonl"],
+                                     capture_output=True, timeout=60).stdout,
+            "show": subprocess.run([BIN, "show", "--db", self.db, "--json", good, bad],
+                                   capture_output=True, timeout=60).stdout,
+            "status": subprocess.run([BIN, "status", "--db", self.db, "--json"],
+                                     capture_output=True, timeout=60).stdout,
+        }
+        found = {}
+        for name, out in outputs.items():
+            objs = [json.loads(line) for line in out.decode("utf-8").splitlines()]  # strict
+            objs += [f for o in objs for f in o.get("failures", [])]
+            for o in objs:
+                if "path_bytes" in o:
+                    self.assertIn("\ufffd", o["path"])
+                    found.setdefault(name, set()).add(bytes(o["path_bytes"]))
+                elif "path" in o:
+                    self.assertEqual(os.fsencode(o["path"]).decode("utf-8"), o["path"])
+        self.assertEqual(found, {"scan": {bad}, "export": {good}, "show": {good, bad},
+                                 "status": {bad}})
+        with open(good + b".25d", "rb") as f:
+            side = json.loads(f.read().decode("utf-8"))
+        self.assertEqual(bytes(side["audio_file"]["path_bytes"]), b"tone\xff.wav")
+
+
 class Sidecars(LibraryTest):
     def test_sidecars_are_written_and_trusted_only_when_they_match(self):
         _, done = self.scan("--sidecars")

@@ -24,6 +24,7 @@ from ._errors import (
     TooShortError,
     UnsupportedError,
 )
+from ._json_path import json_path
 from ._trackprint import (
     DIMENSIONS,
     FINGERPRINT_VERSION,
@@ -71,5 +72,6 @@ __all__ = [
     "analyze_file",
     "default_library_path",
     "engine_version",
+    "json_path",
     "trace",
 ]

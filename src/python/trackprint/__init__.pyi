@@ -227,6 +227,11 @@ class InternalError(Error):
 def default_library_path() -> str:
     """$XDG_DATA_HOME/trackprint/library.db, or ~/.local/share/trackprint/library.db."""
 
+def json_path(record: dict[str, object], key: str = "path") -> str:
+    """The file name record[key] of a record of the CLI's JSON output, as Python spells file
+    names (os.fsdecode of its exact bytes, from record[key + "_bytes"] when the name is not
+    UTF-8), so that Library.get() and open() find the file."""
+
 class ScanProgress:
     """A snapshot of a running scan, passed to Library.scan()'s progress callable."""
 
