@@ -18,7 +18,8 @@ import trackprint
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "tests"))
-from required_inputs import in_ci  # noqa: E402  (tests/, added to the path just above)
+import corpus_manifest  # noqa: E402  (tests/, added to the path just above)
+from required_inputs import in_ci  # noqa: E402
 
 
 def _missing(message):
@@ -41,11 +42,10 @@ def corpus():
 
 @pytest.fixture(scope="session")
 def tracks(corpus):
-    """The ci tier's flac/ tracks (a corpus built for the benchmarks has more)."""
-    lines = (corpus / "manifest.tsv").read_text().splitlines()
-    rows = [dict(zip(lines[0].split("\t"), line.split("\t"))) for line in lines[1:]]
-    found = sorted(corpus / row["file"] for row in rows if row["tier"] == "ci")
-    assert len(found) == 18, f"the ci corpus has 18 flac/ tracks, its manifest lists {len(found)}"
+    """The ci tier's flac/ tracks, by the manifest's tier (a corpus built for the benchmarks
+    has more of them in flac/)."""
+    found = corpus_manifest.tracks(corpus, "ci")
+    assert len(found) == 18, f"the ci tier has 18 flac/ tracks, the manifest lists {len(found)}"
     return found
 
 
