@@ -4,13 +4,13 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cctype>
 #include <cstdlib>
 #include <filesystem>
 #include <string>
 #include <vector>
 
 #include "analysis/analyze.hpp"
+#include "corpus_tracks.hpp"
 #include "signals.hpp"
 
 namespace trackprint {
@@ -49,25 +49,10 @@ TEST(Routes, HeldAndStreamedGiveTheSameBitsOnASyntheticTrack) {
   fs::remove(path);
 }
 
-// Real music, when the corpus is at hand (scripts/test sets TRACKPRINT_CORPUS); in CI (CI set,
-// not "0" or "false") a missing corpus fails instead of skipping.
+// Real music: the ci tier's first two tracks (all of them with TRACKPRINT_ROUTES_ALL).
 TEST(Routes, HeldAndStreamedGiveTheSameBitsOnRealMusic) {
-  const char* corpus = std::getenv("TRACKPRINT_CORPUS");
-  if (corpus == nullptr) {
-    std::string ci = std::getenv("CI") != nullptr ? std::getenv("CI") : "";
-    std::transform(ci.begin(), ci.end(), ci.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    if (ci.empty() || ci == "0" || ci == "false") {
-      GTEST_SKIP() << "TRACKPRINT_CORPUS is not set (scripts/test sets it)";
-    }
-    FAIL() << "TRACKPRINT_CORPUS is not set, and CI is: a missing corpus fails";
-  }
-  std::vector<fs::path> tracks;
-  for (const auto& entry : fs::directory_iterator(fs::path(corpus) / "flac")) {
-    if (entry.path().extension() == ".flac") tracks.push_back(entry.path());
-  }
-  std::sort(tracks.begin(), tracks.end());
-  ASSERT_FALSE(tracks.empty());
+  TRACKPRINT_CORPUS_OR_SKIP(corpus);
+  std::vector<fs::path> tracks = test::corpus_tier_tracks(corpus, "ci");
   const char* all = std::getenv("TRACKPRINT_ROUTES_ALL");
   if (all == nullptr) tracks.resize(std::min<std::size_t>(tracks.size(), 2));
   for (const fs::path& track : tracks) expect_routes_agree(track.string());
