@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """How the Python module scales with Python threads: tracks/s with 1 and 2 worker threads
-over the corpus's flac/ tracks, and their ratio (2 threads on 2 cores: ideally 2x).
+over the corpus's ci-tier tracks, and their ratio (2 threads on 2 cores: ideally 2x).
 
     python bench/python/thread_scaling.py [--corpus DIR] [--repeats N] [--workers 1,2]
 
@@ -13,11 +13,15 @@ them because the machine may be shared.
 import argparse
 import os
 import statistics
+import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import trackprint
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tests"))
+import corpus_manifest  # noqa: E402  (tests/, added to the path just above)
 
 
 def one_pass(tracks, workers):
@@ -38,7 +42,7 @@ def main():
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--workers", default="1,2")
     args = parser.parse_args()
-    tracks = sorted((args.corpus / "flac").glob("*.flac"))
+    tracks = corpus_manifest.tracks(args.corpus, "ci")
     worker_counts = [int(w) for w in args.workers.split(",")]
     print(f"trackprint {trackprint.__version__}, {len(tracks)} tracks, {os.cpu_count()} cores, "
           f"load average before {os.getloadavg()[0]:.2f}")  # fmt: skip
