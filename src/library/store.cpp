@@ -297,6 +297,9 @@ void Store::begin() {
 void Store::commit() {
   exec(impl_->db.get(), "COMMIT");
 }
+void Store::rollback() {
+  sqlite3_exec(impl_->db.get(), "ROLLBACK", nullptr, nullptr, nullptr);
+}
 
 std::vector<KnownRow> Store::known_rows() {
   Statement s(impl_->db.get(),
@@ -368,7 +371,8 @@ void Store::put_result(const AnalysisResult& r) {
   }
   Statement& s = *impl_->put_result;
   s.bind(1, r.path).bind(2, r.size).bind(3, r.mtime_ns);
-  s.bind(8, std::string(engine_version())).bind(9, r.analysed_at).bind(10, r.analysis_s);
+  s.bind(8, r.engine_version.empty() ? std::string(engine_version()) : r.engine_version);
+  s.bind(9, r.analysed_at).bind(10, r.analysis_s);
   if (r.fingerprint) {
     const Fingerprint& fp = *r.fingerprint;
     s.bind(4, std::string("analysed")).bind_null(5).bind_null(6);
