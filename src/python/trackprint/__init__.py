@@ -27,6 +27,7 @@ from ._trackprint import (
     Fingerprint,
     Library,
     LibraryStatus,
+    MergeSummary,
     ScanProgress,
     ScanSummary,
     Track,
@@ -34,6 +35,7 @@ from ._trackprint import (
     analyze_file,
     default_library_path,
     engine_version,
+    find_audio_files,
 )
 
 __version__ = engine_version()
@@ -50,6 +52,7 @@ __all__ = [
     "InvalidInputError",
     "Library",
     "LibraryStatus",
+    "MergeSummary",
     "NoAudioError",
     "NotAudioError",
     "ScanProgress",
@@ -61,4 +64,5 @@ __all__ = [
     "analyze_file",
     "default_library_path",
     "engine_version",
+    "find_audio_files",
 ]
