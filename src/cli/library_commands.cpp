@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "cli/output.hpp"
+#include "cli/parquet_commands.hpp"
 #include "cli/progress.hpp"
 #include "trackprint/library.hpp"
 #include "trackprint/trackprint.hpp"
@@ -262,15 +263,20 @@ int run_export(const std::vector<std::string>& args) {
   const auto common = common_options("export", args);
   if (!common) return kExitUsage;
   std::string format;
+  std::string out;
   const auto& a = common->rest;
   for (std::size_t i = 0; i < a.size(); ++i) {
     if (a[i] == "--format" && i + 1 < a.size()) {
       format = a[++i];
+    } else if (a[i] == "--out" && i + 1 < a.size()) {
+      out = a[++i];
     } else {
       return usage("export: unknown argument " + a[i]);
     }
   }
-  if (format != "csv" && format != "jsonl") return usage("export: --format csv or jsonl");
+  if (format == "parquet") return run_parquet_export(common->db, out);
+  if (!out.empty()) return usage("export: --out is for --format parquet");
+  if (format != "csv" && format != "jsonl") return usage("export: --format csv, jsonl or parquet");
   auto lib = open_store(common->db, Library::Mode::read_only);
   if (!lib) return kExitFailed;
   const auto tracks = lib->tracks();

@@ -14,6 +14,7 @@
 #include "analysis/analyze.hpp"
 #include "cli/library_commands.hpp"
 #include "cli/output.hpp"
+#include "cli/parquet_commands.hpp"
 #include "trackprint/trackprint.hpp"
 
 namespace {
@@ -55,8 +56,13 @@ const char* const kUsage =
     "      Counts (analysed, outdated, pending, failed by kind, missing) and the failures.\n"
     "  show [--db PATH] [--json] PATH|ID...\n"
     "      One track of the store: identity, status, reason or fingerprint.\n"
-    "  export [--db PATH] --format csv|jsonl\n"
-    "      Every analysed track with its fingerprint (columns: the spec's names).\n"
+    "  export [--db PATH] --format csv|jsonl|parquet [--out DIR]\n"
+    "      Every analysed track with its fingerprint (columns: the spec's names); parquet\n"
+    "      writes the analysed and failed tracks as a Parquet dataset in DIR.\n"
+    "  import [--db PATH] DIR\n"
+    "      Merge a Parquet dataset (python -m trackprint.cluster's, or an export) into the\n"
+    "      store, rows as a scan writes them. Parquet needs Python 3 with the trackprint\n"
+    "      module and pyarrow ($TRACKPRINT_PYTHON, default python3).\n"
     "\n"
     "options:\n"
     "  -h, --help       show this help\n"
@@ -241,5 +247,6 @@ int main(int argc, char** argv) {
   if (command == "status") return trackprint::cli::run_status(args);
   if (command == "show") return trackprint::cli::run_show(args);
   if (command == "export") return trackprint::cli::run_export(args);
+  if (command == "import") return trackprint::cli::run_import(args);
   return usage_error("unknown command '" + std::string(command) + "'");
 }
