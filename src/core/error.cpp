@@ -24,6 +24,15 @@ std::string_view to_string(ErrorKind kind) {
   return "unknown";
 }
 
+std::optional<ErrorKind> error_kind_named(std::string_view name) {
+  for (const ErrorKind k : {ErrorKind::io, ErrorKind::not_audio, ErrorKind::no_audio,
+                            ErrorKind::decode, ErrorKind::unsupported, ErrorKind::too_short,
+                            ErrorKind::invalid_input, ErrorKind::internal}) {
+    if (to_string(k) == name) return k;
+  }
+  return std::nullopt;
+}
+
 std::string Error::message() const {
   return path.empty() ? reason : path + ": " + reason;
 }

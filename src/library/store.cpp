@@ -14,22 +14,12 @@ namespace {
 
 constexpr std::array<TrackStatus, 4> kStatuses{TrackStatus::pending, TrackStatus::analysed,
                                                TrackStatus::failed, TrackStatus::missing};
-constexpr std::array<ErrorKind, 8> kErrorKinds{
-    ErrorKind::io,          ErrorKind::not_audio, ErrorKind::no_audio,      ErrorKind::decode,
-    ErrorKind::unsupported, ErrorKind::too_short, ErrorKind::invalid_input, ErrorKind::internal};
 
 TrackStatus status_named(std::string_view name) {
   for (const TrackStatus s : kStatuses) {
     if (to_string(s) == name) return s;
   }
   throw Failure(ErrorKind::invalid_input, "unknown track status '" + std::string(name) + "'");
-}
-
-std::optional<ErrorKind> error_kind_named(std::string_view name) {
-  for (const ErrorKind k : kErrorKinds) {
-    if (to_string(k) == name) return k;
-  }
-  return std::nullopt;
 }
 
 // The columns after the identity, in table order; the dimensions come from kDimensions.

@@ -47,15 +47,6 @@ std::vector<std::string> fs_paths(nb::handle roots) {
   return paths;
 }
 
-std::optional<ErrorKind> error_kind_named(std::string_view name) {
-  for (const ErrorKind k : {ErrorKind::io, ErrorKind::not_audio, ErrorKind::no_audio,
-                            ErrorKind::decode, ErrorKind::unsupported, ErrorKind::too_short,
-                            ErrorKind::invalid_input, ErrorKind::internal}) {
-    if (to_string(k) == name) return k;
-  }
-  return std::nullopt;
-}
-
 // The rows of a Parquet dataset (trackprint/dataset.py's columns, each a list, None where a
 // row has no value) as the store's records.
 std::vector<TrackRecord> records_of(nb::handle columns) {

@@ -23,7 +23,7 @@ PART_PREFIX = "part-"
 PART_SUFFIX = ".parquet"
 
 DIMENSION_NAMES = [d.name for d in trackprint.DIMENSIONS]
-# The tags of the file (TODO: filled once the engine reads tags; null until then).
+# The file's tags: columns of the format now, null until the engine reads tags.
 TAG_NAMES = ["title", "artist", "album", "album_artist", "genre", "track", "date",
              "musicbrainz_recording_id"]  # fmt: skip
 

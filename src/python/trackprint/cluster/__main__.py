@@ -3,7 +3,11 @@
 import argparse
 import sys
 
-from . import DaskExecutor, InputError, RunError, read_manifest, run
+try:
+    from . import DaskExecutor, InputError, RunError, read_manifest, run
+except ImportError as missing:  # the extra is not installed here
+    sys.exit(f"trackprint.cluster needs {missing.name or missing}, which {sys.executable} cannot import: "
+             "pip install 'trackprint[cluster]' (the same on every worker)")
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -46,8 +50,12 @@ def main(argv=None):
         roots = list(args.paths)
         for manifest in args.manifest:
             roots += read_manifest(manifest)
-        executor = DaskExecutor(args.scheduler, scheduler_file=args.scheduler_file,
-                                local_workers=args.local)  # fmt: skip
+        try:
+            executor = DaskExecutor(args.scheduler, scheduler_file=args.scheduler_file,
+                                    local_workers=args.local)  # fmt: skip
+        except (OSError, TimeoutError) as error:
+            where = args.scheduler or args.scheduler_file or "a local cluster"
+            raise RunError(f"cannot reach the Dask scheduler ({where}): {error}") from None
         with executor:
             s = run(executor, roots, args.out, batch_files=args.batch_files,
                     batch_bytes=args.batch_mib << 20, retry_failed=args.retry_failed)  # fmt: skip

@@ -16,7 +16,6 @@ What clusters do, and what happens then:
 
 import concurrent.futures
 import fcntl
-import os
 import sys
 import time
 from collections import deque
