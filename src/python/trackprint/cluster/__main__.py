@@ -28,7 +28,8 @@ def parse(argv):
     p.add_argument("--manifest", action="append", default=[], metavar="FILE",
                    help="a file listing paths, one a line (# starts a comment); repeatable")  # fmt: skip
     p.add_argument("--batch-files", type=int, default=32, metavar="N",
-                   help="files per batch, the unit of retry (default 32)")  # fmt: skip
+                   help="most files per batch, the unit of retry (default 32; fewer when "
+                   "there would be under 4 batches per worker thread)")  # fmt: skip
     p.add_argument("--batch-mib", type=int, default=1024, metavar="MIB",
                    help="most bytes of audio per batch (default 1024)")  # fmt: skip
     p.add_argument("--retry-failed", action="store_true", help="analyse failed files again")

@@ -77,7 +77,7 @@ class Progress:
         rate = self.done / elapsed if elapsed > 0 else 0.0
         eta = f", eta {(self.total - self.done) / rate:.0f} s" if rate > 0 else ""
         line = (f"{self.done}/{self.total} files, {self.failed} failed, {rate:.2f} files/s, "
-                f"{running} batches running on {slots} worker threads{eta}")  # fmt: skip
+                f"{running} batches in flight, {slots} worker threads{eta}")  # fmt: skip
         self.stream.write(("\r\033[K" + line) if self.tty else line + "\n")
         self.stream.flush()
 
@@ -132,8 +132,8 @@ def run(executor, roots, out, *, batch_files=32, batch_bytes=1 << 30, retry_fail
         progress = Progress(0, stream)
         _wait_for_stragglers(executor, progress)
         dataset.remove_temporaries(out)
-        plan, _ = plan_run(roots, out, batch_files=batch_files, batch_bytes=batch_bytes,
-                           retry_failed=retry_failed)  # fmt: skip
+        plan = plan_run(roots, out, batch_files=batch_files, batch_bytes=batch_bytes,
+                        retry_failed=retry_failed, slots=executor.slots())  # fmt: skip
         summary = Summary(found=plan.found, skipped=plan.skipped, warnings=plan.warnings)
         for warning in plan.warnings:
             progress.note(f"trackprint.cluster: warning: {warning}")

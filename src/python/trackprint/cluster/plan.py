@@ -84,8 +84,10 @@ def make_batches(files, batch_files, batch_bytes):
     return batches
 
 
-def plan_run(roots, out, *, batch_files=32, batch_bytes=1 << 30, retry_failed=False):
-    """Walks `roots` and compares what it finds with the dataset in `out`."""
+def plan_run(roots, out, *, batch_files=32, batch_bytes=1 << 30, retry_failed=False, slots=1):
+    """Walks `roots` and compares what it finds with the dataset in `out`. Batches are smaller
+    than `batch_files` when there are fewer than four per worker thread (`slots`), so that every
+    thread has work until near the end."""
     found, warnings = trackprint.find_audio_files([local_path(r) for r in roots]) if roots else ([], [])
     plan = Plan(found=len(found), warnings=list(warnings))
     rows = dataset.index(out)
@@ -100,5 +102,6 @@ def plan_run(roots, out, *, batch_files=32, batch_bytes=1 << 30, retry_failed=Fa
         for entry in entries:  # every other row of the file goes: one row per file
             if not current or entry is not current[-1]:
                 plan.stale.setdefault(entry[0], set()).add(path)
-    plan.batches = make_batches(todo, batch_files, batch_bytes)
-    return plan, rows
+    per_slot = -(-len(todo) // (4 * max(1, slots)))  # ceil
+    plan.batches = make_batches(todo, max(1, min(batch_files, per_slot)), batch_bytes)
+    return plan
