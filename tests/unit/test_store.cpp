@@ -1,6 +1,7 @@
-// The library layer without the command line: the store's rows round-trip exactly, the scan
-// plan follows the incremental rules, the walker finds what it should, and a scan through the
-// public header gives the same store for any number of workers.
+// The library layer without the command line: the store's rows round-trip exactly, rows merged
+// from elsewhere follow the merge rule, the scan plan follows the incremental rules, the walker
+// finds what it should, and a scan through the public header gives the same store for any
+// number of workers.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -538,10 +539,10 @@ TEST(Merge, MergedRowsAreStoredAsAScanStoresThemWithTheirOwnVersions) {
   store.begin();
   store.put_result(analysed("/m/kept.flac", 0.1));
   store.commit();
-  TrackRecord newer_elsewhere = record("/m/kept.flac", 1, TrackStatus::analysed);
+  TrackRecord of_an_older_file = record("/m/kept.flac", 1, TrackStatus::analysed);
   const MergeSummary s =
       merge_records(store, {record("/m/a.flac", 10, TrackStatus::analysed),
-                            record("/m/../m/b.mp3", 10, TrackStatus::failed), newer_elsewhere});
+                            record("/m/../m/b.mp3", 10, TrackStatus::failed), of_an_older_file});
   EXPECT_EQ(s.added, 2);
   EXPECT_EQ(s.kept, 1);
   const auto a = store.by_path("/m/a.flac");
