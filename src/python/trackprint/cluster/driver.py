@@ -155,9 +155,11 @@ def run(executor, roots, out, *, batch_files=32, batch_bytes=1 << 30, retry_fail
 
 def _run_batches(executor, queue, out, summary, progress, in_flight_per_slot):
     in_flight = {}
+    slots, asked = executor.slots(), time.monotonic()
     try:
         while queue or in_flight:
-            slots = executor.slots()
+            if time.monotonic() - asked > 2.0:  # a question to the scheduler: not every turn
+                slots, asked = executor.slots(), time.monotonic()
             limit = max(2, in_flight_per_slot * slots)
             while queue and len(in_flight) < limit:
                 batch = queue.popleft()
