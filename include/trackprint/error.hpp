@@ -8,6 +8,8 @@
 #include <utility>
 #include <variant>
 
+#include "trackprint/export.hpp"
+
 namespace trackprint {
 
 enum class ErrorKind {
@@ -21,11 +23,11 @@ enum class ErrorKind {
   internal,       // a defect in trackprint itself; reported, never a crash
 };
 
-std::string_view to_string(ErrorKind kind);
+TRACKPRINT_API std::string_view to_string(ErrorKind kind);
 // The kind whose to_string() is `name`, if any (for kinds read back from a store or a file).
-std::optional<ErrorKind> error_kind_named(std::string_view name);
+TRACKPRINT_API std::optional<ErrorKind> error_kind_named(std::string_view name);
 
-struct Error {
+struct TRACKPRINT_API Error {
   ErrorKind kind;
   std::string path;  // empty when the input was samples, not a file
   std::string reason;
@@ -35,7 +37,7 @@ struct Error {
 };
 
 // Thrown inside the engine; the public entry points turn it into a Result.
-class Failure : public std::runtime_error {
+class TRACKPRINT_API Failure : public std::runtime_error {
  public:
   Failure(ErrorKind kind, std::string reason)
       : std::runtime_error(reason), kind_(kind), reason_(std::move(reason)) {}

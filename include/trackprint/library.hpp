@@ -27,12 +27,13 @@
 #include <vector>
 
 #include "trackprint/error.hpp"
+#include "trackprint/export.hpp"
 #include "trackprint/fingerprint.hpp"
 
 namespace trackprint {
 
 // $XDG_DATA_HOME/trackprint/library.db, or ~/.local/share/trackprint/library.db.
-std::string default_library_path();
+TRACKPRINT_API std::string default_library_path();
 
 // A snapshot of a running scan.
 struct ScanProgress {
@@ -80,7 +81,7 @@ struct ScanSummary {
 };
 
 enum class TrackStatus { pending, analysed, failed, missing };
-std::string_view to_string(TrackStatus status);
+TRACKPRINT_API std::string_view to_string(TrackStatus status);
 
 struct TrackRecord {
   std::int64_t id = 0;
@@ -119,7 +120,7 @@ struct MergeSummary {
                                // where the row given has only a failure of the same file
 };
 
-class Library {
+class TRACKPRINT_API Library {
  public:
   enum class Mode { read_write, read_only };
   // Opens the store at `path`, creating it (and its folder) in read_write mode. A file that is

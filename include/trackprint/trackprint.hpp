@@ -16,6 +16,7 @@
 
 #include "trackprint/dimensions.hpp"
 #include "trackprint/error.hpp"
+#include "trackprint/export.hpp"
 #include "trackprint/fingerprint.hpp"
 
 namespace trackprint {
@@ -27,14 +28,16 @@ struct AnalysisOptions {
 };
 
 // Decodes `path` (any format FFmpeg reads) and computes its fingerprint.
-Result<Fingerprint> analyze_file(const std::string& path, const AnalysisOptions& options = {});
+TRACKPRINT_API Result<Fingerprint> analyze_file(const std::string& path,
+                                                const AnalysisOptions& options = {});
 
 // The fingerprint of samples already decoded: one span per channel (channels-first, equal
 // lengths), float in [-1, 1] at `sample_rate` Hz. The codec field of the result is empty.
-Result<Fingerprint> analyze_samples(std::span<const std::span<const float>> channels,
-                                    int sample_rate, const AnalysisOptions& options = {});
+TRACKPRINT_API Result<Fingerprint> analyze_samples(std::span<const std::span<const float>> channels,
+                                                   int sample_rate,
+                                                   const AnalysisOptions& options = {});
 
 // The engine's version (semantic); stored beside every fingerprint.
-std::string_view engine_version();
+TRACKPRINT_API std::string_view engine_version();
 
 }  // namespace trackprint
