@@ -1,20 +1,24 @@
-#include "cli/parquet_commands.hpp"
-
+// `trackprint import` and `trackprint export --format parquet`: the Parquet side lives in the
+// Python package (pyarrow; Debian has no Arrow C++ library), so these run
+// `python3 -m trackprint.parquet`, whose store writes go through the engine's store code.
 #include <unistd.h>
+#include <CLI/CLI.hpp>
 
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
+#include <string>
+#include <vector>
 
+#include "cli/commands.hpp"
+#include "cli/options.hpp"
 #include "trackprint/library.hpp"
 #include "trackprint/trackprint.hpp"
 
 namespace trackprint::cli {
 namespace {
-
-constexpr int kExitFailed = 1;
-constexpr int kExitUsage = 2;
 
 // Run by the Python interpreter: names what is missing instead of a traceback, and warns when
 // the module is another build than this CLI (the rows it writes carry its engine's versions).
@@ -58,32 +62,29 @@ int run_python(std::vector<std::string> args) {
   return kExitFailed;
 }
 
-int usage(const std::string& message) {
-  std::fprintf(stderr, "trackprint: %s\n(see 'trackprint --help')\n", message.c_str());
-  return kExitUsage;
-}
+struct ImportCommand {
+  std::string db;
+  std::string dataset;
+};
 
 }  // namespace
 
-int run_import(const std::vector<std::string>& args) {
-  std::string db = default_library_path();
-  std::vector<std::string> dirs;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    if (args[i] == "--db") {
-      if (i + 1 >= args.size()) return usage("import: --db needs a path");
-      db = args[++i];
-    } else if (args[i].size() > 1 && args[i][0] == '-') {
-      return usage("import: unknown option " + args[i]);
-    } else {
-      dirs.push_back(args[i]);
-    }
-  }
-  if (dirs.size() != 1) return usage("import: needs one DIR (a Parquet dataset)");
-  return run_python({"import", dirs[0], "--db", db});
+void add_parquet_commands(CLI::App& app, int& exit_status) {
+  auto c = std::make_shared<ImportCommand>();
+  CLI::App* cmd =
+      app.add_subcommand("import", "Merge a Parquet dataset of fingerprints into the store");
+  cmd->footer(
+      "DIR is a dataset of python -m trackprint.cluster, or of export --format parquet. Its rows\n"
+      "are written as a scan writes them. Needs Python 3 with the trackprint module and pyarrow\n"
+      "($TRACKPRINT_PYTHON, default python3).");
+  add_store_option(*cmd, c->db);
+  cmd->add_option("DIR", c->dataset, "the Parquet dataset's folder")->required();
+  cmd->callback([c, &exit_status] {
+    exit_status = run_python({"import", c->dataset, "--db", c->db});
+  });
 }
 
 int run_parquet_export(const std::string& db, const std::string& out) {
-  if (out.empty()) return usage("export: --format parquet needs --out DIR");
   return run_python({"export", "--out", out, "--db", db});
 }
 

@@ -16,6 +16,12 @@ std::string_view to_string(ErrorKind kind) {
       return "unsupported";
     case ErrorKind::too_short:
       return "too_short";
+    case ErrorKind::too_long:
+      return "too_long";
+    case ErrorKind::invalid_audio:
+      return "invalid_audio";
+    case ErrorKind::crashed:
+      return "crashed";
     case ErrorKind::invalid_input:
       return "invalid_input";
     case ErrorKind::internal:
@@ -25,9 +31,7 @@ std::string_view to_string(ErrorKind kind) {
 }
 
 std::optional<ErrorKind> error_kind_named(std::string_view name) {
-  for (const ErrorKind k : {ErrorKind::io, ErrorKind::not_audio, ErrorKind::no_audio,
-                            ErrorKind::decode, ErrorKind::unsupported, ErrorKind::too_short,
-                            ErrorKind::invalid_input, ErrorKind::internal}) {
+  for (const ErrorKind k : kErrorKinds) {
     if (to_string(k) == name) return k;
   }
   return std::nullopt;

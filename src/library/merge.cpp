@@ -42,6 +42,8 @@ AnalysisResult result_of(const TrackRecord& t) {
   r.analysis_s = t.analysis_s;
   r.analysed_at = t.analysed_at;
   r.engine_version = t.engine_version;
+  // A row of another build keeps its numbers version (0, unknown, reads as outdated).
+  r.numbers_version = t.fingerprint ? (t.numbers_version != 0 ? t.numbers_version : -1) : 0;
   return r;
 }
 

@@ -18,7 +18,7 @@ import pyarrow.parquet as pq
 
 import trackprint
 
-FORMAT = "1"  # the schema metadata's trackprint.dataset: a reader refuses another
+FORMAT = "2"  # the schema metadata's trackprint.dataset: a reader refuses another
 PART_PREFIX = "part-"
 PART_SUFFIX = ".parquet"
 
@@ -37,6 +37,7 @@ SCHEMA = pa.schema(
         pa.field("error_kind", pa.string()),
         pa.field("reason", pa.string()),
         pa.field("fingerprint_version", pa.int32()),
+        pa.field("numbers_version", pa.int32()),  # which exact bits (analysed rows)
         pa.field("engine_version", pa.string(), nullable=False),
         pa.field("analysed_at", pa.string(), nullable=False),  # UTC, ISO 8601, as the store's
         pa.field("analysis_s", pa.float64(), nullable=False),
@@ -82,9 +83,11 @@ def empty_row(path, size, mtime_ns):
     return row
 
 
-def analysed_row(path, size, mtime_ns, fp, analysed_at, analysis_s, engine_version):
+def analysed_row(path, size, mtime_ns, fp, analysed_at, analysis_s, engine_version,
+                 numbers_version):
     row = empty_row(path, size, mtime_ns)
-    row.update(status="analysed", fingerprint_version=fp.version, engine_version=engine_version,
+    row.update(status="analysed", fingerprint_version=fp.version, numbers_version=numbers_version,
+               engine_version=engine_version,
                analysed_at=analysed_at, analysis_s=analysis_s, duration_s=fp.duration,
                sample_rate=fp.sample_rate, channels=fp.channels, codec=fp.codec)  # fmt: skip
     row.update(zip(DIMENSION_NAMES, fp.as_array().tolist()))
@@ -118,7 +121,7 @@ def analyse(path, size, mtime_ns):
         return failed_row(path, size, mtime_ns, "internal", f"{type(error).__name__}: {error}",
                           analysed_at, time.perf_counter() - start, trackprint.__version__)  # fmt: skip
     return analysed_row(path, size, mtime_ns, fp, analysed_at, time.perf_counter() - start,
-                        trackprint.__version__)  # fmt: skip
+                        trackprint.__version__, trackprint.numbers_version())  # fmt: skip
 
 
 def part_name(batch_id):

@@ -59,7 +59,7 @@ def _track_row(track):
     if track.fingerprint is not None:
         return dataset.analysed_row(track.path, track.size, track.mtime_ns, track.fingerprint,
                                     track.analysed_at, track.analysis_seconds,
-                                    track.engine_version)  # fmt: skip
+                                    track.engine_version, track.numbers_version)  # fmt: skip
     return dataset.failed_row(track.path, track.size, track.mtime_ns, track.error.kind,
                               track.error.reason, track.analysed_at, track.analysis_seconds,
                               track.engine_version)  # fmt: skip
