@@ -5,7 +5,7 @@
 
 _trackprint() {
   local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
-  local commands="analyze decode dimensions scan status show export report map help"
+  local commands="analyze decode dimensions scan status show export import report map help"
   # --opt=value arrives as three words: --opt, =, value.
   if [[ $cur == = ]]; then
     prev=${COMP_WORDS[COMP_CWORD - 1]}
@@ -35,7 +35,7 @@ _trackprint() {
       return
       ;;
     --format)
-      COMPREPLY=($(compgen -W "csv jsonl" -- "$cur"))
+      COMPREPLY=($(compgen -W "csv jsonl parquet" -- "$cur"))
       return
       ;;
     --color | --colour)
@@ -62,7 +62,8 @@ _trackprint() {
       ;;
     status) options="--db --json" ;;
     show) options="--db --json" ;;
-    export) options="--db --format" ;;
+    export) options="--db --format --out" ;;
+    import) options="--db" ;;
     report) options="-o --out --db --threads" ;;
     map) options="--db -o --out --color" ;;
     help)

@@ -4,7 +4,7 @@ over the corpus's ci-tier tracks, and their ratio (2 threads on 2 cores: ideally
 
     python bench/python/thread_scaling.py [--corpus DIR] [--repeats N] [--workers 1,2]
 
-Needs `import trackprint` (e.g. the venv tests/python/run makes: ~/.cache/trackprint/python-venv).
+Needs `import trackprint` (e.g. the venv tests/python/run makes: ~/.cache/trackprint/python-venv-HASH).
 Each repeat runs every worker count once, interleaved, so that other load on the machine falls
 on both; the figures are the medians over the repeats. The load average is printed beside
 them because the machine may be shared.

@@ -119,6 +119,15 @@ struct LibraryStatus {
   std::vector<std::string> in_flight;
 };
 
+// What Library::merge() did with the rows it was given.
+struct MergeSummary {
+  std::int64_t added = 0;      // paths the store did not have
+  std::int64_t replaced = 0;   // rows overwritten: another identity, version or status
+  std::int64_t unchanged = 0;  // the store had this result already (same identity and versions)
+  std::int64_t kept = 0;       // the store's row is newer (a later mtime) or has a fingerprint
+                               // where the row given has only a failure of the same file
+};
+
 class TRACKPRINT_API Library {
  public:
   enum class Mode { read_write, read_only };
@@ -142,6 +151,15 @@ class TRACKPRINT_API Library {
   Result<std::optional<TrackRecord>> get(const std::string& path_or_id) const;
   // Every analysed track with its fingerprint, ordered by path.
   Result<std::vector<TrackRecord>> tracks() const;
+
+  // Writes results made elsewhere (a cluster's Parquet dataset, another store) into this one,
+  // each exactly as a scan writes its own: `status` analysed with a fingerprint, or failed
+  // with error_kind and reason; path (made absolute), size, mtime_ns, engine_version,
+  // analysed_at and analysis_s are stored as given, id and outdated are ignored. A row of the
+  // store is replaced unless it is the same result, of a newer file, or a fingerprint where
+  // the row given is a failure of the same file (MergeSummary). One transaction: a row that is
+  // neither analysed nor failed is an invalid_input error and nothing is written.
+  Result<MergeSummary> merge(const std::vector<TrackRecord>& records);
 
  private:
   struct Impl;

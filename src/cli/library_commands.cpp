@@ -278,9 +278,11 @@ void add_show(CLI::App& app, int& exit_status) {
 struct ExportCommand {
   std::string db;
   std::string format;
+  std::string out;  // --format parquet: the dataset's folder
 };
 
 int run_export(const ExportCommand& c) {
+  if (c.format == "parquet") return run_parquet_export(c.db, c.out);
   auto lib = open_store(c.db, Library::Mode::read_only);
   if (!lib) return kExitFailed;
   const auto tracks = lib->tracks();
@@ -329,13 +331,24 @@ int run_export(const ExportCommand& c) {
 void add_export(CLI::App& app, int& exit_status) {
   auto c = std::make_shared<ExportCommand>();
   CLI::App* cmd = app.add_subcommand("export", "Print every analysed track with its fingerprint");
-  cmd->footer("Every analysed track with its fingerprint (columns and keys: the spec's names).");
+  cmd->footer(
+      "Every analysed track with its fingerprint (columns and keys: the spec's names).\n"
+      "parquet writes the analysed and failed tracks as a Parquet dataset in --out DIR; it needs\n"
+      "Python 3 with the trackprint module and pyarrow ($TRACKPRINT_PYTHON, default python3).");
   add_store_option(*cmd, c->db);
-  cmd->add_option("--format", c->format, "csv or jsonl")
+  cmd->add_option("--format", c->format, "csv, jsonl or parquet")
       ->required()
-      ->check(CLI::IsMember({"csv", "jsonl"}))
+      ->check(CLI::IsMember({"csv", "jsonl", "parquet"}))
       ->type_name("FORMAT");
-  cmd->callback([c, &exit_status] { exit_status = run_export(*c); });
+  CLI::Option* out =
+      cmd->add_option("--out", c->out, "the Parquet dataset's folder")->type_name("DIR");
+  cmd->callback([c, out, &exit_status] {
+    if (c->format == "parquet" && c->out.empty())
+      throw CLI::RequiredError("--out (for --format parquet)");
+    if (c->format != "parquet" && out->count() > 0)
+      throw CLI::ValidationError("--out", "is for --format parquet");
+    exit_status = run_export(*c);
+  });
 }
 
 }  // namespace

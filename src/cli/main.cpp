@@ -71,6 +71,7 @@ int main(int argc, char** argv) {
   add_track_commands(app, exit_status);
   add_library_commands(app, exit_status);
   add_report_commands(app, exit_status);
+  add_parquet_commands(app, exit_status);
   add_help_command(app);
 
   if (argc < 2) {

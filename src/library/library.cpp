@@ -3,6 +3,7 @@
 
 #include <cstdlib>
 
+#include "library/merge.hpp"
 #include "library/scanner.hpp"
 #include "library/store.hpp"
 #include "library/walker.hpp"
@@ -95,6 +96,10 @@ Result<std::optional<TrackRecord>> Library::get(const std::string& path_or_id) c
 
 Result<std::vector<TrackRecord>> Library::tracks() const {
   return guarded(impl_->store, [&] { return impl_->store.analysed(); });
+}
+
+Result<MergeSummary> Library::merge(const std::vector<TrackRecord>& records) {
+  return guarded(impl_->store, [&] { return library::merge_records(impl_->store, records); });
 }
 
 }  // namespace trackprint

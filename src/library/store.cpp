@@ -25,13 +25,6 @@ TrackStatus status_named(std::string_view name) {
   throw Failure(ErrorKind::invalid_input, "unknown track status '" + std::string(name) + "'");
 }
 
-std::optional<ErrorKind> error_kind_named(std::string_view name) {
-  for (const ErrorKind k : kErrorKinds) {
-    if (to_string(k) == name) return k;
-  }
-  return std::nullopt;
-}
-
 // The columns after the identity, in table order; the dimensions come from kDimensions.
 std::string dimension_columns(std::string_view suffix) {
   std::string out;
@@ -366,6 +359,9 @@ void Store::begin() {
 void Store::commit() {
   exec(impl_->db.get(), "COMMIT");
 }
+void Store::rollback() {
+  sqlite3_exec(impl_->db.get(), "ROLLBACK", nullptr, nullptr, nullptr);
+}
 
 std::vector<KnownRow> Store::known_rows() {
   Statement s(impl_->db.get(),
@@ -480,7 +476,8 @@ void Store::put_result(const AnalysisResult& r) {
   }
   Statement& s = *impl_->put_result;
   s.bind(1, r.path).bind(2, r.size).bind(3, r.mtime_ns);
-  s.bind(8, std::string(engine_version())).bind(9, r.analysed_at).bind(10, r.analysis_s);
+  s.bind(8, r.engine_version.empty() ? std::string(engine_version()) : r.engine_version);
+  s.bind(9, r.analysed_at).bind(10, r.analysis_s);
   if (r.fingerprint) {
     const Fingerprint& fp = *r.fingerprint;
     s.bind(4, std::string("analysed")).bind_null(5).bind_null(6);
@@ -489,7 +486,11 @@ void Store::put_result(const AnalysisResult& r) {
     s.bind(13, static_cast<std::int64_t>(fp.channels)).bind(14, fp.codec);
     for (std::size_t i = 0; i < kDimensionCount; ++i)
       s.bind(15 + static_cast<int>(i), fp.values[i]);
-    s.bind(kColumns, static_cast<std::int64_t>(kNumbersVersion));
+    if (r.numbers_version < 0)
+      s.bind_null(kColumns);
+    else
+      s.bind(kColumns, static_cast<std::int64_t>(r.numbers_version != 0 ? r.numbers_version
+                                                                        : kNumbersVersion));
   } else {
     const Error& e = r.error.value();
     s.bind(4, std::string("failed")).bind(5, std::string(to_string(e.kind))).bind(6, e.reason);

@@ -43,7 +43,10 @@ struct AnalysisResult {
   std::optional<Fingerprint> fingerprint;  // or:
   std::optional<Error> error;
   double analysis_s = 0;
-  std::string analysed_at;  // UTC, ISO 8601
+  std::string analysed_at;     // UTC, ISO 8601
+  std::string engine_version;  // of the analysis; empty: this build's
+  // Of the analysis (a fingerprint's): 0 this build's, -1 unknown (stored NULL: outdated).
+  int numbers_version = 0;
   bool from_sidecar = false;
   std::optional<Error> warning;  // a sidecar that could not be written
 };
@@ -64,6 +67,7 @@ class Store {
   // Batches: the writer groups many rows in one transaction.
   void begin();
   void commit();
+  void rollback();  // never throws: called while another failure is on its way
 
   std::vector<KnownRow> known_rows();
   // A new or changed file: a pending row with this identity and no fingerprint or error.

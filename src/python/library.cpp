@@ -12,6 +12,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <thread>
 #include <utility>
@@ -19,6 +20,7 @@
 
 #include "bindings.hpp"
 #include "errors.hpp"
+#include "library/walker.hpp"
 #include "trackprint/library.hpp"
 
 namespace nb = nanobind;
@@ -31,6 +33,79 @@ namespace {
 std::string fs_path(nb::handle path) {
   const nb::bytes encoded(nb::module_::import_("os").attr("fsencode")(path));
   return {encoded.c_str(), encoded.size()};
+}
+
+// One path (str, bytes, PathLike) or an iterable of them.
+std::vector<std::string> fs_paths(nb::handle roots) {
+  std::vector<std::string> paths;
+  if (PyUnicode_Check(roots.ptr()) || PyBytes_Check(roots.ptr()) ||
+      PyObject_HasAttrString(roots.ptr(), "__fspath__")) {
+    paths.push_back(fs_path(roots));
+  } else {
+    for (nb::handle root : roots) paths.push_back(fs_path(root));
+  }
+  return paths;
+}
+
+// The rows of a Parquet dataset (trackprint/dataset.py's columns, each a list, None where a
+// row has no value) as the store's records.
+std::vector<TrackRecord> records_of(nb::handle columns) {
+  const auto column = [&columns](const char* name) {
+    nb::object value = columns[name];
+    if (!PyList_Check(value.ptr()))
+      raise_invalid(std::string("column '") + name + "' must be a list");
+    return nb::borrow<nb::list>(value);
+  };
+  const nb::list path = column("path"), size = column("size"), mtime = column("mtime_ns"),
+                 status = column("status"), kind = column("error_kind"), reason = column("reason"),
+                 version = column("fingerprint_version"), engine = column("engine_version"),
+                 at = column("analysed_at"), seconds = column("analysis_s"),
+                 duration = column("duration_s"), rate = column("sample_rate"),
+                 channels = column("channels"), codec = column("codec");
+  // Datasets written before numbers versions have no such column: their rows read as outdated.
+  const bool has_numbers_version = PyMapping_HasKeyString(columns.ptr(), "numbers_version") != 0;
+  std::vector<nb::list> values;
+  for (const DimensionInfo& d : kDimensions) values.push_back(column(std::string(d.name).c_str()));
+  const std::size_t n = nb::len(path);
+  const auto text_or_empty = [](nb::handle item) {
+    return item.is_none() ? std::string() : nb::cast<std::string>(item);
+  };
+  std::vector<TrackRecord> out(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    TrackRecord& t = out[i];
+    t.path = fs_path(path[i]);
+    t.size = nb::cast<std::int64_t>(size[i]);
+    t.mtime_ns = nb::cast<std::int64_t>(mtime[i]);
+    const std::string state = nb::cast<std::string>(status[i]);
+    t.status = state == "analysed" ? TrackStatus::analysed
+               : state == "failed" ? TrackStatus::failed
+                                   : TrackStatus::pending;  // refused by merge(), naming the row
+    if (!kind[i].is_none()) {
+      const std::string k = nb::cast<std::string>(kind[i]);
+      t.error_kind = error_kind_named(k);
+      if (!t.error_kind) raise_invalid("row for " + t.path + ": unknown error kind '" + k + "'");
+    }
+    t.reason = text_or_empty(reason[i]);
+    t.engine_version = text_or_empty(engine[i]);
+    t.analysed_at = text_or_empty(at[i]);
+    t.analysis_s = seconds[i].is_none() ? 0.0 : nb::cast<double>(seconds[i]);
+    if (t.status == TrackStatus::analysed) {
+      Fingerprint fp;
+      fp.version = nb::cast<int>(version[i]);
+      if (has_numbers_version) {
+        nb::object n = columns["numbers_version"][i];
+        t.numbers_version = n.is_none() ? 0 : nb::cast<int>(n);
+      }
+      fp.duration_s = nb::cast<double>(duration[i]);
+      fp.sample_rate = nb::cast<int>(rate[i]);
+      fp.channels = nb::cast<int>(channels[i]);
+      fp.codec = text_or_empty(codec[i]);
+      for (std::size_t d = 0; d < kDimensionCount; ++d)
+        fp.values[d] = nb::cast<double>(values[d][i]);
+      t.fingerprint = std::move(fp);
+    }
+  }
+  return out;
 }
 
 class PyLibrary {
@@ -51,13 +126,7 @@ class PyLibrary {
 
   ScanSummary scan(nb::handle roots, int jobs, bool retry_failed, bool prune, bool sidecars,
                    double max_duration, nb::handle progress) {
-    std::vector<std::string> paths;
-    if (PyUnicode_Check(roots.ptr()) || PyBytes_Check(roots.ptr()) ||
-        PyObject_HasAttrString(roots.ptr(), "__fspath__")) {
-      paths.push_back(fs_path(roots));
-    } else {
-      for (nb::handle root : roots) paths.push_back(fs_path(root));
-    }
+    const std::vector<std::string> paths = fs_paths(roots);
     if (!(max_duration > 0)) raise_invalid("max_duration must be more than 0 seconds");
     if (jobs < 0)
       raise_invalid("jobs must be 0 (one per core) or more, not " + std::to_string(jobs));
@@ -122,6 +191,11 @@ class PyLibrary {
 
   std::vector<TrackRecord> tracks() const {
     return unwrap(locked([this] { return library_->tracks(); }));
+  }
+
+  MergeSummary merge(nb::handle columns) {
+    const std::vector<TrackRecord> records = records_of(columns);
+    return unwrap(locked([this, &records] { return library_->merge(records); }));
   }
 
   // (paths, values): every analysed track's path, and its fingerprint as row i of an (n, 25)
@@ -191,6 +265,24 @@ std::string_view phase_name(ScanProgress::Phase phase) {
       return "finished";
   }
   return "unknown";
+}
+
+// The audio files under `roots` as a scan finds them: ([(path, size, mtime_ns)], [Error]).
+nb::tuple find_audio_files(nb::handle roots) {
+  std::vector<std::string> absolute;
+  for (const std::string& root : fs_paths(roots)) absolute.push_back(library::absolute_path(root));
+  library::WalkResult walked;
+  {
+    nb::gil_scoped_release unlocked;
+    walked = library::walk(absolute, [](std::int64_t) { return true; });
+  }
+  nb::list files;
+  std::set<std::string_view> seen;  // a file reached from two roots counts once, as in a scan
+  for (const library::FoundFile& f : walked.files) {
+    if (seen.insert(f.path).second)
+      files.append(nb::make_tuple(path_text(f.path), f.size, f.mtime_ns));
+  }
+  return nb::make_tuple(files, errors_list(walked.errors));
 }
 
 }  // namespace
@@ -336,6 +428,14 @@ void bind_library(nb::module_& m) {
       .def("get", &PyLibrary::get, "path_or_id"_a,
            "The Track with this path (made absolute) or row id, or None.")
       .def("tracks", &PyLibrary::tracks, "Every analysed track, ordered by path.")
+      .def("merge", &PyLibrary::merge, "columns"_a,
+           "Writes rows made elsewhere into the store, each as a scan writes its own. `columns` "
+           "maps the names of a trackprint Parquet dataset's columns (path, size, mtime_ns, "
+           "status, error_kind, reason, fingerprint_version, engine_version, analysed_at, "
+           "analysis_s, duration_s, sample_rate, channels, codec and the 25 dimensions) to "
+           "lists, one item per row. A stored row is replaced unless it holds the same result, "
+           "a newer file, or a fingerprint where the new row is a failure of the same file. One "
+           "transaction. Returns a MergeSummary.")
       .def("fingerprints", &PyLibrary::fingerprints,
            "(paths, values): the analysed tracks' paths, ordered by path, and their "
            "fingerprints as an (n, 25) float64 array, row i for paths[i], columns in spec order.")
@@ -343,6 +443,25 @@ void bind_library(nb::module_& m) {
         return nb::str("<trackprint.Library {}>").format(lib.path());
       });
 
+  nb::class_<MergeSummary>(m, "MergeSummary", "What Library.merge() did with the rows.")
+      .def_ro("added", &MergeSummary::added, "Rows of paths the store did not have.")
+      .def_ro("replaced", &MergeSummary::replaced,
+              "Rows overwritten (another identity, version or status).")
+      .def_ro("unchanged", &MergeSummary::unchanged,
+              "Rows the store held already (same identity and versions).")
+      .def_ro("kept", &MergeSummary::kept,
+              "Store rows kept: of a newer file, or a fingerprint where the row was a failure.")
+      .def("__repr__", [](const MergeSummary& s) {
+        return "<trackprint.MergeSummary added " + std::to_string(s.added) + ", replaced " +
+               std::to_string(s.replaced) + ", unchanged " + std::to_string(s.unchanged) +
+               ", kept " + std::to_string(s.kept) + ">";
+      });
+
+  m.def("find_audio_files", &find_audio_files, "paths"_a,
+        "The audio files under `paths` (folders or files; one path or a list), found exactly as "
+        "Library.scan() finds them (by extension, recursively, following symlinks, each folder "
+        "once): ([(path, size, mtime_ns), ...] in walk order with each path once, [Error, ...] "
+        "for folders that could not be read and symlink loops).");
   m.def(
       "default_library_path", [] { return path_text(default_library_path()); },
       "$XDG_DATA_HOME/trackprint/library.db, or ~/.local/share/trackprint/library.db.");

@@ -32,7 +32,7 @@ SPEC_NAMES = [
 ]
 GOOD = os.path.join(CORPUS, "flac", "push_greek.flac")
 MONO = os.path.join(CORPUS, "odd", "mono.flac")
-COMMANDS = ["analyze", "decode", "dimensions", "scan", "status", "show", "export", "report", "map"]
+COMMANDS = ["analyze", "decode", "dimensions", "scan", "status", "show", "export", "import", "report", "map"]
 COMPLETION = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "completions",
                           "trackprint.bash")
 
@@ -74,7 +74,7 @@ class Usage(unittest.TestCase):
                    "scan": ["--db", "--jobs", "--max-duration", "--retry-failed", "--prune",
                             "--sidecars", "--quiet", "--progress"],
                    "status": ["--db", "--json"], "show": ["--db", "--json"],
-                   "export": ["--db", "--format"], "report": ["--out", "--db", "--threads"],
+                   "export": ["--db", "--format", "--out"], "import": ["--db"], "report": ["--out", "--db", "--threads"],
                    "map": ["--db", "--out", "--color"]}
         for command in COMMANDS:
             r = run(command, "--help")
@@ -170,7 +170,7 @@ class Completion(unittest.TestCase):
     def test_it_offers_the_values_of_choice_options(self):
         self.assertEqual(complete("scan", "--progress", ""), ["bar", "json", "plain"])
         self.assertEqual(complete("scan", "--db", "x.db", "--progress", "=", "j"), ["json"])
-        self.assertEqual(complete("export", "--format", "=", ""), ["csv", "jsonl"])
+        self.assertEqual(complete("export", "--format", "=", ""), ["csv", "jsonl", "parquet"])
         self.assertEqual(complete("map", "--color", "t"), ["tempo_bpm"])
         self.assertEqual(complete("analyze", "--jobs", ""), [])
 

@@ -1,6 +1,7 @@
-// The library layer without the command line: the store's rows round-trip exactly, the scan
-// plan follows the incremental rules, the walker finds what it should, and a scan through the
-// public header gives the same store for any number of workers.
+// The library layer without the command line: the store's rows round-trip exactly, rows merged
+// from elsewhere follow the merge rule, the scan plan follows the incremental rules, the walker
+// finds what it should, and a scan through the public header gives the same store for any
+// number of workers.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -14,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "library/merge.hpp"
 #include "library/plan.hpp"
 #include "library/sidecar.hpp"
 #include "library/store.hpp"
@@ -555,6 +557,97 @@ TEST(Library, TheDefaultStoreFollowsXdgDataHome) {
 namespace trackprint::library {
 namespace {
 
+TrackRecord record(const std::string& path, std::int64_t mtime_ns, TrackStatus status) {
+  TrackRecord t;
+  t.path = path;
+  t.size = 1000;
+  t.mtime_ns = mtime_ns;
+  t.status = status;
+  t.engine_version = "9.9.9-elsewhere";
+  t.analysed_at = "2026-02-03T04:05:06Z";
+  t.analysis_s = 1.25;
+  if (status == TrackStatus::analysed) t.fingerprint = sample_fingerprint(0.7);
+  if (status == TrackStatus::failed) {
+    t.error_kind = ErrorKind::decode;
+    t.reason = "truncated";
+  }
+  return t;
+}
+
+TEST(Merge, TheRuleKeepsWhatIsNewerAndNeverLosesAFingerprint) {
+  const TrackRecord fp = record("/m/a.flac", 10, TrackStatus::analysed);
+  const TrackRecord failure = record("/m/a.flac", 10, TrackStatus::failed);
+  EXPECT_EQ(merge_action(std::nullopt, fp), MergeAction::add);
+  EXPECT_EQ(merge_action(fp, fp), MergeAction::unchanged);
+  EXPECT_EQ(merge_action(failure, failure), MergeAction::unchanged);
+  EXPECT_EQ(merge_action(failure, fp), MergeAction::replace) << "a fingerprint beats a failure";
+  EXPECT_EQ(merge_action(fp, failure), MergeAction::keep) << "a failure never replaces it";
+  TrackRecord other_engine = fp;
+  other_engine.engine_version = "0.0.1";
+  EXPECT_EQ(merge_action(other_engine, fp), MergeAction::replace);
+  EXPECT_EQ(merge_action(record("/m/a.flac", 20, TrackStatus::analysed), fp), MergeAction::keep)
+      << "the store's file is newer";
+  EXPECT_EQ(merge_action(fp, record("/m/a.flac", 20, TrackStatus::failed)), MergeAction::replace)
+      << "the file changed since: its new failure is the truth";
+  EXPECT_EQ(merge_action(record("/m/a.flac", 10, TrackStatus::pending), fp), MergeAction::replace);
+  EXPECT_EQ(merge_action(record("/m/a.flac", 10, TrackStatus::missing), fp), MergeAction::replace);
+}
+
+TEST(Merge, MergedRowsAreStoredAsAScanStoresThemWithTheirOwnVersions) {
+  TempDir dir;
+  Store store(dir / "s.db", false);
+  store.begin();
+  store.put_result(analysed("/m/kept.flac", 0.1));
+  store.commit();
+  TrackRecord of_an_older_file = record("/m/kept.flac", 1, TrackStatus::analysed);
+  const MergeSummary s =
+      merge_records(store, {record("/m/a.flac", 10, TrackStatus::analysed),
+                            record("/m/../m/b.mp3", 10, TrackStatus::failed), of_an_older_file});
+  EXPECT_EQ(s.added, 2);
+  EXPECT_EQ(s.kept, 1);
+  const auto a = store.by_path("/m/a.flac");
+  ASSERT_TRUE(a.has_value());
+  EXPECT_EQ(a->status, TrackStatus::analysed);
+  EXPECT_EQ(a->fingerprint->values, sample_fingerprint(0.7).values);
+  EXPECT_EQ(a->fingerprint->codec, "flac");
+  EXPECT_EQ(a->engine_version, "9.9.9-elsewhere");
+  EXPECT_TRUE(a->outdated) << "another engine's fingerprint: a scan recomputes it";
+  EXPECT_EQ(a->analysed_at, "2026-02-03T04:05:06Z");
+  EXPECT_EQ(a->analysis_s, 1.25);
+  const auto b = store.by_path("/m/b.mp3");
+  ASSERT_TRUE(b.has_value()) << "paths are made absolute and normal, as a scan's";
+  EXPECT_EQ(b->status, TrackStatus::failed);
+  EXPECT_EQ(b->error_kind, ErrorKind::decode);
+  EXPECT_EQ(b->reason, "truncated");
+  EXPECT_EQ(store.by_path("/m/kept.flac")->engine_version, engine_version());
+
+  const MergeSummary again = merge_records(store, {record("/m/a.flac", 10, TrackStatus::analysed)});
+  EXPECT_EQ(again.unchanged, 1);
+
+  TrackRecord of_this_build = record("/m/c.flac", 10, TrackStatus::analysed);
+  of_this_build.engine_version = engine_version();
+  of_this_build.numbers_version = kNumbersVersion;
+  merge_records(store, {of_this_build});
+  EXPECT_FALSE(store.by_path("/m/c.flac")->outdated) << "this build's numbers: current";
+  EXPECT_EQ(store.by_path("/m/c.flac")->numbers_version, kNumbersVersion);
+}
+
+TEST(Merge, ARowThatIsNeitherAnalysedNorFailedWritesNothing) {
+  TempDir dir;
+  Store store(dir / "s.db", false);
+  TrackRecord no_values = record("/m/c.flac", 10, TrackStatus::analysed);
+  no_values.fingerprint.reset();
+  for (const TrackRecord& bad : {record("/m/b.flac", 10, TrackStatus::pending), no_values}) {
+    try {
+      merge_records(store, {record("/m/a.flac", 10, TrackStatus::analysed), bad});
+      ADD_FAILURE() << "merged a bad row";
+    } catch (const Failure& e) {
+      EXPECT_EQ(e.kind(), ErrorKind::invalid_input);
+      EXPECT_NE(e.reason().find(bad.path), std::string::npos) << e.reason();
+    }
+  }
+  EXPECT_EQ(store.status().tracks, 0);
+}
 // A fingerprint the engine could make: every value inside its dimension's range, with long
 // decimal forms (the JSON text must read back to the same bits).
 Fingerprint in_range_fingerprint(double seed) {

@@ -32,6 +32,7 @@ from ._trackprint import (
     Fingerprint,
     Library,
     LibraryStatus,
+    MergeSummary,
     ScanProgress,
     ScanSummary,
     Trace,
@@ -40,6 +41,8 @@ from ._trackprint import (
     analyze_file,
     default_library_path,
     engine_version,
+    numbers_version,
+    find_audio_files,
     trace,
 )
 
@@ -59,6 +62,7 @@ __all__ = [
     "InvalidInputError",
     "Library",
     "LibraryStatus",
+    "MergeSummary",
     "NoAudioError",
     "NotAudioError",
     "ScanProgress",
@@ -72,6 +76,8 @@ __all__ = [
     "analyze_file",
     "default_library_path",
     "engine_version",
+    "numbers_version",
+    "find_audio_files",
     "json_path",
     "trace",
 ]

@@ -3,7 +3,7 @@ exceptions of trackprint._errors). tests/python/test_api.py checks they name exa
 public API."""
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import ClassVar, Literal
 
 import numpy as np
@@ -183,6 +183,9 @@ def trace(path: str | bytes | os.PathLike[str] | os.PathLike[bytes], *, threads:
 def engine_version() -> str:
     """The engine's version, stored beside every fingerprint."""
 
+def numbers_version() -> int:
+    """Which exact bits this build computes; stored beside every fingerprint."""
+
 class Error(Exception):
     """A track that cannot be fingerprinted; one of the subclasses below is raised."""
 
@@ -340,6 +343,18 @@ class LibraryStatus:
     @property
     def in_flight(self) -> list[str]: ...
 
+class MergeSummary:
+    """What Library.merge() did with the rows it was given."""
+
+    @property
+    def added(self) -> int: ...
+    @property
+    def replaced(self) -> int: ...
+    @property
+    def unchanged(self) -> int: ...
+    @property
+    def kept(self) -> int: ...
+
 _Path = str | bytes | os.PathLike[str] | os.PathLike[bytes]
 
 class Library:
@@ -362,3 +377,10 @@ class Library:
         """Every analysed track, ordered by path."""
     def fingerprints(self) -> tuple[list[str], npt.NDArray[np.float64]]:
         """(paths, values): values[i] is the (25,) fingerprint of paths[i], in spec order."""
+    def merge(self, columns: Mapping[str, list[object]]) -> MergeSummary:
+        """Writes rows made elsewhere (a trackprint Parquet dataset's columns, each a list)
+        into the store, each as a scan writes its own; one transaction."""
+
+def find_audio_files(paths: _Path | Iterable[_Path]) -> tuple[list[tuple[str, int, int]], list[Error]]:
+    """The audio files under `paths` as Library.scan() finds them: ([(path, size, mtime_ns)],
+    [Error] for unreadable folders and symlink loops)."""
