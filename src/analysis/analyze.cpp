@@ -387,9 +387,10 @@ Fingerprint fingerprint_streamed(const std::string& path, io::Decoder& decoder, 
 
 }  // namespace
 
-Fingerprint fingerprint_file(const std::string& path, int threads, Route route) {
+Fingerprint fingerprint_file(const std::string& path, int threads, Route route, Tags* tags) {
   io::Decoder decoder(path);
   const io::StreamInfo info = decoder.info();
+  if (tags != nullptr) *tags = decoder.tags();
   // A pipe or device cannot be read twice: it is held whatever its length.
   std::error_code ec;
   const bool rereadable = std::filesystem::is_regular_file(path, ec);
@@ -412,6 +413,37 @@ Fingerprint fingerprint_file(const std::string& path, int threads, Route route) 
   return fp;
 }
 
+namespace {
+
+// Runs `work` on the file at `path`, turning what it throws into an Error naming the file.
+template <class F>
+auto as_result(const std::string& path, F&& work) -> Result<decltype(work())> {
+  try {
+    return work();
+  } catch (const Failure& f) {
+    return Error{f.kind(), path, f.reason()};
+  } catch (const std::bad_alloc&) {
+    return Error{ErrorKind::io, path, "out of memory"};
+  } catch (const std::exception& e) {
+    return Error{ErrorKind::internal, path, std::string("internal error: ") + e.what()};
+  }
+}
+
+}  // namespace
+
+Result<FileAnalysis> analyze_file_and_tags(const std::string& path,
+                                           const AnalysisOptions& options) {
+  return as_result(path, [&] {
+    FileAnalysis out;
+    out.fingerprint = fingerprint_file(path, options.threads, Route::by_length, &out.tags);
+    return out;
+  });
+}
+
+Result<Tags> read_tags(const std::string& path) {
+  return as_result(path, [&] { return io::Decoder(path).tags(); });
+}
+
 }  // namespace trackprint::analysis
 
 namespace trackprint {
@@ -421,15 +453,9 @@ std::string_view engine_version() {
 }
 
 Result<Fingerprint> analyze_file(const std::string& path, const AnalysisOptions& options) {
-  try {
-    return analysis::fingerprint_file(path, options.threads);
-  } catch (const Failure& f) {
-    return Error{f.kind(), path, f.reason()};
-  } catch (const std::bad_alloc&) {
-    return Error{ErrorKind::io, path, "out of memory"};
-  } catch (const std::exception& e) {
-    return Error{ErrorKind::internal, path, std::string("internal error: ") + e.what()};
-  }
+  auto analysed = analysis::analyze_file_and_tags(path, options);
+  if (!analysed.ok()) return analysed.error();
+  return std::move(analysed.value().fingerprint);
 }
 
 Result<Fingerprint> analyze_samples(std::span<const std::span<const float>> channels,

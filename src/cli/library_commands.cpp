@@ -10,6 +10,7 @@
 
 #include "cli/output.hpp"
 #include "cli/progress.hpp"
+#include "cli/tags_output.hpp"
 #include "trackprint/library.hpp"
 #include "trackprint/trackprint.hpp"
 
@@ -75,6 +76,7 @@ std::string record_json(const TrackRecord& t) {
   field("size", std::to_string(t.size));
   field("mtime_ns", std::to_string(t.mtime_ns));
   field("status", json_string(std::string(to_string(t.status))));
+  add_tag_fields(object, t.tags);
   if (t.error_kind) {
     field("error_kind", json_string(std::string(to_string(*t.error_kind))));
     field("reason", json_string(t.reason));
@@ -253,6 +255,12 @@ int run_show(const std::vector<std::string>& args) {
       std::printf("  analysed %s in %.2f s by engine %s\n", t.analysed_at.c_str(), t.analysis_s,
                   t.engine_version.c_str());
     }
+    for (std::size_t i = 0; i < kTagNames.size(); ++i) {
+      if (const auto text = tag_text(t.tags, i)) {
+        std::printf("  %.*s: %s\n", static_cast<int>(kTagNames[i].size()), kTagNames[i].data(),
+                    text->c_str());
+      }
+    }
     if (t.fingerprint) print_fingerprint(stdout, Format::table, t.path, *t.fingerprint);
   }
   return status;
@@ -290,7 +298,12 @@ int run_export(const std::vector<std::string>& args) {
   }
   header +=
       ",duration_s,sample_rate,channels,codec,fingerprint_version,engine_version,"
-      "analysed_at,size,mtime_ns\n";
+      "analysed_at,size,mtime_ns";
+  for (const std::string_view name : kTagNames) {
+    header += ',';
+    header += name;
+  }
+  header += '\n';
   std::fputs(header.c_str(), stdout);
   for (const TrackRecord& t : tracks.value()) {
     const Fingerprint& fp = t.fingerprint.value();
@@ -310,6 +323,8 @@ int run_export(const std::vector<std::string>& args) {
     field(t.analysed_at);
     field(std::to_string(t.size));
     field(std::to_string(t.mtime_ns));
+    for (std::size_t i = 0; i < kTagNames.size(); ++i)
+      field(csv_field(tag_text(t.tags, i).value_or("")));
     line += '\n';
     std::fputs(line.c_str(), stdout);
   }

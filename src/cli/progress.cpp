@@ -117,17 +117,21 @@ void ProgressDisplay::finish(const ScanSummary& s, const std::string& store_path
   if (style_ == ProgressStyle::json) {
     std::printf(
         "{\"event\":\"done\",\"found\":%s,\"analysed\":%s,\"from_sidecars\":%s,"
-        "\"failed\":%s,\"unchanged\":%s,\"missing\":%s,\"cancelled\":%s,\"seconds\":%s,"
-        "\"store\":%s}\n",
+        "\"failed\":%s,\"unchanged\":%s,\"tags_read\":%s,\"missing\":%s,\"cancelled\":%s,"
+        "\"seconds\":%s,\"store\":%s}\n",
         json_number(s.found).c_str(), json_number(s.analysed).c_str(),
         json_number(s.from_sidecars).c_str(), json_number(s.failed).c_str(),
-        json_number(s.unchanged).c_str(), json_number(s.missing).c_str(),
-        s.cancelled ? "true" : "false", number_text(s.seconds).c_str(),
-        json_string(store_path).c_str());
+        json_number(s.unchanged).c_str(), json_number(s.tags_read).c_str(),
+        json_number(s.missing).c_str(), s.cancelled ? "true" : "false",
+        number_text(s.seconds).c_str(), json_string(store_path).c_str());
     std::fflush(stdout);
     return;
   }
   if (quiet) return;
+  if (s.tags_read > 0) {
+    std::printf("read the tags of %lld tracks analysed before the store kept tags\n",
+                static_cast<long long>(s.tags_read));
+  }
   std::printf(
       "%s %lld audio files in %.1f s: %lld analysed, %lld failed, %lld unchanged, "
       "%lld missing\nstore: %s\n",

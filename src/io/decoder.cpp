@@ -15,6 +15,7 @@ extern "C" {
 #include <fstream>
 #include <string>
 
+#include "io/ffmpeg_tags.hpp"
 #include "trackprint/error.hpp"
 
 namespace trackprint::io {
@@ -126,6 +127,7 @@ Decoder::Decoder(const std::string& path) : state_(std::make_unique<State>()), p
   }
   if (state_->stream_index < 0) throw Failure(ErrorKind::no_audio, "no audio stream");
   AVStream* stream = raw->streams[state_->stream_index];
+  tags_ = tags_from(raw->metadata, stream->metadata);
   const AVCodecParameters* par = stream->codecpar;
   const AVCodec* codec = avcodec_find_decoder(par->codec_id);
   if (codec == nullptr) {

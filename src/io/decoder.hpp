@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "trackprint/tags.hpp"
+
 namespace trackprint::io {
 
 // Where each channel sits, for BS.1770's channel weights.
@@ -32,6 +34,8 @@ class Decoder {
   Decoder& operator=(const Decoder&) = delete;
 
   const StreamInfo& info() const { return info_; }
+  // The file's tags (title, artist, ...), read when it was opened.
+  const Tags& tags() const { return tags_; }
   // The next block of decoded frames into `channels` (resized; one vector per channel).
   // Returns false at the end of the stream. Throws Failure on an undecodable stream.
   bool next_block(std::vector<std::vector<float>>& channels);
@@ -40,6 +44,7 @@ class Decoder {
   struct State;
   std::unique_ptr<State> state_;
   StreamInfo info_;
+  Tags tags_;
   std::string path_;
 };
 

@@ -6,14 +6,15 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
-#include <ctime>
 #include <exception>
 #include <mutex>
 #include <thread>
 
+#include "analysis/analyze.hpp"
 #include "library/bounded_queue.hpp"
 #include "library/plan.hpp"
 #include "library/sidecar.hpp"
+#include "library/utc_now.hpp"
 #include "library/walker.hpp"
 #include "trackprint/trackprint.hpp"
 
@@ -33,13 +34,20 @@ double seconds_since(Clock::time_point t) {
   return std::chrono::duration<double>(Clock::now() - t).count();
 }
 
-std::string utc_now() {
-  const std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
+// Tags are a convenience: a file whose container cannot be probed now has none, and keeps its
+// fingerprint.
+Tags read_tags_or_none(const std::string& path) {
+  auto tags = analysis::read_tags(path);
+  return tags.ok() ? std::move(tags.value()) : Tags{};
+}
+
+// The tags of a row analysed before the store kept them; nothing else of it changes.
+AnalysisResult tags_of(const FoundFile& f) {
+  AnalysisResult r;
+  r.path = f.path;
+  r.tags_only = true;
+  r.tags = read_tags_or_none(f.path);
+  return r;
 }
 
 AnalysisResult analyse(const FoundFile& f, bool sidecars) {
@@ -58,16 +66,20 @@ AnalysisResult analyse(const FoundFile& f, bool sidecars) {
   if (sidecars) {
     r.fingerprint = read_sidecar(f.path, r.size, r.mtime_ns);
     r.from_sidecar = r.fingerprint.has_value();
-    if (r.from_sidecar) return r;
+    if (r.from_sidecar) {
+      r.tags = read_tags_or_none(f.path);
+      return r;
+    }
   }
   const auto start = Clock::now();
-  Result<Fingerprint> fp = analyze_file(f.path);
+  auto analysed = analysis::analyze_file_and_tags(f.path);
   r.analysis_s = seconds_since(start);
-  if (!fp.ok()) {
-    r.error = fp.error();
+  if (!analysed.ok()) {
+    r.error = analysed.error();
     return r;
   }
-  r.fingerprint = std::move(fp.value());
+  r.fingerprint = std::move(analysed.value().fingerprint);
+  r.tags = std::move(analysed.value().tags);
   if (sidecars) {
     if (auto why = write_sidecar(f.path, r.size, r.mtime_ns, *r.fingerprint, r.analysed_at))
       r.warning = Error{ErrorKind::io, sidecar_path(f.path), std::move(*why)};
@@ -82,6 +94,7 @@ struct Shared {
   std::int64_t done = 0;
   std::int64_t failed = 0;
   std::int64_t from_sidecars = 0;
+  std::int64_t tags_read = 0;
   std::vector<Error> new_failures;
   std::vector<Error> warnings;
   std::optional<Error> store_error;
@@ -123,9 +136,13 @@ void write_results(Store& store, BoundedQueue<AnalysisResult>& results, Shared& 
         store.begin();
         batch_start = Clock::now();
       }
-      store.put_result(r);
       ++rows;
-      {
+      if (r.tags_only) {
+        store.put_tags(r.path, r.tags);
+        const std::lock_guard lock(shared.mutex);
+        ++shared.tags_read;
+      } else {
+        store.put_result(r);
         const std::lock_guard lock(shared.mutex);
         ++shared.done;
         shared.from_sidecars += r.from_sidecar ? 1 : 0;
@@ -203,8 +220,10 @@ ScanSummary run_scan(Store& store, const std::vector<std::string>& roots,
   summary.missing = static_cast<std::int64_t>(plan.to_mark_missing.size() + plan.to_delete.size());
 
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  // Workers take the analyses, then the tag reads (not counted in the progress: they are quick).
+  const std::size_t work = plan.to_analyse.size() + plan.to_read_tags.size();
   const int jobs = std::max(1, std::min(options.jobs > 0 ? options.jobs : cores,
-                                        static_cast<int>(std::max<std::int64_t>(total, 1))));
+                                        static_cast<int>(std::max<std::size_t>(work, 1))));
   Shared shared;
   std::atomic<bool> stop{false};
   std::atomic<std::size_t> next{0};
@@ -236,8 +255,11 @@ ScanSummary run_scan(Store& store, const std::vector<std::string>& roots,
     std::vector<std::jthread> workers;
     for (int w = 0; w < jobs; ++w) {
       workers.emplace_back([&] {
-        for (std::size_t i = next++; i < plan.to_analyse.size() && !stop; i = next++)
-          results.push(analyse(plan.to_analyse[i], options.sidecars));
+        const std::size_t analyses = plan.to_analyse.size();
+        for (std::size_t i = next++; i < work && !stop; i = next++) {
+          results.push(i < analyses ? analyse(plan.to_analyse[i], options.sidecars)
+                                    : tags_of(plan.to_read_tags[i - analyses]));
+        }
         if (--running == 0) results.close();
       });
     }
@@ -277,6 +299,7 @@ ScanSummary run_scan(Store& store, const std::vector<std::string>& roots,
   summary.store_error = shared.store_error;
   summary.failed = shared.failed;
   summary.from_sidecars = shared.from_sidecars;
+  summary.tags_read = shared.tags_read;
   for (Error& w : shared.warnings) summary.warnings.push_back(std::move(w));
   summary.analysed = shared.done - shared.failed;
   summary.seconds = seconds_since(started);
