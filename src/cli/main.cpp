@@ -14,6 +14,7 @@
 #include "analysis/analyze.hpp"
 #include "cli/library_commands.hpp"
 #include "cli/output.hpp"
+#include "cli/similarity_commands.hpp"
 #include "trackprint/trackprint.hpp"
 
 namespace {
@@ -57,12 +58,27 @@ const char* const kUsage =
     "      One track of the store: identity, status, reason or fingerprint.\n"
     "  export [--db PATH] --format csv|jsonl\n"
     "      Every analysed track with its fingerprint (columns: the spec's names).\n"
+    "  similar [--db PATH] [-n N] [--metric NAME] [--explain] [--json] PATH|ID...\n"
+    "  similar [--db PATH] [-n N] [--metric NAME] [--json] --all\n"
+    "      The N (default 10) tracks nearest to each seed, exact, nearest first (ties: the\n"
+    "      lower id); --explain gives each dimension's share of a distance, --all every\n"
+    "      analysed track's neighbours (the kNN graph). Metrics: auralis (default), equal,\n"
+    "      auralis-zscore, equal-zscore. JSON Lines: {\"seed\": {...}, \"similar\": [...]}.\n"
+    "  playlist [--db PATH] [-n N] [--to TRACK]... [--max-per-artist N] [--max-per-album N]\n"
+    "           [--min-distance D] [--metric NAME] [-o FILE.m3u8 | --json] SEED...\n"
+    "      N entries (default 30), the first seed first: the tracks nearest the seeds in an\n"
+    "      order that flows, or with --to a sonic path ending at the (last) target. No\n"
+    "      duplicate recordings, no two entries closer than D. Extended M3U8 on stdout or in\n"
+    "      FILE (paths relative to its folder when it holds them).\n"
+    "  duplicates [--db PATH] [--json]\n"
+    "      Groups of files that are the same recording (another encoding, rate or copy).\n"
     "\n"
     "options:\n"
     "  -h, --help       show this help\n"
     "  -V, --version    show the engine and fingerprint versions\n"
     "\n"
-    "exit status: 0 all files analysed, 1 some file failed, 2 bad usage\n";
+    "exit status: 0 all files analysed, 1 some file failed (or a track not in the store),\n"
+    "2 bad usage\n";
 
 int usage_error(const std::string& message) {
   std::fprintf(stderr, "trackprint: %s\n(see 'trackprint --help')\n", message.c_str());
@@ -241,5 +257,8 @@ int main(int argc, char** argv) {
   if (command == "status") return trackprint::cli::run_status(args);
   if (command == "show") return trackprint::cli::run_show(args);
   if (command == "export") return trackprint::cli::run_export(args);
+  if (command == "similar") return trackprint::cli::similar_from_arguments(args);
+  if (command == "playlist") return trackprint::cli::playlist_from_arguments(args);
+  if (command == "duplicates") return trackprint::cli::duplicates_from_arguments(args);
   return usage_error("unknown command '" + std::string(command) + "'");
 }
