@@ -49,10 +49,12 @@ std::vector<Neighbour> ExactSearch::nearest(const double* query, std::size_t n,
   const std::size_t rows = size();
   for (std::size_t block = 0; block < quantised_.blocks(); block += kChunkBlocks) {
     const std::size_t count = std::min(kChunkBlocks, quantised_.blocks() - block);
-    squared_distances(quantised_.data() + block * kDimensionCount * QuantisedRows::kBlockRows,
-                      count, levels.data(), squared.data());
+    const std::int32_t least =
+        squared_distances(quantised_.data() + block * QuantisedRows::kBlockValues, count,
+                          levels.data(), squared.data());
     const std::size_t first = block * QuantisedRows::kBlockRows;
     const std::size_t last = std::min(rows, first + count * QuantisedRows::kBlockRows);
+    if (least > limit) continue;  // once the N best are known, most chunks hold nothing near
     for (std::size_t r = first; r < last; ++r) {
       const std::int32_t d = squared[r - first];
       if (d > limit) continue;

@@ -26,17 +26,15 @@ QuantisedRows::QuantisedRows(std::span<const double> normalised_rows, const Weig
   }
   step_ = widest > 0 ? widest / kMaxLevel : 1;
 
-  const std::size_t values = blocks() * kDimensionCount * kBlockRows;
+  const std::size_t values = blocks() * kBlockValues;
   data_ = hwy::AllocateAligned<std::int16_t>(std::max<std::size_t>(values, 1));
   std::fill(data_.get(), data_.get() + values, std::int16_t{0});
   std::array<std::int16_t, kDimensionCount> levels{};
   for (std::size_t r = 0; r < rows_; ++r) {
     max_error_ =
         std::max(max_error_, quantise(&normalised_rows[r * kDimensionCount], levels.data()));
-    const std::size_t block = r / kBlockRows;
-    const std::size_t lane = r % kBlockRows;
     for (std::size_t d = 0; d < kDimensionCount; ++d)
-      data_[(block * kDimensionCount + d) * kBlockRows + lane] = levels[d];
+      data_[index(r / kBlockRows, d, r % kBlockRows)] = levels[d];
   }
 }
 

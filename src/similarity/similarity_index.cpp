@@ -58,7 +58,6 @@ struct SimilarityIndex::Impl {
   MetricInfo info;
   similarity::Metric metric;
   std::vector<std::int64_t> ids;
-  std::vector<double> durations_s;
   ExactSearch search;
   // Records read for playlists (tags, raw values), by id; an index is used by one thread.
   mutable std::unordered_map<std::int64_t, TrackRecord> records;
@@ -97,6 +96,7 @@ Result<SimilarityIndex> SimilarityIndex::open(Library& library, const std::strin
   }
   try {
     FingerprintTable table = unwrap(library.fingerprint_table());
+    table.durations_s = {};  // not needed here: give its memory back before the index is built
     const std::string digest = digest_of(table);
     MetricInfo info;
     std::optional<similarity::Metric> fitted;
@@ -131,7 +131,6 @@ Result<SimilarityIndex> SimilarityIndex::open(Library& library, const std::strin
                                        std::move(info),
                                        *fitted,
                                        std::move(table.ids),
-                                       std::move(table.durations_s),
                                        ExactSearch(std::move(table.values), fitted->weights),
                                        {}});
     return SimilarityIndex(std::move(impl));

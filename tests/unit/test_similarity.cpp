@@ -111,10 +111,13 @@ TEST(Metric, KnownDistancesAndShares) {
 
 std::vector<std::int16_t> random_blocks(std::size_t blocks, std::mt19937& rng) {
   std::uniform_int_distribution<int> level(0, QuantisedRows::kMaxLevel);
-  std::vector<std::int16_t> out(blocks * D * QuantisedRows::kBlockRows);
-  for (auto& v : out) v = static_cast<std::int16_t>(level(rng));
+  std::vector<std::int16_t> out(blocks * QuantisedRows::kBlockValues, 0);  // the pad stays 0
+  for (std::size_t b = 0; b < blocks; ++b)
+    for (std::size_t d = 0; d < D; ++d)
+      for (std::size_t lane = 0; lane < QuantisedRows::kBlockRows; ++lane)
+        out[QuantisedRows::index(b, d, lane)] = static_cast<std::int16_t>(level(rng));
   // The extremes, where an overflow would show.
-  for (std::size_t d = 0; d < D; ++d) out[d * QuantisedRows::kBlockRows] = QuantisedRows::kMaxLevel;
+  for (std::size_t d = 0; d < D; ++d) out[QuantisedRows::index(0, d, 0)] = QuantisedRows::kMaxLevel;
   return out;
 }
 
@@ -124,14 +127,16 @@ TEST(DistanceKernel, EveryCompiledTargetGivesTheReferenceSums) {
   std::vector<std::int16_t> query(D, 0);
   query[3] = 17;
   std::vector<std::int32_t> expected(5 * QuantisedRows::kBlockRows);
-  squared_distances_reference(blocks.data(), 5, query.data(), expected.data());
+  const std::int32_t least =
+      squared_distances_reference(blocks.data(), 5, query.data(), expected.data());
+  EXPECT_EQ(least, *std::min_element(expected.begin(), expected.end()));
   EXPECT_EQ(expected[0], static_cast<std::int32_t>(24 * 8191 * 8191 + (8191 - 17) * (8191 - 17)));
   const auto targets = hwy::SupportedAndGeneratedTargets();
   ASSERT_FALSE(targets.empty());
   for (const std::int64_t target : targets) {
     hwy::SetSupportedTargetsForTest(target);
     std::vector<std::int32_t> got(expected.size(), -1);
-    squared_distances(blocks.data(), 5, query.data(), got.data());
+    EXPECT_EQ(squared_distances(blocks.data(), 5, query.data(), got.data()), least);
     EXPECT_EQ(got, expected) << hwy::TargetName(target);
   }
   hwy::SetSupportedTargetsForTest(0);
