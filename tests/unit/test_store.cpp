@@ -18,6 +18,7 @@
 #include "library/sidecar.hpp"
 #include "library/store.hpp"
 #include "library/walker.hpp"
+#include "temp_dir.hpp"
 #include "trackprint/library.hpp"
 #include "trackprint/trackprint.hpp"
 
@@ -26,23 +27,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// A fresh folder per test, removed afterwards.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "trackprint-store-XXXXXX").string();
-    path_ = mkdtemp(pattern.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  std::string operator/(const std::string& name) const { return (path_ / name).string(); }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
+using unit::TempDir;
 
 Fingerprint sample_fingerprint(double seed) {
   Fingerprint fp;
