@@ -25,7 +25,10 @@ constexpr std::array<double, kDimensionCount> kTolerance{
     0.08, 0.1,                                      // stereo width, phase correlation
 };
 constexpr double kMinDurationTolerance = 2.0;  // seconds
-constexpr double kDurationTolerance = 0.01;    // of the longer
+// A band 30 dB below the other is inaudible next to it: beyond that the ratio measures the
+// codec's noise floor (a pure tone's bass is -100 dB in FLAC, -91 dB in MP3), not the music.
+constexpr double kRatioLimit = 30;
+constexpr double kDurationTolerance = 0.01;  // of the longer
 
 double duration_tolerance(double a, double b) {
   return std::max(kMinDurationTolerance, kDurationTolerance * std::max(a, b));
@@ -54,6 +57,9 @@ double recording_distance(const double* a, double duration_a, const double* b, d
     double d = std::abs(a[i] - b[i]);
     if (i == static_cast<std::size_t>(Dim::tempo_bpm))
       d = std::min({d, std::abs(a[i] - 2 * b[i]), std::abs(2 * a[i] - b[i])});
+    if (i == static_cast<std::size_t>(Dim::bass_mid_ratio))
+      d = std::abs(std::clamp(a[i], -kRatioLimit, kRatioLimit) -
+                   std::clamp(b[i], -kRatioLimit, kRatioLimit));
     worst = std::max(worst, d / kTolerance[i]);
   }
   return worst;

@@ -6,7 +6,8 @@
 // (twice what lossy coding moved it by: docs/similarity.md has the measurements) and the
 // durations by at most max(2 s, 1 %). Their recording distance is the largest of those
 // differences over its tolerance: <= 1 is the same recording. Tempo compares octave-blind
-// (a beat tracker may lock on half or double the tempo of one encoding).
+// (a beat tracker may lock on half or double the tempo of one encoding), and the bass-to-mid
+// ratio within +-30 dB (past that it measures a codec's noise floor).
 #pragma once
 
 #include <cstdint>

@@ -213,11 +213,12 @@ Result<std::vector<SimilarTrack>> SimilarityIndex::playlist(const std::vector<st
     };
     similarity::TrackFacts facts;
     facts.artist = artist;
-    // An album is its title and its artist: two "Greatest Hits" are two albums.
-    facts.album = [&impl, artist](std::uint32_t row) {
+    // An album is its title, and its album artist when tagged (two "Greatest Hits" are then two
+    // albums); the track artist is no part of it, or a compilation would be many albums.
+    facts.album = [&impl](std::uint32_t row) {
       const Tags& t = impl.record(row).tags;
       if (t.album.empty()) return std::string();
-      return t.album + '\x1f' + (t.album_artist.empty() ? artist(row) : t.album_artist);
+      return t.album + '\x1f' + t.album_artist;
     };
     facts.same_recording = [&impl](std::uint32_t a, std::uint32_t b) {
       const Fingerprint& fa = *impl.record(a).fingerprint;
