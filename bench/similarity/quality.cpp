@@ -1,8 +1,8 @@
 // bench/similarity/quality: how often a track's nearest neighbours come from its own album, for
 // each metric, against chance; and the hubness of the k = 10 graph. Albums are labels from a
-// manifest (the corpus's albums/manifest.tsv: a `file` column relative to the manifest and an
-// `album` column, else `package`), never the files' tags. Over every labelled track of at least
-// 30 s in the store.
+// manifest (the corpus's albums/manifest.tsv: a `file` column, from the corpus root or the
+// manifest's folder, and an `album` column, else `package`), never the files' tags. Over every
+// labelled track of at least 30 s in the store.
 //
 //   similarity_quality --db STORE --manifest albums/manifest.tsv [--min-seconds 30]
 //
@@ -62,8 +62,13 @@ std::map<std::string, std::string> read_manifest(const std::string& path) {
     std::stringstream s(line);
     for (std::string v; std::getline(s, v, '\t');) f.push_back(v);
     if (static_cast<int>(f.size()) <= std::max(file, album)) continue;
-    labels[(base / f[static_cast<std::size_t>(file)]).lexically_normal().string()] =
-        f[static_cast<std::size_t>(album)];
+    // The corpus builder's albums/manifest.tsv names files from the corpus root
+    // (albums/ALBUM/FILE); a manifest may also name them from its own folder.
+    const std::string& name = f[static_cast<std::size_t>(file)];
+    fs::path where = base / name;
+    std::error_code ec;
+    if (!fs::exists(where, ec)) where = base.parent_path() / name;
+    labels[where.lexically_normal().string()] = f[static_cast<std::size_t>(album)];
   }
   return labels;
 }
