@@ -128,8 +128,7 @@ Fingerprint fingerprint_of(const SignalBuilder& signal, int threads = 1);
 
 // The 25 values of a file, decoding it once (y held) or twice (y streamed) by its declared
 // length (pipes and devices are always held), or as `route` says (tests check that both give the
-// same bits); throws Failure.
-// `tags`, when given, receives the file's tags, read by the same open.
+// same bits); throws Failure. `tags`, when given, receives the file's tags, from the same open.
 enum class Route { by_length, held, streamed };
 Fingerprint fingerprint_file(const std::string& path, int threads = 1,
                              Route route = Route::by_length, Tags* tags = nullptr);

@@ -56,7 +56,6 @@ std::vector<std::string> similarity_metric_names() {
 struct SimilarityIndex::Impl {
   const Library* library = nullptr;
   MetricInfo info;
-  similarity::Metric metric;
   std::vector<std::int64_t> ids;
   ExactSearch search;
   // Records read for playlists (tags, raw values), by id; an index is used by one thread.
@@ -96,7 +95,7 @@ Result<SimilarityIndex> SimilarityIndex::open(Library& library, const std::strin
   }
   try {
     FingerprintTable table = unwrap(library.fingerprint_table());
-    table.durations_s = {};  // not needed here: give its memory back before the index is built
+    std::vector<double>().swap(table.durations_s);  // not needed: its memory goes back now
     const std::string digest = digest_of(table);
     MetricInfo info;
     std::optional<similarity::Metric> fitted;
@@ -129,7 +128,6 @@ Result<SimilarityIndex> SimilarityIndex::open(Library& library, const std::strin
     auto impl =
         std::unique_ptr<Impl>(new Impl{&library,
                                        std::move(info),
-                                       *fitted,
                                        std::move(table.ids),
                                        ExactSearch(std::move(table.values), fitted->weights),
                                        {}});
