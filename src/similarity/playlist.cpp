@@ -9,6 +9,8 @@
 namespace trackprint::similarity {
 namespace {
 
+constexpr std::size_t kTwoOptLimit = 500;
+
 double between(const ExactSearch& search, std::uint32_t a, std::uint32_t b) {
   return distance(search.weights(), search.row(a), search.row(b));
 }
@@ -32,7 +34,9 @@ std::vector<std::uint32_t> flowing_order(const ExactSearch& search,
     }
     std::swap(rows[i], rows[best]);
   }
-  // 2-opt on the open path: reversing rows[i..j] replaces the edges (i-1, i) and (j, j+1).
+  // 2-opt on the open path: reversing rows[i..j] replaces the edges (i-1, i) and (j, j+1). Each
+  // pass is quadratic: long playlists keep the chain as it is.
+  if (n > kTwoOptLimit) return rows;
   for (int pass = 0; pass < 50; ++pass) {
     bool improved = false;
     for (std::size_t i = 1; i + 1 < n; ++i) {

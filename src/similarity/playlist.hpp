@@ -1,6 +1,6 @@
 // Seed playlists: the tracks closest to any seed, within the playlist rules, then put in an
 // order that flows (each track near the one before: a nearest-neighbour chain from the first
-// seed, shortened by 2-opt), the first seed first.
+// seed, shortened by 2-opt up to 500 entries), the first seed first.
 #pragma once
 
 #include <cstdint>

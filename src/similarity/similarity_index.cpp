@@ -198,7 +198,14 @@ Result<std::vector<SimilarTrack>> SimilarityIndex::playlist(const std::vector<st
         waypoints.push_back(row);
     }
     const std::size_t seed_count = waypoints.size();
-    for (const std::int64_t id : options.to) waypoints.push_back(impl_->row_of(id));
+    for (const std::int64_t id : options.to) {
+      const std::uint32_t row = impl_->row_of(id);
+      if (row == waypoints.back()) {
+        throw Failure(ErrorKind::invalid_input,
+                      "track " + std::to_string(id) + " would follow itself on the path");
+      }
+      waypoints.push_back(row);
+    }
     if (options.length < waypoints.size()) {
       throw Failure(ErrorKind::invalid_input,
                     "a playlist of " + std::to_string(options.length) + " cannot hold its " +
