@@ -22,12 +22,13 @@
 
 #include "trackprint/dimensions.hpp"
 #include "trackprint/error.hpp"
+#include "trackprint/export.hpp"
 #include "trackprint/library.hpp"
 
 namespace trackprint {
 
 // The metrics by name: "auralis" (the default), "equal", "auralis-zscore", "equal-zscore".
-std::vector<std::string> similarity_metric_names();
+TRACKPRINT_API std::vector<std::string> similarity_metric_names();
 
 struct SimilarTrack {
   std::int64_t id = 0;
@@ -56,7 +57,7 @@ struct DuplicateGroup {
   double distance = 0;            // the largest recording distance within the group (<= 1)
 };
 
-class SimilarityIndex {
+class TRACKPRINT_API SimilarityIndex {
  public:
   // Reads every analysed fingerprint of `library` and the metric `metric` (fitted and saved
   // when due). The index keeps a pointer to `library`: keep it open while the index is used.
@@ -94,10 +95,11 @@ class SimilarityIndex {
 
 // The files of `library` that are the same recording (another encoding, bitrate or copy), judged
 // by fingerprint and duration whatever the metric: groups of two or more, by their first id.
-Result<std::vector<DuplicateGroup>> find_duplicates(const Library& library);
+TRACKPRINT_API Result<std::vector<DuplicateGroup>> find_duplicates(const Library& library);
 
 // An extended M3U8 playlist of these tracks, paths relative to `playlist_path`'s folder when it
 // holds them.
-std::string m3u8_playlist(const std::vector<TrackRecord>& tracks, const std::string& playlist_path);
+TRACKPRINT_API std::string m3u8_playlist(const std::vector<TrackRecord>& tracks,
+                                         const std::string& playlist_path);
 
 }  // namespace trackprint

@@ -1,23 +1,56 @@
-#include "cli/similarity_commands.hpp"
-
+// The similarity commands: similar, playlist, duplicates (docs/similarity.md). A sonic path is
+// `playlist --to`.
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <numeric>
 #include <optional>
+#include <string>
 #include <unordered_map>
+#include <vector>
 
+#include "cli/commands.hpp"
+#include "cli/options.hpp"
 #include "cli/output.hpp"
 #include "cli/tags_output.hpp"
+#include "trackprint/library.hpp"
 #include "trackprint/similarity.hpp"
 
 namespace trackprint::cli {
 namespace {
 
-constexpr int kExitOk = 0;
-constexpr int kExitFailed = 1;
+struct SimilarCommand {
+  std::string db;
+  std::vector<std::string> seeds;  // paths or ids; none with `all`
+  std::size_t n = 10;
+  std::string metric = "auralis";
+  bool explain = false;  // each dimension's share of every distance
+  bool json = false;     // JSON Lines: one object per seed
+  bool all = false;      // every analysed track as a seed: the kNN graph
+};
+
+struct PlaylistCommand {
+  std::string db;
+  std::vector<std::string> seeds;
+  std::vector<std::string> to;  // a sonic path through these, in order
+  std::size_t n = 30;
+  std::string metric = "auralis";
+  int max_per_artist = 0;
+  int max_per_album = 0;
+  double min_distance = 0;
+  std::string output;  // FILE.m3u8; empty: the playlist on stdout
+  bool json = false;   // JSON Lines, one object per entry, instead of M3U8
+};
+
+struct DuplicatesCommand {
+  std::string db;
+  bool json = false;
+};
 
 // Written to when the metric is fitted, so read-write; a store this user may not write still
 // answers (its metric is then fitted anew each time). No store yet is an error, not a new one.
@@ -57,11 +90,10 @@ std::string display_name(const TrackRecord& t) {
   return artist.empty() ? t.tags.title : artist + " - " + t.tags.title;
 }
 
-// {"id", "path", [extra fields], tags...}
-JsonObject track_json(const TrackRecord& t) {
-  JsonObject o;
-  o.field("id", std::to_string(t.id));
-  o.field("path", json_string(t.path));
+// {"id", "path"}: what every object of a track starts with; its tags come last.
+Json track_json(const TrackRecord& t) {
+  Json o = {{"id", t.id}};
+  library::set_path(o, "path", t.path);
   return o;
 }
 
@@ -118,28 +150,24 @@ void print_similar(const SimilarCommand& c, const SimilarityIndex& index, Record
                    std::int64_t seed, const std::vector<SimilarTrack>& found) {
   const TrackRecord& s = records[seed];
   if (c.json) {
-    JsonObject seed_object = track_json(s);
+    Json seed_object = track_json(s);
     add_tag_fields(seed_object, s.tags);
-    std::string list = "[";
+    Json list = Json::array();
     for (const SimilarTrack& t : found) {
       const TrackRecord& r = records[t.id];
-      JsonObject o = track_json(r);
-      o.field("distance", number_text(t.distance));
+      Json o = track_json(r);
+      o["distance"] = t.distance;
       add_tag_fields(o, r.tags);
       if (c.explain) {
-        JsonObject shares;
+        Json shares = Json::object();
         const auto e = index.explain(seed, t.id);
         for (std::size_t i = 0; i < kDimensionCount; ++i)
-          shares.field(kDimensions[i].name, number_text(e[i]));
-        o.field("explain", shares.text());
+          shares[std::string(kDimensions[i].name)] = e[i];
+        o["explain"] = std::move(shares);
       }
-      if (list.size() > 1) list += ',';
-      list += o.text();
+      list.push_back(std::move(o));
     }
-    JsonObject line;
-    line.field("seed", seed_object.text());
-    line.field("similar", list + "]");
-    std::printf("%s\n", line.text().c_str());
+    print_json_line(stdout, {{"seed", std::move(seed_object)}, {"similar", std::move(list)}});
     return;
   }
   std::printf("%s (id %lld): %s\n", s.path.c_str(), static_cast<long long>(s.id),
@@ -162,8 +190,6 @@ void print_similar(const SimilarCommand& c, const SimilarityIndex& index, Record
     std::printf("%s\n", line.c_str());
   }
 }
-
-}  // namespace
 
 int run_similar(const SimilarCommand& c) {
   auto lib = open_store(c.db);
@@ -229,11 +255,11 @@ int run_playlist(const PlaylistCommand& c) {
     if (c.json) {
       for (const SimilarTrack& t : list.value()) {
         const TrackRecord& r = records[t.id];
-        JsonObject o = track_json(r);
-        o.field("step", number_text(t.distance));
-        o.field("duration_s", number_text(r.fingerprint ? r.fingerprint->duration_s : 0));
+        Json o = track_json(r);
+        o["step"] = t.distance;
+        o["duration_s"] = r.fingerprint ? r.fingerprint->duration_s : 0.0;
         add_tag_fields(o, r.tags);
-        std::printf("%s\n", o.text().c_str());
+        print_json_line(stdout, o);
       }
       return kExitOk;
     }
@@ -275,17 +301,13 @@ int run_duplicates(const DuplicatesCommand& c) {
     int number = 1;
     for (const DuplicateGroup& g : groups.value()) {
       if (c.json) {
-        std::string files = "[";
+        Json files = Json::array();
         for (const std::int64_t id : g.ids) {
-          JsonObject o = track_json(records[id]);
+          Json o = track_json(records[id]);
           add_tag_fields(o, records[id].tags);
-          if (files.size() > 1) files += ',';
-          files += o.text();
+          files.push_back(std::move(o));
         }
-        JsonObject line;
-        line.field("files", files + "]");
-        line.field("distance", number_text(g.distance));
-        std::printf("%s\n", line.text().c_str());
+        print_json_line(stdout, {{"files", std::move(files)}, {"distance", g.distance}});
         continue;
       }
       std::printf("group %d: %zu files, distance %.3f\n", number++, g.ids.size(), g.distance);
@@ -300,6 +322,115 @@ int run_duplicates(const DuplicatesCommand& c) {
     std::fprintf(stderr, "trackprint: store %s: %s\n", lib->path().c_str(), e.reason().c_str());
     return kExitFailed;
   }
+}
+
+// A distance of 0 or more (CLI11 alone would take "-1" or "nan").
+CLI::Validator distance_at_least_zero() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        char* end = nullptr;
+        const double d = std::strtod(text.c_str(), &end);
+        if (text.empty() || *end != '\0' || !(d >= 0) || !std::isfinite(d))
+          return "'" + text + "' is not a distance of 0 or more";
+        return {};
+      },
+      "");
+}
+
+CLI::Option* add_metric_option(CLI::App& command, std::string& metric) {
+  return command
+      .add_option("--metric", metric, "the distance (default auralis; docs/similarity.md)")
+      ->check(CLI::IsMember(similarity_metric_names()))
+      ->type_name("NAME");
+}
+
+// -n, --count N: how many tracks, 1 to 10000.
+CLI::Option* add_count_option(CLI::App& command, std::size_t& n, const std::string& what) {
+  return command.add_option("-n,--count", n, what)
+      ->transform(whole_number(1, 10000))
+      ->type_name("N");
+}
+
+void add_similar(CLI::App& app, int& exit_status) {
+  auto c = std::make_shared<SimilarCommand>();
+  CLI::App* cmd = app.add_subcommand("similar", "Print the tracks nearest to each seed, exact");
+  cmd->footer(
+      "The N tracks of the store nearest to each seed (a path or an id), exact, nearest first;\n"
+      "ties go to the lower id, and a seed is never in its own list. --explain gives each\n"
+      "dimension's share of a distance; --all every analysed track's neighbours (the kNN\n"
+      "graph). The metric is fitted on the library and kept in the store (docs/similarity.md).\n"
+      "JSON Lines: {\"seed\": {\"id\", \"path\", tags...}, \"similar\": [{..., \"distance\"}]}.\n"
+      "Exit status: 0, 1 if a seed is not in the store or has no fingerprint, 2 bad usage.");
+  add_store_option(*cmd, c->db);
+  add_count_option(*cmd, c->n, "tracks per seed, 1 to 10000 (default 10)");
+  add_metric_option(*cmd, c->metric);
+  cmd->add_flag("--explain", c->explain, "each dimension's share of every distance");
+  cmd->add_flag("--json", c->json, "one JSON object per seed (JSON Lines)");
+  CLI::Option* all = cmd->add_flag("--all", c->all, "every analysed track as a seed");
+  cmd->add_option("SEED", c->seeds, "tracks by path or id")->excludes(all)->type_name("PATH|ID");
+  cmd->callback([c, &exit_status] {
+    if (!c->all && c->seeds.empty())
+      throw CLI::RequiredError("a SEED (a track's path or id) or --all");
+    exit_status = run_similar(*c);
+  });
+}
+
+void add_playlist(CLI::App& app, int& exit_status) {
+  auto c = std::make_shared<PlaylistCommand>();
+  CLI::App* cmd =
+      app.add_subcommand("playlist", "Write a playlist from seeds, or a sonic path to a target");
+  cmd->footer(
+      "N entries, the first seed first: the tracks nearest the seeds in an order that flows,\n"
+      "or with --to a sonic path of small steps ending at the (last) target; several --to are\n"
+      "waypoints. No duplicate recordings, no two entries closer than --min-distance, at most\n"
+      "--max-per-artist and --max-per-album. Extended M3U8 on stdout or in FILE (paths\n"
+      "relative to its folder when it holds them), or JSON Lines (docs/similarity.md).\n"
+      "Exit status: 0, 1 if a track is not in the store or the rules admit no playlist, 2 bad\n"
+      "usage.");
+  add_store_option(*cmd, c->db);
+  add_count_option(*cmd, c->n, "entries, seeds and targets included, 1 to 10000 (default 30)");
+  cmd->add_option("--to", c->to, "end at this track (several: waypoints, in order)")
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+      ->type_name("TRACK");
+  cmd->add_option("--max-per-artist", c->max_per_artist, "at most N entries of one artist")
+      ->transform(whole_number(1, 10000))
+      ->type_name("N");
+  cmd->add_option("--max-per-album", c->max_per_album, "at most N entries of one album")
+      ->transform(whole_number(1, 10000))
+      ->type_name("N");
+  cmd->add_option("--min-distance", c->min_distance, "no two entries closer than D")
+      ->check(distance_at_least_zero())
+      ->type_name("D");
+  add_metric_option(*cmd, c->metric);
+  CLI::Option* json = cmd->add_flag("--json", c->json, "one JSON object per entry, not M3U8");
+  cmd->add_option("-o,--output", c->output, "write the M3U8 to FILE")
+      ->excludes(json)
+      ->type_name("FILE.m3u8");
+  cmd->add_option("SEED", c->seeds, "tracks by path or id")->required()->type_name("PATH|ID");
+  cmd->callback([c, &exit_status] { exit_status = run_playlist(*c); });
+}
+
+void add_duplicates(CLI::App& app, int& exit_status) {
+  auto c = std::make_shared<DuplicatesCommand>();
+  CLI::App* cmd =
+      app.add_subcommand("duplicates", "Print the groups of files that are one recording");
+  cmd->footer(
+      "Groups of files of the store that are the same recording (another encoding, bitrate,\n"
+      "rate or copy), judged by fingerprint and duration whatever the metric. --json: one\n"
+      "object per group, {\"files\": [{\"id\", \"path\", tags...}], \"distance\"}.\n"
+      "Exit status: 0, 1 if the store cannot be read, 2 bad usage.");
+  add_store_option(*cmd, c->db);
+  cmd->add_flag("--json", c->json, "one JSON object per group (JSON Lines)");
+  cmd->callback([c, &exit_status] { exit_status = run_duplicates(*c); });
+}
+
+}  // namespace
+
+void add_similarity_commands(CLI::App& app, int& exit_status) {
+  add_similar(app, exit_status);
+  add_playlist(app, exit_status);
+  add_duplicates(app, exit_status);
 }
 
 }  // namespace trackprint::cli

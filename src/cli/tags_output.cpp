@@ -36,13 +36,15 @@ std::optional<std::string> tag_text(const Tags& tags, std::size_t i) {
   return *text;
 }
 
-void add_tag_fields(JsonObject& object, const Tags& tags) {
+void add_tag_fields(Json& object, const Tags& tags) {
   for (std::size_t i = 0; i < kTagNames.size(); ++i) {
-    const auto text = tag_text(tags, i);
-    if (!text) {
-      object.field(kTagNames[i], "null");
+    const std::string name(kTagNames[i]);
+    if (kTagNames[i] == "track_number") {
+      object[name] = tags.track_number ? Json(*tags.track_number) : Json(nullptr);
+    } else if (const auto text = tag_text(tags, i)) {
+      object[name] = *text;
     } else {
-      object.field(kTagNames[i], kTagNames[i] == "track_number" ? *text : json_string(*text));
+      object[name] = nullptr;
     }
   }
 }

@@ -20,6 +20,6 @@ inline constexpr std::array<std::string_view, 8> kTagNames{
 std::optional<std::string> tag_text(const Tags& tags, std::size_t i);
 
 // The eight tags, each under its name: a JSON string (track_number a number) or null.
-void add_tag_fields(JsonObject& object, const Tags& tags);
+void add_tag_fields(Json& object, const Tags& tags);
 
 }  // namespace trackprint::cli

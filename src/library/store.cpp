@@ -1,13 +1,16 @@
 #include "library/store.hpp"
 
 #include <sqlite3.h>
+#include <unistd.h>
 
 #include <array>
+#include <cstdio>
 #include <filesystem>
 #include <functional>
 #include <utility>
 
 #include "library/utc_now.hpp"
+#include "trackprint/numbers_version.hpp"
 #include "trackprint/trackprint.hpp"
 
 namespace trackprint::library {
@@ -15,9 +18,6 @@ namespace {
 
 constexpr std::array<TrackStatus, 4> kStatuses{TrackStatus::pending, TrackStatus::analysed,
                                                TrackStatus::failed, TrackStatus::missing};
-constexpr std::array<ErrorKind, 8> kErrorKinds{
-    ErrorKind::io,          ErrorKind::not_audio, ErrorKind::no_audio,      ErrorKind::decode,
-    ErrorKind::unsupported, ErrorKind::too_short, ErrorKind::invalid_input, ErrorKind::internal};
 
 TrackStatus status_named(std::string_view name) {
   for (const TrackStatus s : kStatuses) {
@@ -46,6 +46,33 @@ std::string dimension_columns(std::string_view suffix) {
   return out;
 }
 
+// The folder of `path` cannot be written: SQLite could not make a -shm file there.
+bool on_read_only_medium(const std::string& path) {
+  const auto folder = std::filesystem::path(path).parent_path();
+  return access(folder.empty() ? "." : folder.c_str(), W_OK) != 0;
+}
+
+bool has_wal_content(const std::string& path) {
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path + "-wal", ec);
+  return !ec && size > 0;
+}
+
+// A path as the path of an SQLite URI (file:...): '%', '?' and '#' percent-encoded.
+std::string uri_path(const std::string& path) {
+  std::string out;
+  for (const char c : path) {
+    if (c == '%' || c == '?' || c == '#') {
+      char buf[4];
+      std::snprintf(buf, sizeof buf, "%%%02X", static_cast<unsigned char>(c));
+      out += buf;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 // Migration i takes a store from user_version i to i + 1. Each is fixed text, never edited once
 // it has shipped (a store written by any release must stay readable): a change to the schema,
 // kDimensions' included, is a new migration at the end.
@@ -70,7 +97,15 @@ const std::vector<std::string>& migrations() {
       " \"dynamic_range_variation\" REAL, \"loudness_variation_std\" REAL,"
       " \"peak_consistency\" REAL, \"stereo_width\" REAL, \"phase_correlation\" REAL);"
       "CREATE INDEX tracks_status ON tracks(status);",
-      // 1 -> 2: tags beside the fingerprint (rows analysed before have tags_read = 0; the next
+      // 1 -> 2: the numbers version (which bits the engine computes) decides whether a stored
+      // fingerprint is current; files in flight are marked before their analysis starts, so
+      // that a scan that dies in a file is known by the next one (docs/store.md, Crashes).
+      "ALTER TABLE tracks ADD COLUMN numbers_version INTEGER;"
+      "CREATE TABLE in_flight ("
+      " path TEXT PRIMARY KEY,"
+      " alone INTEGER NOT NULL DEFAULT 0,"
+      " alone_deaths INTEGER NOT NULL DEFAULT 0);",
+      // 2 -> 3: tags beside the fingerprint (rows analysed before have tags_read = 0; the next
       // scan reads their tags without analysing them again), and the fitted similarity metrics.
       "ALTER TABLE tracks ADD COLUMN title TEXT;"
       "ALTER TABLE tracks ADD COLUMN artist TEXT;"
@@ -190,22 +225,26 @@ constexpr std::array<const char*, 8> kTagColumns{
     "title", "artist",       "album", "album_artist",
     "genre", "track_number", "date",  "musicbrainz_recording_id"};
 
-// What record_from reads, in its order. A store of schema 1 (opened read-only, so not migrated)
-// has no tags: it reads as a store whose tags are all absent.
+// What record_from reads, in its order. A store of an older schema (opened read-only, so not
+// migrated) reads as its release wrote it: before schema 2 its fingerprints are outdated (no
+// numbers version), before schema 3 its tags are all absent.
 std::string record_columns(int schema) {
   std::string out =
       "id, path, size, mtime_ns, status, error_kind, reason, fingerprint_version, engine_version,"
       " analysed_at, analysis_s, duration_s, sample_rate, channels, codec" +
-      dimension_columns("");
-  for (const char* c : kTagColumns) out += schema >= 2 ? std::string(", ") + c : ", NULL";
+      dimension_columns("") + (schema >= 2 ? ", numbers_version" : ", NULL");
+  for (const char* c : kTagColumns) out += schema >= 3 ? std::string(", ") + c : ", NULL";
   return out;
 }
 constexpr int kFirstDimensionColumn = 15;
-constexpr int kFirstTagColumn = kFirstDimensionColumn + static_cast<int>(kDimensionCount);
+constexpr int kNumbersVersionColumn = kFirstDimensionColumn + static_cast<int>(kDimensionCount);
+constexpr int kFirstTagColumn = kNumbersVersionColumn + 1;
 
-bool is_current(const Statement& s, int version_col, int engine_col) {
+// Current: made by this spec version and this numbers version (the release version does not
+// matter: a release that changes no bit recomputes nothing).
+bool is_current(const Statement& s, int version_col, int numbers_col) {
   return !s.is_null(version_col) && s.int64(version_col) == kFingerprintVersion &&
-         s.text(engine_col) == engine_version();
+         !s.is_null(numbers_col) && s.int64(numbers_col) == kNumbersVersion;
 }
 
 TrackRecord record_from(const Statement& s) {
@@ -220,6 +259,8 @@ TrackRecord record_from(const Statement& s) {
   t.engine_version = s.text(8);
   t.analysed_at = s.text(9);
   t.analysis_s = s.real(10);
+  t.numbers_version =
+      s.is_null(kNumbersVersionColumn) ? 0 : static_cast<int>(s.int64(kNumbersVersionColumn));
   if (!s.is_null(7)) {
     Fingerprint fp;
     fp.version = static_cast<int>(s.int64(7));
@@ -230,7 +271,7 @@ TrackRecord record_from(const Statement& s) {
     for (std::size_t i = 0; i < kDimensionCount; ++i)
       fp.values[i] = s.real(kFirstDimensionColumn + static_cast<int>(i));
     t.fingerprint = std::move(fp);
-    t.outdated = t.status == TrackStatus::analysed && !is_current(s, 7, 8);
+    t.outdated = t.status == TrackStatus::analysed && !is_current(s, 7, kNumbersVersionColumn);
   }
   const int c = kFirstTagColumn;
   t.tags.title = s.text(c);
@@ -278,6 +319,19 @@ struct Store::Impl {
   std::optional<Statement> put_tags;
   std::optional<Statement> by_id;
 
+  void open(const std::string& name, int flags) {
+    db.reset();
+    sqlite3* raw = nullptr;
+    const int rc = sqlite3_open_v2(name.c_str(), &raw, flags, nullptr);
+    db.reset(raw);
+    if (rc != SQLITE_OK) {
+      throw Failure(ErrorKind::io, std::string("cannot open: ") +
+                                       (raw != nullptr ? sqlite3_errmsg(raw) : sqlite3_errstr(rc)));
+    }
+    sqlite3_busy_timeout(raw, 10000);
+    sqlite3_extended_result_codes(raw, 1);
+  }
+
   // The store's state, checked before anything is written so a foreign file stays untouched.
   void check_is_store(bool read_only) {
     const auto not_store = [](const std::string& why) {
@@ -290,6 +344,7 @@ struct Store::Impl {
     } catch (const Failure& e) {
       throw not_store(e.reason());
     }
+    if (schema < 0) throw not_store("its schema version is " + std::to_string(schema));
     if (schema > kSchemaVersion) {
       throw not_store("its schema is version " + std::to_string(schema) +
                       ", newer than this trackprint reads (" + std::to_string(kSchemaVersion) +
@@ -301,6 +356,16 @@ struct Store::Impl {
     if (schema > 0) {
       try {
         Statement probe(db.get(), "SELECT " + record_columns(schema) + " FROM tracks LIMIT 0");
+        if (schema >= 2)
+          Statement in_flight(db.get(), "SELECT path, alone, alone_deaths FROM in_flight LIMIT 0");
+        if (schema >= 3) {
+          Statement metrics(db.get(),
+                            "SELECT id, name, normalisation, fitted_at, tracks, fingerprints_digest"
+                            " FROM metrics LIMIT 0");
+          Statement dimensions(db.get(),
+                               "SELECT metric_id, position, dimension, centre, scale, weight"
+                               " FROM metric_dimensions LIMIT 0");
+        }
       } catch (const Failure& e) {
         throw not_store("its tracks table is not the expected one (" + e.reason() + ")");
       }
@@ -314,6 +379,11 @@ struct Store::Impl {
     try {
       // Another process may have migrated between our check and the lock.
       schema = static_cast<int>(single_int(db.get(), "PRAGMA user_version"));
+      if (schema < 0 || schema > kSchemaVersion)
+        throw Failure(ErrorKind::invalid_input,
+                      "not a readable trackprint store: its schema "
+                      "version became " +
+                          std::to_string(schema));
       for (; schema < static_cast<int>(all.size()); ++schema) {
         exec(db.get(), all[static_cast<std::size_t>(schema)]);
         exec(db.get(), "PRAGMA user_version = " + std::to_string(schema + 1));
@@ -336,23 +406,28 @@ Store::Store(const std::string& path, bool read_only) : impl_(std::make_unique<I
     const auto folder = std::filesystem::path(path).parent_path();
     if (!folder.empty()) std::filesystem::create_directories(folder, ec);
   }
-  sqlite3* raw = nullptr;
   const int flags = read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
-  const int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
-  impl_->db.reset(raw);
-  if (rc != SQLITE_OK) {
-    throw Failure(ErrorKind::io, std::string("cannot open: ") +
-                                     (raw != nullptr ? sqlite3_errmsg(raw) : sqlite3_errstr(rc)));
-  }
-  sqlite3_busy_timeout(raw, 10000);
-  sqlite3_extended_result_codes(raw, 1);
-  impl_->check_is_store(read_only);
-  if (!read_only) {
+  impl_->open(path, flags);
+  if (read_only) {
+    try {
+      impl_->check_is_store(true);
+    } catch (const Failure&) {
+      // A store in WAL mode needs its -shm file, which SQLite cannot create on a read-only
+      // medium (a backup disc, a read-only mount). With no -wal left to replay, the file alone
+      // is the whole store and cannot change under us: it is opened as immutable.
+      if (!on_read_only_medium(path) || has_wal_content(path)) throw;
+      impl_->open("file:" + uri_path(path) + "?immutable=1", flags | SQLITE_OPEN_URI);
+      impl_->check_is_store(true);
+    }
+  } else {
+    impl_->check_is_store(false);
+    // Migrated first: a migration that fails (a damaged or foreign schema) rolls back and
+    // leaves the file byte for byte as it was, which switching to WAL first would not.
+    impl_->migrate();
     // WAL: readers (status, export) never block the writer; NORMAL sync is still safe against
     // a killed process (only a power cut may lose the last commits, never corrupt them).
-    exec(raw, "PRAGMA journal_mode = WAL");
-    exec(raw, "PRAGMA synchronous = NORMAL");
-    impl_->migrate();
+    exec(impl_->db.get(), "PRAGMA journal_mode = WAL");
+    exec(impl_->db.get(), "PRAGMA synchronous = NORMAL");
   }
 }
 
@@ -376,7 +451,7 @@ void Store::commit() {
 
 std::vector<KnownRow> Store::known_rows() {
   Statement s(impl_->db.get(),
-              "SELECT id, path, size, mtime_ns, status, fingerprint_version, engine_version,"
+              "SELECT id, path, size, mtime_ns, status, fingerprint_version, numbers_version,"
               " error_kind, tags_read FROM tracks");
   std::vector<KnownRow> rows;
   while (s.step()) {
@@ -402,6 +477,7 @@ void Store::put_pending(const std::string& path, std::int64_t size, std::int64_t
         "INSERT INTO tracks (path, size, mtime_ns, status) VALUES (?1, ?2, ?3, 'pending')"
         " ON CONFLICT(path) DO UPDATE SET size = ?2, mtime_ns = ?3, status = 'pending',"
         " error_kind = NULL, reason = NULL, fingerprint_version = NULL, engine_version = NULL,"
+        " numbers_version = NULL,"
         " analysed_at = NULL, analysis_s = NULL, duration_s = NULL, sample_rate = NULL,"
         " channels = NULL, codec = NULL" +
             dimension_columns(" = NULL") +
@@ -419,18 +495,63 @@ void Store::set_status(std::int64_t id, TrackStatus status) {
 }
 
 void Store::remove(std::int64_t id) {
+  Statement(impl_->db.get(),
+            "DELETE FROM in_flight WHERE path = (SELECT path FROM tracks WHERE id = ?1)")
+      .bind(1, id)
+      .run();
   Statement(impl_->db.get(), "DELETE FROM tracks WHERE id = ?1").bind(1, id).run();
 }
 
+std::vector<InFlight> Store::in_flight() {
+  std::vector<InFlight> out;
+  if (impl_->schema < 2) return out;
+  Statement s(impl_->db.get(), "SELECT path, alone, alone_deaths FROM in_flight ORDER BY path");
+  while (s.step()) out.push_back({s.text(0), s.int64(1) != 0, s.int64(2)});
+  return out;
+}
+
+void Store::mark_in_flight(const std::string& path, bool alone, std::int64_t alone_deaths) {
+  Statement(impl_->db.get(),
+            "INSERT INTO in_flight (path, alone, alone_deaths) VALUES (?1, ?2, ?3)"
+            " ON CONFLICT(path) DO UPDATE SET alone = ?2, alone_deaths = ?3")
+      .bind(1, path)
+      .bind(2, static_cast<std::int64_t>(alone ? 1 : 0))
+      .bind(3, alone_deaths)
+      .run();
+}
+
+void Store::clear_in_flight(const std::string& path) {
+  Statement(impl_->db.get(), "DELETE FROM in_flight WHERE path = ?1").bind(1, path).run();
+}
+
+void Store::put_crashed(const std::string& path, const std::string& reason,
+                        const std::string& analysed_at) {
+  Statement(impl_->db.get(),
+            "UPDATE tracks SET status = 'failed', error_kind = 'crashed', reason = ?2,"
+            " fingerprint_version = NULL, numbers_version = NULL, analysed_at = ?3,"
+            " engine_version = ?4, analysis_s = NULL, duration_s = NULL, sample_rate = NULL,"
+            " channels = NULL, codec = NULL" +
+                dimension_columns(" = NULL") + " WHERE path = ?1")
+      .bind(1, path)
+      .bind(2, reason)
+      .bind(3, analysed_at)
+      .bind(4, std::string(engine_version()))
+      .run();
+  clear_in_flight(path);
+}
+
 void Store::put_result(const AnalysisResult& r) {
-  constexpr int kFirstTag = 15 + static_cast<int>(kDimensionCount);
+  // The columns: 1-14 the file and its analysis, then the dimensions, the numbers version,
+  // the tags and whether they were read.
+  constexpr int kNumbers = 15 + static_cast<int>(kDimensionCount);
+  constexpr int kFirstTag = kNumbers + 1;
   constexpr int kTagsRead = kFirstTag + static_cast<int>(kTagColumns.size());
   if (!impl_->put_result) {
     std::string names =
         "path, size, mtime_ns, status, error_kind, reason, fingerprint_version,"
         " engine_version, analysed_at, analysis_s, duration_s, sample_rate,"
         " channels, codec" +
-        dimension_columns("");
+        dimension_columns("") + ", numbers_version";
     for (const char* c : kTagColumns) names += std::string(", ") + c;
     names += ", tags_read";
     std::string values;
@@ -459,6 +580,7 @@ void Store::put_result(const AnalysisResult& r) {
     s.bind(13, static_cast<std::int64_t>(fp.channels)).bind(14, fp.codec);
     for (std::size_t i = 0; i < kDimensionCount; ++i)
       s.bind(15 + static_cast<int>(i), fp.values[i]);
+    s.bind(kNumbers, static_cast<std::int64_t>(kNumbersVersion));
     bind_tags(s, kFirstTag, r.tags);
     s.bind(kTagsRead, std::int64_t{1});
   } else {
@@ -470,6 +592,7 @@ void Store::put_result(const AnalysisResult& r) {
     s.bind(kTagsRead, std::int64_t{0});
   }
   s.run();
+  clear_in_flight(r.path);
 }
 
 void Store::put_tags(const std::string& path, const Tags& tags) {
@@ -512,12 +635,17 @@ LibraryStatus Store::status() {
         break;
     }
   }
-  Statement outdated(db,
-                     "SELECT count(*) FROM tracks WHERE status = 'analysed' AND"
-                     " (fingerprint_version IS NOT ?1 OR engine_version IS NOT ?2)");
-  outdated.bind(1, static_cast<std::int64_t>(kFingerprintVersion))
-      .bind(2, std::string(engine_version()));
-  if (outdated.step()) st.outdated = outdated.int64(0);
+  if (impl_->schema >= 2) {
+    Statement outdated(db,
+                       "SELECT count(*) FROM tracks WHERE status = 'analysed' AND"
+                       " (fingerprint_version IS NOT ?1 OR numbers_version IS NOT ?2)");
+    outdated.bind(1, static_cast<std::int64_t>(kFingerprintVersion))
+        .bind(2, static_cast<std::int64_t>(kNumbersVersion));
+    if (outdated.step()) st.outdated = outdated.int64(0);
+    for (const InFlight& f : in_flight()) st.in_flight.push_back(f.path);
+  } else {
+    st.outdated = st.analysed;
+  }
   Statement kinds(db,
                   "SELECT error_kind, count(*) FROM tracks WHERE status = 'failed'"
                   " GROUP BY error_kind ORDER BY error_kind");
@@ -582,7 +710,7 @@ FingerprintTable Store::fingerprint_table() {
 }
 
 std::optional<StoredMetric> Store::metric(const std::string& name) {
-  if (impl_->schema < 2) return std::nullopt;
+  if (impl_->schema < 3) return std::nullopt;  // read-only, from before metrics were kept
   sqlite3* db = impl_->db.get();
   Statement s(db,
               "SELECT id, name, normalisation, fitted_at, tracks, fingerprints_digest FROM metrics"

@@ -138,14 +138,19 @@ class Similar(Library):
         for args in (["similar"], ["similar", "--all", "1"], ["similar", "-n", "0", "1"],
                      ["similar", "-n", "x", "1"], ["similar", "--frob", "1"],
                      ["playlist"], ["playlist", "--min-distance", "-1", "1"],
-                     ["duplicates", "extra"]):
+                     ["duplicates", "extra"], ["similar", "--metric", "cosine", "1"],
+                     ["playlist", "--json", "-o", "x.m3u8", "1"], ["playlist", "--to"]):
             r = run(*args, "--db", self.db)
             self.assertEqual(r.returncode, 2, args)
             self.assertEqual(r.stdout, "", args)
+            # As every command's usage errors: the command, the reason, where to read more.
+            command = f"trackprint {args[0]}"
+            self.assertRegex(r.stderr, rf"^{command}: .+\n\(see '{command} --help'\)\n$", args)
         r = run("similar", "--db", self.db, "--metric", "cosine", "1")
-        self.assertEqual(r.returncode, 1)
-        self.assertIn("unknown metric 'cosine' (auralis, equal, auralis-zscore, equal-zscore)",
-                      r.stderr)
+        self.assertIn("cosine", r.stderr)
+        self.assertIn("equal-zscore", r.stderr, "the metrics there are are named")
+        r = run("similar", "--db", self.db, "--frob", "1")
+        self.assertIn("--frob", r.stderr)
 
     def test_the_metric_is_fitted_once_and_kept_with_an_id(self):
         db = os.path.join(self.tmp, "metric.db")

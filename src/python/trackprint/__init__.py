@@ -4,22 +4,27 @@
     fp = trackprint.analyze_file("song.flac")          # or trackprint.analyze(samples, sr)
     fp.as_dict()["tempo_bpm"], fp.as_array()           # by name, or a (25,) float64 array
     [d.name for d in trackprint.DIMENSIONS]            # the spec's names, in spec order
+    t = trackprint.trace("song.flac")                  # the series behind them (numpy arrays)
 
 Both analyse functions release the GIL while they decode and compute, so a thread pool of N
 workers analyses N tracks at once. Failures raise a subclass of trackprint.Error.
 """
 
 from ._errors import (
+    CrashedError,
     DecodeError,
     Error,
     FileReadError,
     InternalError,
+    InvalidAudioError,
     InvalidInputError,
     NoAudioError,
     NotAudioError,
+    TooLongError,
     TooShortError,
     UnsupportedError,
 )
+from ._json_path import json_path
 from ._trackprint import (
     DIMENSIONS,
     FINGERPRINT_VERSION,
@@ -32,11 +37,13 @@ from ._trackprint import (
     ScanSummary,
     Similar,
     Tags,
+    Trace,
     Track,
     analyze,
     analyze_file,
     default_library_path,
     engine_version,
+    trace,
 )
 
 __version__ = engine_version()
@@ -44,6 +51,7 @@ __version__ = engine_version()
 __all__ = [
     "DIMENSIONS",
     "FINGERPRINT_VERSION",
+    "CrashedError",
     "DecodeError",
     "Dimension",
     "DuplicateGroup",
@@ -51,6 +59,7 @@ __all__ = [
     "FileReadError",
     "Fingerprint",
     "InternalError",
+    "InvalidAudioError",
     "InvalidInputError",
     "Library",
     "LibraryStatus",
@@ -60,11 +69,15 @@ __all__ = [
     "ScanSummary",
     "Similar",
     "Tags",
+    "TooLongError",
     "TooShortError",
+    "Trace",
     "Track",
     "UnsupportedError",
     "analyze",
     "analyze_file",
     "default_library_path",
     "engine_version",
+    "json_path",
+    "trace",
 ]
