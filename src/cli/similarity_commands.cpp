@@ -122,22 +122,32 @@ class Records {
   std::unordered_map<std::int64_t, TrackRecord> cache_;
 };
 
-// Resolves every key; each one that fails is reported. nullopt if any did.
-std::optional<std::vector<std::int64_t>> resolve(const SimilarityIndex& index,
-                                                 const std::vector<std::string>& keys) {
+// The ids of the tracks given by path or id. Each one that is not in the store (or has no
+// fingerprint) is reported on stderr and clears `all_found`.
+std::vector<std::int64_t> resolve(const SimilarityIndex& index,
+                                  const std::vector<std::string>& keys, bool& all_found) {
   std::vector<std::int64_t> ids;
-  bool failed = false;
   for (const std::string& key : keys) {
     const auto id = index.find(key);
     if (id.ok()) {
       ids.push_back(id.value());
     } else {
       std::fprintf(stderr, "trackprint: %s\n", id.error().message().c_str());
-      failed = true;
+      all_found = false;
     }
   }
-  if (failed) return std::nullopt;
   return ids;
+}
+
+// Runs `print` (which reads the records it prints); a store that fails meanwhile is reported.
+template <class F>
+int printing(const Library& lib, F&& print) {
+  try {
+    return print();
+  } catch (const Failure& e) {
+    std::fprintf(stderr, "trackprint: store %s: %s\n", lib.path().c_str(), e.reason().c_str());
+    return kExitFailed;
+  }
 }
 
 std::string percent(double share) {
@@ -196,7 +206,7 @@ int run_similar(const SimilarCommand& c) {
   if (!lib) return kExitFailed;
   auto index = open_index(*lib, c.metric);
   if (!index) return kExitFailed;
-  try {
+  return printing(*lib, [&] {
     Records records(*lib);
     if (c.all) {
       records.preload_all();
@@ -205,26 +215,12 @@ int run_similar(const SimilarCommand& c) {
         print_similar(c, *index, records, index->ids()[r], graph[r]);
       return kExitOk;
     }
-    // Every seed is looked up first: one that is not there fails the command, the others are
-    // still answered.
-    int status = kExitOk;
-    std::vector<std::int64_t> seeds;
-    for (const std::string& key : c.seeds) {
-      const auto id = index->find(key);
-      if (id.ok()) {
-        seeds.push_back(id.value());
-      } else {
-        std::fprintf(stderr, "trackprint: %s\n", id.error().message().c_str());
-        status = kExitFailed;
-      }
-    }
-    for (const std::int64_t seed : seeds)
+    // A seed that is not there fails the command; the others are still answered.
+    bool all_found = true;
+    for (const std::int64_t seed : resolve(*index, c.seeds, all_found))
       print_similar(c, *index, records, seed, index->similar(seed, c.n));
-    return status;
-  } catch (const Failure& e) {
-    std::fprintf(stderr, "trackprint: store %s: %s\n", lib->path().c_str(), e.reason().c_str());
-    return kExitFailed;
-  }
+    return all_found ? kExitOk : kExitFailed;
+  });
 }
 
 int run_playlist(const PlaylistCommand& c) {
@@ -232,21 +228,21 @@ int run_playlist(const PlaylistCommand& c) {
   if (!lib) return kExitFailed;
   auto index = open_index(*lib, c.metric);
   if (!index) return kExitFailed;
-  const auto seeds = resolve(*index, c.seeds);
-  const auto to = resolve(*index, c.to);
-  if (!seeds || !to) return kExitFailed;
+  bool all_found = true;
+  const auto seeds = resolve(*index, c.seeds, all_found);
   PlaylistOptions options;
+  options.to = resolve(*index, c.to, all_found);
+  if (!all_found) return kExitFailed;
   options.length = c.n;
-  options.to = *to;
   options.max_per_artist = c.max_per_artist;
   options.max_per_album = c.max_per_album;
   options.min_distance = c.min_distance;
-  const auto list = index->playlist(*seeds, options);
+  const auto list = index->playlist(seeds, options);
   if (!list.ok()) {
     std::fprintf(stderr, "trackprint: playlist: %s\n", list.error().reason.c_str());
     return kExitFailed;
   }
-  try {
+  return printing(*lib, [&] {
     Records records(*lib);
     if (list.value().size() < c.n) {
       std::fprintf(stderr, "trackprint: the library has only %zu tracks the playlist rules admit\n",
@@ -279,10 +275,7 @@ int run_playlist(const PlaylistCommand& c) {
     }
     std::fprintf(stderr, "wrote %zu tracks to %s\n", tracks.size(), c.output.c_str());
     return kExitOk;
-  } catch (const Failure& e) {
-    std::fprintf(stderr, "trackprint: store %s: %s\n", lib->path().c_str(), e.reason().c_str());
-    return kExitFailed;
-  }
+  });
 }
 
 int run_duplicates(const DuplicatesCommand& c) {
@@ -293,7 +286,7 @@ int run_duplicates(const DuplicatesCommand& c) {
     std::fprintf(stderr, "trackprint: store %s\n", groups.error().message().c_str());
     return kExitFailed;
   }
-  try {
+  return printing(*lib, [&] {
     Records records(*lib);
     if (!c.json) {
       std::printf("%zu groups of files that are the same recording\n", groups.value().size());
@@ -318,10 +311,7 @@ int run_duplicates(const DuplicatesCommand& c) {
       }
     }
     return kExitOk;
-  } catch (const Failure& e) {
-    std::fprintf(stderr, "trackprint: store %s: %s\n", lib->path().c_str(), e.reason().c_str());
-    return kExitFailed;
-  }
+  });
 }
 
 // A distance of 0 or more (CLI11 alone would take "-1" or "nan").

@@ -139,7 +139,8 @@ class Similar(Library):
                      ["similar", "-n", "x", "1"], ["similar", "--frob", "1"],
                      ["playlist"], ["playlist", "--min-distance", "-1", "1"],
                      ["duplicates", "extra"], ["similar", "--metric", "cosine", "1"],
-                     ["playlist", "--json", "-o", "x.m3u8", "1"], ["playlist", "--to"]):
+                     ["playlist", "--json", "-o", "x.m3u8", "1"],
+                     ["playlist", "--max-per-album", "0", "1"]):
             r = run(*args, "--db", self.db)
             self.assertEqual(r.returncode, 2, args)
             self.assertEqual(r.stdout, "", args)
@@ -148,7 +149,7 @@ class Similar(Library):
             self.assertRegex(r.stderr, rf"^{command}: .+\n\(see '{command} --help'\)\n$", args)
         r = run("similar", "--db", self.db, "--metric", "cosine", "1")
         self.assertIn("cosine", r.stderr)
-        self.assertIn("equal-zscore", r.stderr, "the metrics there are are named")
+        self.assertIn("equal-zscore", r.stderr, "the metrics there are, named")
         r = run("similar", "--db", self.db, "--frob", "1")
         self.assertIn("--frob", r.stderr)
 
