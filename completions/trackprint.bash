@@ -1,11 +1,13 @@
 # bash completion for trackprint: commands, each command's options, and the values of
-# --progress, --format and --color. Installed as share/bash-completion/completions/trackprint; to try
-# it from a checkout: `source completions/trackprint.bash`. tests/cli/test_cli.py checks that
-# it offers exactly the options each command's --help lists.
+# --progress, --format, --color and --metric. Installed as
+# share/bash-completion/completions/trackprint; to try it from a checkout:
+# `source completions/trackprint.bash`. tests/cli/test_cli.py checks that it offers exactly the
+# options each command's --help lists.
 
 _trackprint() {
   local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
-  local commands="analyze decode dimensions scan status show export import report map help"
+  local commands="analyze decode dimensions scan status show export import report map similar playlist"
+  commands+=" duplicates help"
   # --opt=value arrives as three words: --opt, =, value.
   if [[ $cur == = ]]; then
     prev=${COMP_WORDS[COMP_CWORD - 1]}
@@ -42,10 +44,15 @@ _trackprint() {
       COMPREPLY=($(compgen -W "album genre lufs tempo_bpm" -- "$cur"))
       return
       ;;
-    -j | --jobs | --threads | --channel | --max-duration)
+    --metric)
+      COMPREPLY=($(compgen -W "auralis equal auralis-zscore equal-zscore" -- "$cur"))
+      return
+      ;;
+    -j | --jobs | --threads | --channel | --max-duration | -n | --count | --max-per-artist | \
+      --max-per-album | --min-distance)
       return  # a number
       ;;
-    --db | -o | --out)
+    --db | -o | --out | --output)
       COMPREPLY=($(compgen -f -- "$cur"))
       return
       ;;
@@ -66,6 +73,12 @@ _trackprint() {
     import) options="--db" ;;
     report) options="-o --out --db --threads" ;;
     map) options="--db -o --out --color" ;;
+    similar) options="--db -n --count --metric --explain --json --all" ;;
+    playlist)
+      options="--db -n --count --to --max-per-artist --max-per-album --min-distance --metric"
+      options+=" --json -o --output"
+      ;;
+    duplicates) options="--db --json" ;;
     help)
       COMPREPLY=($(compgen -W "${commands% help}" -- "$cur"))
       return

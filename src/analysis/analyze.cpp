@@ -426,9 +426,10 @@ Fingerprint fingerprint_streamed(const std::string& path, io::Decoder& decoder, 
 }  // namespace
 
 Fingerprint fingerprint_file(const std::string& path, int threads, Route route,
-                             double max_duration_s, Trace* trace) {
+                             double max_duration_s, Trace* trace, Tags* tags) {
   io::Decoder decoder(path, max_duration_s);
   const io::StreamInfo info = decoder.info();
+  if (tags != nullptr) *tags = decoder.tags();
   // A pipe or device cannot be read twice: it is held whatever its length.
   std::error_code ec;
   const bool rereadable = std::filesystem::is_regular_file(path, ec);
@@ -467,7 +468,7 @@ void check_options(const AnalysisOptions& options) {
 
 // Every public entry point: a Failure becomes an Error of its kind, anything else `internal`.
 template <class F>
-Result<Fingerprint> guarded(const std::string& path, F&& analyse) {
+auto guarded(const std::string& path, F&& analyse) -> Result<decltype(analyse())> {
   try {
     return analyse();
   } catch (const Failure& f) {
@@ -551,6 +552,21 @@ Result<Fingerprint> analyze_file(const std::string& path, const AnalysisOptions&
     return analysis::fingerprint_file(path, options.threads, analysis::Route::by_length,
                                       options.max_duration_s, &trace);
   });
+}
+
+Result<analysis::FileAnalysis> analysis::analyze_file_and_tags(const std::string& path,
+                                                               const AnalysisOptions& options) {
+  return guarded(path, [&] {
+    check_options(options);
+    FileAnalysis out;
+    out.fingerprint = fingerprint_file(path, options.threads, Route::by_length,
+                                       options.max_duration_s, nullptr, &out.tags);
+    return out;
+  });
+}
+
+Result<Tags> analysis::read_tags(const std::string& path) {
+  return guarded(path, [&] { return io::Decoder(path).tags(); });
 }
 
 Result<Fingerprint> analyze_samples(std::span<const std::span<const float>> channels,

@@ -19,6 +19,8 @@
 #include "io/decoder.hpp"
 #include "io/loudness.hpp"
 #include "trackprint/fingerprint.hpp"
+#include "trackprint/tags.hpp"
+#include "trackprint/trackprint.hpp"
 
 namespace trackprint::analysis {
 
@@ -133,11 +135,21 @@ Fingerprint fingerprint_of(const SignalBuilder& signal, int threads = 1, Trace* 
 
 // The 25 values of a file, decoding it once (y held) or twice (y streamed) by its declared
 // length (pipes and devices are always held), or as `route` says (tests check that both give the
-// same bits); throws Failure.
+// same bits); throws Failure. `tags`, when given, receives the file's tags, from the same open.
 enum class Route { by_length, held, streamed };
 Fingerprint fingerprint_file(const std::string& path, int threads = 1,
                              Route route = Route::by_length,
                              double max_duration_s = kDefaultMaxDurationSeconds,
-                             Trace* trace = nullptr);
+                             Trace* trace = nullptr, Tags* tags = nullptr);
+
+// trackprint::analyze_file, also handing back the file's tags (the library's scan stores both).
+struct FileAnalysis {
+  Fingerprint fingerprint;
+  Tags tags;
+};
+Result<FileAnalysis> analyze_file_and_tags(const std::string& path,
+                                           const AnalysisOptions& options = {});
+// The tags alone, from a probe of the container (for a fingerprint taken from a sidecar).
+Result<Tags> read_tags(const std::string& path);
 
 }  // namespace trackprint::analysis

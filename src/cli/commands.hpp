@@ -15,6 +15,8 @@ namespace trackprint::cli {
 void add_track_commands(CLI::App& app, int& exit_status);    // analyze, decode, dimensions
 void add_library_commands(CLI::App& app, int& exit_status);  // scan, status, show, export
 void add_report_commands(CLI::App& app, int& exit_status);   // report, map
+// similar, playlist, duplicates
+void add_similarity_commands(CLI::App& app, int& exit_status);
 void add_parquet_commands(CLI::App& app, int& exit_status);  // import (export's parquet: below)
 
 // `export --format parquet --out DIR`, once --db is known (cli/parquet_commands.cpp).

@@ -12,6 +12,7 @@
 #include "cli/options.hpp"
 #include "cli/output.hpp"
 #include "cli/progress.hpp"
+#include "cli/tags_output.hpp"
 #include "trackprint/library.hpp"
 #include "trackprint/trackprint.hpp"
 
@@ -40,6 +41,7 @@ Json record_json(const TrackRecord& t) {
   object["size"] = t.size;
   object["mtime_ns"] = t.mtime_ns;
   object["status"] = std::string(to_string(t.status));
+  add_tag_fields(object, t.tags);
   if (t.error_kind) {
     object["error_kind"] = std::string(to_string(*t.error_kind));
     object["reason"] = t.reason;
@@ -260,6 +262,12 @@ int run_show(const ShowCommand& c) {
       std::printf("  analysed %s in %.2f s by engine %s\n", t.analysed_at.c_str(), t.analysis_s,
                   t.engine_version.c_str());
     }
+    for (std::size_t i = 0; i < kTagNames.size(); ++i) {
+      if (const auto text = tag_text(t.tags, i)) {
+        std::printf("  %.*s: %s\n", static_cast<int>(kTagNames[i].size()), kTagNames[i].data(),
+                    text->c_str());
+      }
+    }
     if (t.fingerprint) print_fingerprint(stdout, Format::table, t.path, *t.fingerprint);
   }
   return status;
@@ -302,7 +310,12 @@ int run_export(const ExportCommand& c) {
   }
   header +=
       ",duration_s,sample_rate,channels,codec,fingerprint_version,engine_version,"
-      "analysed_at,size,mtime_ns\n";
+      "analysed_at,size,mtime_ns";
+  for (const std::string_view name : kTagNames) {
+    header += ',';
+    header += name;
+  }
+  header += '\n';
   std::fputs(header.c_str(), stdout);
   for (const TrackRecord& t : tracks.value()) {
     const Fingerprint& fp = t.fingerprint.value();
@@ -322,6 +335,8 @@ int run_export(const ExportCommand& c) {
     field(t.analysed_at);
     field(std::to_string(t.size));
     field(std::to_string(t.mtime_ns));
+    for (std::size_t i = 0; i < kTagNames.size(); ++i)
+      field(csv_field(tag_text(t.tags, i).value_or("")));
     line += '\n';
     std::fputs(line.c_str(), stdout);
   }

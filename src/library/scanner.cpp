@@ -6,7 +6,6 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
-#include <ctime>
 #include <exception>
 #include <filesystem>
 #include <future>
@@ -17,11 +16,13 @@
 #include <unordered_set>
 #include <utility>
 
+#include "analysis/analyze.hpp"
 #include "library/bounded_queue.hpp"
 #include "library/crash_witness.hpp"
 #include "library/plan.hpp"
 #include "library/scan_lock.hpp"
 #include "library/sidecar.hpp"
+#include "library/utc_now.hpp"
 #include "library/walker.hpp"
 #include "trackprint/trackprint.hpp"
 
@@ -41,13 +42,20 @@ double seconds_since(Clock::time_point t) {
   return std::chrono::duration<double>(Clock::now() - t).count();
 }
 
-std::string utc_now() {
-  const std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
+// Tags are a convenience: a file whose container cannot be probed now has none, and keeps its
+// fingerprint.
+Tags read_tags_or_none(const std::string& path) {
+  auto tags = analysis::read_tags(path);
+  return tags.ok() ? std::move(tags.value()) : Tags{};
+}
+
+// The tags of a row analysed before the store kept them; nothing else of it changes.
+AnalysisResult tags_of(const FoundFile& f) {
+  AnalysisResult r;
+  r.path = f.path;
+  r.tags_only = true;
+  r.tags = read_tags_or_none(f.path);
+  return r;
 }
 
 // A scan that died with a file in flight three times while retrying it alone blames it even
@@ -85,12 +93,15 @@ AnalysisResult analyse(const FoundFile& f, const ScanOptions& options,
   if (options.sidecars) {
     r.fingerprint = read_sidecar(f.path, r.size, r.mtime_ns);
     r.from_sidecar = r.fingerprint.has_value();
-    if (r.from_sidecar) return r;
+    if (r.from_sidecar) {
+      r.tags = read_tags_or_none(f.path);
+      return r;
+    }
   }
   const auto start = Clock::now();
-  AnalysisOptions analysis;
-  analysis.max_duration_s = options.max_duration_s;
-  Result<Fingerprint> fp = analyze_file(f.path, analysis);
+  AnalysisOptions limits;
+  limits.max_duration_s = options.max_duration_s;
+  auto analysed = analysis::analyze_file_and_tags(f.path, limits);
   r.analysis_s = seconds_since(start);
   const std::optional<Identity> after = identity_of(f.path);
   if (before && !after) {
@@ -102,11 +113,12 @@ AnalysisResult analyse(const FoundFile& f, const ScanOptions& options,
                     "the file changed while it was being analysed; the next scan reads it again"};
     return r;
   }
-  if (!fp.ok()) {
-    r.error = fp.error();
+  if (!analysed.ok()) {
+    r.error = analysed.error();
     return r;
   }
-  r.fingerprint = std::move(fp.value());
+  r.fingerprint = std::move(analysed.value().fingerprint);
+  r.tags = std::move(analysed.value().tags);
   if (options.sidecars) {
     if (auto why =
             write_sidecar(f.path, r.size, r.mtime_ns, *r.fingerprint, r.analysed_at, real_roots))
@@ -129,6 +141,7 @@ struct Shared {
   std::int64_t done = 0;
   std::int64_t failed = 0;
   std::int64_t from_sidecars = 0;
+  std::int64_t tags_read = 0;
   std::vector<Error> new_failures;
   std::vector<Error> warnings;
   std::optional<Error> store_error;
@@ -261,9 +274,15 @@ void write_results(Store& store, BoundedQueue<WriterItem>& results, Shared& shar
         started->set_value(!stop);
         continue;
       }
-      store.put_result(r);
       ++rows;
-      count_stored(shared, r);
+      if (r.tags_only) {
+        store.put_tags(r.path, r.tags);
+        const std::lock_guard lock(shared.mutex);
+        ++shared.tags_read;
+      } else {
+        store.put_result(r);
+        count_stored(shared, r);
+      }
       if (rows >= kBatchRows || Clock::now() - batch_start >= kBatchAge) commit();
     } catch (const Failure& e) {
       broken = true;
@@ -348,8 +367,10 @@ ScanSummary run_scan(Store& store, const std::vector<std::string>& roots,
   summary.missing = static_cast<std::int64_t>(plan.to_mark_missing.size() + plan.to_delete.size());
 
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  // Workers take the analyses, then the tag reads (not counted in the progress: they are quick).
+  const std::size_t work = plan.to_analyse.size() + plan.to_read_tags.size();
   const int jobs = std::max(1, std::min(options.jobs > 0 ? options.jobs : cores,
-                                        static_cast<int>(std::max<std::int64_t>(total, 1))));
+                                        static_cast<int>(std::max<std::size_t>(work, 1))));
   Shared shared;
   shared.done = shared.failed = static_cast<std::int64_t>(recovery.blamed.size());
   shared.new_failures = recovery.blamed;
@@ -413,7 +434,14 @@ ScanSummary run_scan(Store& store, const std::vector<std::string>& roots,
     std::vector<std::jthread> workers;
     for (int w = 0; w < jobs; ++w) {
       workers.emplace_back([&] {
-        for (std::size_t i = next++; i < plan.to_analyse.size() && !stop; i = next++) {
+        // The analyses, each marked in flight first; then the tag reads (a probe of a file
+        // that was decoded whole before, so unmarked).
+        const std::size_t analyses = plan.to_analyse.size();
+        for (std::size_t i = next++; i < work && !stop; i = next++) {
+          if (i >= analyses) {
+            results.push(WriterItem{tags_of(plan.to_read_tags[i - analyses]), {}, nullptr});
+            continue;
+          }
           std::promise<bool> mark;
           std::future<bool> marked = mark.get_future();
           results.push(WriterItem{{}, plan.to_analyse[i].path, &mark});
@@ -459,6 +487,7 @@ ScanSummary run_scan(Store& store, const std::vector<std::string>& roots,
   summary.store_error = shared.store_error;
   summary.failed = shared.failed;
   summary.from_sidecars = shared.from_sidecars;
+  summary.tags_read = shared.tags_read;
   for (Error& w : shared.warnings) summary.warnings.push_back(std::move(w));
   summary.analysed = shared.done - shared.failed;
   summary.seconds = seconds_since(started);

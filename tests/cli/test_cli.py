@@ -32,7 +32,8 @@ SPEC_NAMES = [
 ]
 GOOD = os.path.join(CORPUS, "flac", "push_greek.flac")
 MONO = os.path.join(CORPUS, "odd", "mono.flac")
-COMMANDS = ["analyze", "decode", "dimensions", "scan", "status", "show", "export", "import", "report", "map"]
+COMMANDS = ["analyze", "decode", "dimensions", "scan", "status", "show", "export", "import",
+            "report", "map", "similar", "playlist", "duplicates"]
 COMPLETION = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "completions",
                           "trackprint.bash")
 
@@ -74,8 +75,13 @@ class Usage(unittest.TestCase):
                    "scan": ["--db", "--jobs", "--max-duration", "--retry-failed", "--prune",
                             "--sidecars", "--quiet", "--progress"],
                    "status": ["--db", "--json"], "show": ["--db", "--json"],
-                   "export": ["--db", "--format", "--out"], "import": ["--db"], "report": ["--out", "--db", "--threads"],
-                   "map": ["--db", "--out", "--color"]}
+                   "export": ["--db", "--format", "--out"], "import": ["--db"],
+                   "report": ["--out", "--db", "--threads"],
+                   "map": ["--db", "--out", "--color"],
+                   "similar": ["--db", "--count", "--metric", "--explain", "--json", "--all"],
+                   "playlist": ["--db", "--count", "--to", "--max-per-artist", "--max-per-album",
+                                "--min-distance", "--metric", "--json", "--output"],
+                   "duplicates": ["--db", "--json"]}
         for command in COMMANDS:
             r = run(command, "--help")
             self.assertEqual(r.returncode, 0, command)
@@ -173,6 +179,8 @@ class Completion(unittest.TestCase):
         self.assertEqual(complete("export", "--format", "=", ""), ["csv", "jsonl", "parquet"])
         self.assertEqual(complete("map", "--color", "t"), ["tempo_bpm"])
         self.assertEqual(complete("analyze", "--jobs", ""), [])
+        self.assertEqual(complete("similar", "--metric", "e"), ["equal", "equal-zscore"])
+        self.assertEqual(complete("playlist", "--count", ""), [])
 
 
 @needs(os.path.exists(GOOD), f"{GOOD} is missing: scripts/corpus builds it (scripts/test does)")
