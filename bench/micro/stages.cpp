@@ -25,7 +25,7 @@
 #include <string>
 #include <vector>
 
-#include "analysis/analyze.hpp"
+#include "analysis/routes.hpp"
 #include "decoded_track.hpp"
 #include "dsp/beat.hpp"
 #include "dsp/chroma.hpp"
@@ -413,7 +413,7 @@ void stereo(benchmark::State& state, const Track& t) {
   }
 }
 
-// ---- the whole analysis: these follow analysis/analyze.hpp's API -------------------------
+// ---- the whole analysis: these follow analysis/routes.hpp's API --------------------------
 
 // The decoded track fed to a SignalBuilder in decoder-sized blocks, as bench/pipeline_stages
 // does: NaN check, loudness, mono mix, three streaming resamplers, stereo sums.

@@ -11,7 +11,7 @@
 #include <thread>
 #include <vector>
 
-#include "analysis/analyze.hpp"
+#include "analysis/signal_builder.hpp"
 #include "cli/library_commands.hpp"
 #include "cli/output.hpp"
 #include "trackprint/trackprint.hpp"

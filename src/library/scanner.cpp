@@ -11,7 +11,7 @@
 #include <mutex>
 #include <thread>
 
-#include "library/bounded_queue.hpp"
+#include "core/bounded_queue.hpp"
 #include "library/plan.hpp"
 #include "library/sidecar.hpp"
 #include "library/walker.hpp"

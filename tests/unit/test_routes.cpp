@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "analysis/analyze.hpp"
+#include "analysis/routes.hpp"
 #include "signals.hpp"
 
 namespace trackprint {

@@ -4,7 +4,7 @@
 
 #include <vector>
 
-#include "analysis/analyze.hpp"
+#include "analysis/routes.hpp"
 #include "dsp/resample.hpp"
 #include "signals.hpp"
 

@@ -1,0 +1,117 @@
+#include "analysis/signal_builder.hpp"
+
+#include <cmath>
+#include <stdexcept>
+
+#include "trackprint/error.hpp"
+
+namespace trackprint::analysis {
+
+SignalBuilder::SignalBuilder(int sample_rate, std::vector<io::Speaker> speakers, Parts parts)
+    : channels_(static_cast<int>(speakers.size())),
+      mono_resampler_(sample_rate, features::kAnalysisRate) {
+  if (parts == Parts::y_only) return;
+  meter_.emplace(sample_rate, speakers);
+  if (channels_ >= 2) {
+    left_resampler_.emplace(sample_rate, features::kAnalysisRate);
+    right_resampler_.emplace(sample_rate, features::kAnalysisRate);
+  }
+}
+
+void SignalBuilder::add(const std::vector<std::vector<float>>& block) {
+  const std::vector<std::span<const float>> spans(block.begin(), block.end());
+  add(spans);
+}
+
+void SignalBuilder::add(std::span<const std::span<const float>> block) {
+  if (block.size() != static_cast<std::size_t>(channels_)) {
+    throw std::invalid_argument("SignalBuilder: a block with the wrong number of channels");
+  }
+  if (block[0].empty()) return;
+  const std::size_t n = block[0].size();
+  for (const auto& ch : block) {
+    for (float v : ch) {
+      if (!std::isfinite(v)) {
+        throw Failure(ErrorKind::invalid_input, "the audio holds NaN or infinite samples");
+      }
+    }
+  }
+  native_frames_ += n;
+  if (meter_) meter_->add(block);
+  // librosa.to_mono: numpy's float32 mean over the channel axis adds the channels in order,
+  // then divides by their count, in float32.
+  mix_.assign(block[0].begin(), block[0].end());
+  for (std::size_t c = 1; c < block.size(); ++c) {
+    for (std::size_t i = 0; i < n; ++i) mix_[i] += block[c][i];
+  }
+  if (block.size() > 1) {
+    const auto count = static_cast<float>(block.size());
+    for (float& v : mix_) v /= count;
+  }
+  mono_resampler_.push(mix_, y_);
+  release_y();
+  if (left_resampler_) {
+    left_resampler_->push(block[0], left_block_);
+    right_resampler_->push(block[1], right_block_);
+    add_stereo();
+  }
+}
+
+void SignalBuilder::finish() {
+  const std::size_t before = y_.size();
+  mono_resampler_.finish(y_);
+  y_length_ += y_.size() - before;
+  if (y_sink_) {
+    y_sink_(y_);
+    y_.clear();
+  }
+  if (left_resampler_) {
+    left_resampler_->finish(left_block_);
+    right_resampler_->finish(right_block_);
+    add_stereo();
+  }
+}
+
+void SignalBuilder::release_y() {
+  if (!y_sink_) {
+    y_length_ = y_.size();
+    return;
+  }
+  y_length_ += y_.size();
+  y_sink_(y_);
+  y_.clear();
+}
+
+// Both resamplers see identical input lengths, so they release equal counts; pairing through
+// the pending buffers keeps the sums right even if they ever did not.
+void SignalBuilder::add_stereo() {
+  const std::size_t n = std::min(left_block_.size(), right_block_.size());
+  if (n == 0) return;
+  stereo_.add(std::span<const float>(left_block_.data(), n),
+              std::span<const float>(right_block_.data(), n));
+  if (keep_stereo_) {
+    left_.insert(left_.end(), left_block_.begin(),
+                 left_block_.begin() + static_cast<std::ptrdiff_t>(n));
+    right_.insert(right_.end(), right_block_.begin(),
+                  right_block_.begin() + static_cast<std::ptrdiff_t>(n));
+  }
+  left_block_.erase(left_block_.begin(), left_block_.begin() + static_cast<std::ptrdiff_t>(n));
+  right_block_.erase(right_block_.begin(), right_block_.begin() + static_cast<std::ptrdiff_t>(n));
+}
+
+void decode_into(io::Decoder& decoder, SignalBuilder& signal) {
+  std::vector<std::vector<float>> block;
+  while (decoder.next_block(block)) signal.add(block);
+  signal.finish();
+}
+
+StreamedTrack stream_file(const std::string& path, bool keep_stereo_channels) {
+  io::Decoder decoder(path);
+  StreamedTrack track{decoder.info(),
+                      SignalBuilder(decoder.info().sample_rate, decoder.info().speakers)};
+  if (keep_stereo_channels) track.signal.keep_stereo_channels();
+  decode_into(decoder, track.signal);
+  return track;
+}
+
+}  // namespace trackprint::analysis

@@ -1,0 +1,73 @@
+// Decoded blocks (native rate, planar) → what the families need: the BS.1770 loudness at the
+// native rate; y, the mean of all channels resampled to 22050 Hz (spec §1.3), kept whole or
+// handed on block by block; channels 0 and 1 resampled likewise and summed into the stereo
+// family as they come. The native-rate audio is never held whole.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "dsp/resample.hpp"
+#include "features/families.hpp"
+#include "io/decoder.hpp"
+#include "io/loudness.hpp"
+
+namespace trackprint::analysis {
+
+class SignalBuilder {
+ public:
+  enum class Parts { all, y_only };  // y_only: no loudness, no stereo (a second pass over y)
+  SignalBuilder(int sample_rate, std::vector<io::Speaker> speakers, Parts parts = Parts::all);
+
+  // Hand y to `sink` block by block as it is made instead of keeping it (y() stays empty).
+  void stream_y(std::function<void(std::span<const float>)> sink) { y_sink_ = std::move(sink); }
+
+  // One block: one span per channel, equal lengths. Throws Failure on NaN or infinity.
+  void add(std::span<const std::span<const float>> block);
+  void add(const std::vector<std::vector<float>>& block);
+  // End of input: completes y (librosa's fix_length) and the stereo sums.
+  void finish();
+
+  // Also keep L and R at 22050 Hz (for `trackprint decode`); off by default.
+  void keep_stereo_channels() { keep_stereo_ = true; }
+
+  const std::vector<float>& y() const { return y_; }
+  std::size_t y_length() const { return y_length_; }
+  const std::vector<float>& left() const { return left_; }
+  const std::vector<float>& right() const { return right_; }
+  const features::StereoAccumulator& stereo() const { return stereo_; }
+  double lufs() const { return meter_ ? meter_->integrated_lufs() : 0.0; }
+  std::size_t native_frames() const { return native_frames_; }
+
+ private:
+  void add_stereo();
+  void release_y();
+
+  int channels_;
+  std::optional<io::LoudnessMeter> meter_;
+  dsp::StreamingResampler mono_resampler_;
+  std::optional<dsp::StreamingResampler> left_resampler_, right_resampler_;
+  features::StereoAccumulator stereo_;
+  bool keep_stereo_ = false;
+  std::size_t native_frames_ = 0;
+  std::vector<float> mix_;
+  std::vector<float> y_, left_, right_;
+  std::function<void(std::span<const float>)> y_sink_;
+  std::size_t y_length_ = 0;
+  std::vector<float> left_block_, right_block_;  // released but not yet paired
+};
+
+// Every block of `decoder` into `signal`, then signal.finish(); throws Failure.
+void decode_into(io::Decoder& decoder, SignalBuilder& signal);
+
+// The decoded track's description and its analysis signal (y kept); throws Failure.
+struct StreamedTrack {
+  io::StreamInfo info;
+  SignalBuilder signal;
+};
+StreamedTrack stream_file(const std::string& path, bool keep_stereo_channels = false);
+
+}  // namespace trackprint::analysis

@@ -1,0 +1,64 @@
+#include "analysis/stft_families.hpp"
+
+#include <stdexcept>
+
+#include "dsp/numpy_abs.hpp"
+
+namespace trackprint::analysis {
+
+StftFamilies::StftFamilies(Pass pass, std::size_t length, float mel_peak_db)
+    : frames_(features::kFftSize, features::kHop, dsp::FrameStream::Edges::centred),
+      transform_(features::kFftSize, features::kHop, /*center=*/true),
+      column_(transform_.n_bins()),
+      magnitude_(transform_.n_bins()),
+      temporal_(pass == Pass::first_of_two ? features::TemporalFamily::first_of_two()
+                : pass == Pass::second_of_two
+                    ? features::TemporalFamily::second_of_two(mel_peak_db, length)
+                    : features::TemporalFamily()),
+      feeds_samples_(pass != Pass::second_of_two) {
+  if (pass != Pass::second_of_two) {
+    spectral_.emplace();
+    tuning_.emplace(features::make_tuning_estimator());
+  }
+  if (pass != Pass::first_of_two) hpss_.emplace(length);
+}
+
+void StftFamilies::push(std::span<const float> y) {
+  if (feeds_samples_) temporal_.push_samples(y);
+  dsp::in_pieces(y, [this](std::span<const float> piece) {
+    frames_.push(piece);
+    drain();
+  });
+}
+
+// One column at a time: each family keeps only what it needs.
+void StftFamilies::drain() {
+  std::span<const float> frame;
+  while (frames_.next(frame)) {
+    transform_.transform_frame(frame, column_);
+    dsp::numpy_abs(column_.data(), magnitude_.data(), column_.size());
+    if (spectral_) spectral_->push(magnitude_);
+    temporal_.push(magnitude_);
+    if (tuning_) tuning_->push(magnitude_);
+    if (hpss_) hpss_->push(column_, magnitude_);
+  }
+}
+
+void StftFamilies::finish(Fingerprint& fp) {
+  frames_.finish();
+  drain();
+  if (spectral_) spectral_->finish(fp);
+  temporal_.finish(fp);
+  if (hpss_) hpss_->finish(fp);
+}
+
+double StftFamilies::tuning() {
+  if (!tuning_) throw std::logic_error("StftFamilies: no tuning estimate in this pass");
+  return tuning_->finish();
+}
+
+float StftFamilies::mel_peak_db() {
+  return temporal_.peak_db();
+}
+
+}  // namespace trackprint::analysis
