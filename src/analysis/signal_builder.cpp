@@ -11,7 +11,7 @@ SignalBuilder::SignalBuilder(int sample_rate, std::vector<io::Speaker> speakers,
     : channels_(static_cast<int>(speakers.size())),
       mono_resampler_(sample_rate, features::kAnalysisRate) {
   if (parts == Parts::y_only) return;
-  meter_.emplace(sample_rate, speakers);
+  meter_.emplace(sample_rate, loudness_channels(speakers));
   if (channels_ >= 2) {
     left_resampler_.emplace(sample_rate, features::kAnalysisRate);
     right_resampler_.emplace(sample_rate, features::kAnalysisRate);
@@ -97,6 +97,17 @@ void SignalBuilder::add_stereo() {
   }
   left_block_.erase(left_block_.begin(), left_block_.begin() + static_cast<std::ptrdiff_t>(n));
   right_block_.erase(right_block_.begin(), right_block_.begin() + static_cast<std::ptrdiff_t>(n));
+}
+
+std::vector<dsp::LoudnessChannel> loudness_channels(std::span<const io::Speaker> speakers) {
+  std::vector<dsp::LoudnessChannel> channels;
+  for (const io::Speaker s : speakers) {
+    channels.push_back(s == io::Speaker::lfe ? dsp::LoudnessChannel::unused
+                       : s == io::Speaker::surround_left || s == io::Speaker::surround_right
+                           ? dsp::LoudnessChannel::surround
+                           : dsp::LoudnessChannel::front);
+  }
+  return channels;
 }
 
 void decode_into(io::Decoder& decoder, SignalBuilder& signal) {

@@ -10,10 +10,10 @@
 #include <string>
 #include <vector>
 
+#include "dsp/loudness.hpp"
 #include "dsp/resample.hpp"
 #include "features/families.hpp"
 #include "io/decoder.hpp"
-#include "io/loudness.hpp"
 
 namespace trackprint::analysis {
 
@@ -47,7 +47,7 @@ class SignalBuilder {
   void release_y();
 
   int channels_;
-  std::optional<io::LoudnessMeter> meter_;
+  std::optional<dsp::LoudnessMeter> meter_;
   dsp::StreamingResampler mono_resampler_;
   std::optional<dsp::StreamingResampler> left_resampler_, right_resampler_;
   features::StereoAccumulator stereo_;
@@ -59,6 +59,11 @@ class SignalBuilder {
   std::size_t y_length_ = 0;
   std::vector<float> left_block_, right_block_;  // released but not yet paired
 };
+
+// BS.1770's channel weights by speaker position: 1.0 for front and centre (and any other),
+// 1.41 for surrounds, LFE not measured. A mono file is one front speaker (weight 1), as
+// pyloudnorm reads it: no dual-mono boost.
+std::vector<dsp::LoudnessChannel> loudness_channels(std::span<const io::Speaker> speakers);
 
 // Every block of `decoder` into `signal`, then signal.finish(); throws Failure.
 void decode_into(io::Decoder& decoder, SignalBuilder& signal);

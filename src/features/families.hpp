@@ -6,7 +6,7 @@
 // variation.cpp: dynamic_range_variation, loudness_variation_std, peak_consistency
 // stereo.cpp: stereo_width, phase_correlation
 // The families that read the shared STFT consume it one frame at a time, in order (push), so
-// it is never stored; the others read y. lufs is measured at the native rate (io/loudness).
+// it is never stored; the others read y. lufs is measured at the native rate (dsp/loudness).
 #pragma once
 
 #include <array>
