@@ -1,5 +1,6 @@
 #include "analysis/signal_builder.hpp"
 
+#include <cfloat>
 #include <cmath>
 #include <stdexcept>
 
@@ -19,9 +20,20 @@ SignalBuilder::SignalBuilder(int sample_rate, std::vector<io::Speaker> speakers,
 }
 
 void SignalBuilder::add(const std::vector<std::vector<float>>& block) {
-  const std::vector<std::span<const float>> spans(block.begin(), block.end());
-  add(spans);
+  spans_.assign(block.begin(), block.end());
+  add(spans_);
 }
+
+namespace {
+
+// Whether every sample is finite: one pass with no branch per sample, so it vectorises.
+bool all_finite(std::span<const float> x) {
+  unsigned bad = 0;
+  for (float v : x) bad |= static_cast<unsigned>(!(std::fabs(v) <= FLT_MAX));
+  return bad == 0;
+}
+
+}  // namespace
 
 void SignalBuilder::add(std::span<const std::span<const float>> block) {
   if (block.size() != static_cast<std::size_t>(channels_)) {
@@ -30,25 +42,29 @@ void SignalBuilder::add(std::span<const std::span<const float>> block) {
   if (block[0].empty()) return;
   const std::size_t n = block[0].size();
   for (const auto& ch : block) {
-    for (float v : ch) {
-      if (!std::isfinite(v)) {
-        throw Failure(ErrorKind::invalid_input, "the audio holds NaN or infinite samples");
-      }
+    if (!all_finite(ch)) {
+      throw Failure(ErrorKind::invalid_input, "the audio holds NaN or infinite samples");
     }
   }
   native_frames_ += n;
   if (meter_) meter_->add(block);
   // librosa.to_mono: numpy's float32 mean over the channel axis adds the channels in order,
-  // then divides by their count, in float32.
-  mix_.assign(block[0].begin(), block[0].end());
-  for (std::size_t c = 1; c < block.size(); ++c) {
-    for (std::size_t i = 0; i < n; ++i) mix_[i] += block[c][i];
-  }
+  // then divides by their count, in float32. One channel is its own mean.
+  std::span<const float> mono = block[0];
   if (block.size() > 1) {
+    mix_.resize(n);
+    const float* a = block[0].data();
+    const float* b = block[1].data();
+    for (std::size_t i = 0; i < n; ++i) mix_[i] = a[i] + b[i];
+    for (std::size_t c = 2; c < block.size(); ++c) {
+      const float* x = block[c].data();
+      for (std::size_t i = 0; i < n; ++i) mix_[i] += x[i];
+    }
     const auto count = static_cast<float>(block.size());
     for (float& v : mix_) v /= count;
+    mono = mix_;
   }
-  mono_resampler_.push(mix_, y_);
+  mono_resampler_.push(mono, y_);
   release_y();
   if (left_resampler_) {
     left_resampler_->push(block[0], left_block_);

@@ -54,6 +54,7 @@ class SignalBuilder {
   bool keep_stereo_ = false;
   std::size_t native_frames_ = 0;
   std::vector<float> mix_;
+  std::vector<std::span<const float>> spans_;  // of the block being added
   std::vector<float> y_, left_, right_;
   std::function<void(std::span<const float>)> y_sink_;
   std::size_t y_length_ = 0;

@@ -77,45 +77,71 @@ StreamingResampler& StreamingResampler::operator=(StreamingResampler&&) noexcept
 void StreamingResampler::push(std::span<const float> in, std::vector<float>& out) {
   if (in.empty()) return;  // soxr would read a null input as the end of the stream
   consumed_ += in.size();
+  // Every output index below floor(n_in * ratio) survives fix_length whatever follows.
+  const auto allowed =
+      static_cast<std::size_t>(std::floor(static_cast<double>(consumed_) * ratio_));
   if (!soxr_) {
     pending_.insert(pending_.end(), in.begin(), in.end());
-  } else {
+    release(allowed, out);
+    return;
+  }
+  // soxr writes straight after what `out` holds, behind the samples held back before; what
+  // lies past the allowed count (soxr's delay nearly always keeps it within) is held back.
+  const std::size_t base = out.size();
+  const std::size_t held = pending_.size();
+  std::size_t produced = 0;
+  const float* data = in.data();
+  std::size_t len = in.size();
+  for (;;) {
     // Room for everything this call can produce; a full buffer means more is waiting, which
     // a zero-length (not null: null means end of input) call drains.
-    scratch_.resize(static_cast<std::size_t>(static_cast<double>(in.size()) * ratio_) + 1024);
-    const float* data = in.data();
-    std::size_t len = in.size();
-    for (;;) {
-      std::size_t done = 0;
-      soxr_error_t err = soxr_process(soxr_->handle.get(), data, len, nullptr, scratch_.data(),
-                                      scratch_.size(), &done);
-      if (err != nullptr) throw std::runtime_error(std::string("soxr: ") + err);
-      pending_.insert(pending_.end(), scratch_.begin(),
-                      scratch_.begin() + static_cast<std::ptrdiff_t>(done));
-      if (done < scratch_.size()) break;
-      len = 0;
-    }
+    const std::size_t room = static_cast<std::size_t>(static_cast<double>(len) * ratio_) + 1024;
+    out.resize(base + held + produced + room);
+    std::size_t done = 0;
+    soxr_error_t err = soxr_process(soxr_->handle.get(), data, len, nullptr,
+                                    out.data() + base + held + produced, room, &done);
+    if (err != nullptr) throw std::runtime_error(std::string("soxr: ") + err);
+    produced += done;
+    if (done < room) break;
+    len = 0;
   }
-  // Every output index below floor(n_in * ratio) survives fix_length whatever follows.
-  release(static_cast<std::size_t>(std::floor(static_cast<double>(consumed_) * ratio_)), out);
+  std::copy(pending_.begin(), pending_.end(), out.begin() + static_cast<std::ptrdiff_t>(base));
+  keep_within(allowed, base, held + produced, out);
 }
 
 void StreamingResampler::finish(std::vector<float>& out) {
+  const std::size_t base = out.size();
+  const std::size_t held = pending_.size();
+  std::size_t produced = 0;
   if (soxr_) {
-    scratch_.resize(4096);
     for (;;) {
+      constexpr std::size_t kRoom = 4096;
+      out.resize(base + held + produced + kRoom);
       std::size_t done = 0;
-      soxr_error_t err = soxr_process(soxr_->handle.get(), nullptr, 0, nullptr, scratch_.data(),
-                                      scratch_.size(), &done);
+      soxr_error_t err = soxr_process(soxr_->handle.get(), nullptr, 0, nullptr,
+                                      out.data() + base + held + produced, kRoom, &done);
       if (err != nullptr) throw std::runtime_error(std::string("soxr: ") + err);
-      pending_.insert(pending_.end(), scratch_.begin(),
-                      scratch_.begin() + static_cast<std::ptrdiff_t>(done));
+      produced += done;
       if (done == 0) break;
     }
   }
+  std::copy(pending_.begin(), pending_.end(), out.begin() + static_cast<std::ptrdiff_t>(base));
   const auto n_out = static_cast<std::size_t>(std::ceil(static_cast<double>(consumed_) * ratio_));
-  if (released_ + pending_.size() < n_out) pending_.resize(n_out - released_, 0.0f);
-  release(n_out, out);
+  // librosa's fix_length: zero-padded (or trimmed) to exactly n_out samples.
+  out.resize(base + held + produced);
+  if (released_ + held + produced < n_out) out.resize(base + n_out - released_, 0.0f);
+  keep_within(n_out, base, out.size() - base, out);
+}
+
+// out[base, base + n) are the next samples after those released: keep those below
+// allowed_total in `out`, hold the rest back in pending_.
+void StreamingResampler::keep_within(std::size_t allowed_total, std::size_t base, std::size_t n,
+                                     std::vector<float>& out) {
+  const std::size_t keep = allowed_total > released_ ? std::min(n, allowed_total - released_) : 0;
+  pending_.assign(out.begin() + static_cast<std::ptrdiff_t>(base + keep),
+                  out.begin() + static_cast<std::ptrdiff_t>(base + n));
+  out.resize(base + keep);
+  released_ += keep;
 }
 
 void StreamingResampler::release(std::size_t allowed_total, std::vector<float>& out) {
