@@ -1,5 +1,46 @@
-#include "dsp/cqt.hpp"
+// The sparse product's kernel is compiled once per instruction set by Highway (foreach_target)
+// and picked at run time; every lane does the same float operations in the same order (no fma),
+// so every target gives the same bits.
+#undef HWY_TARGET_INCLUDE
+#define HWY_TARGET_INCLUDE "dsp/cqt.cpp"
+#include <hwy/foreach_target.h>  // IWYU pragma: keep
+#include <hwy/highway.h>
 
+HWY_BEFORE_NAMESPACE();
+namespace trackprint::dsp {
+namespace HWY_NAMESPACE {
+namespace hn = hwy::HWY_NAMESPACE;
+
+// One row of fft_basis.dot(D) over 8 frames (one lane each): acc_re += ar * dr - ai * di and
+// acc_im += ar * di + ai * dr per lane, nonzeros jj in [begin, end) in order. spec + offset[jj]
+// holds 8 real parts, then 8 imaginary parts.
+void AccumulateRow(const float* HWY_RESTRICT value_re, const float* HWY_RESTRICT value_im,
+                   const std::uint32_t* HWY_RESTRICT offset, std::uint32_t begin, std::uint32_t end,
+                   const float* HWY_RESTRICT spec, float* HWY_RESTRICT acc_re,
+                   float* HWY_RESTRICT acc_im) {
+  constexpr std::size_t kFrames = 8;
+  const hn::CappedTag<float, kFrames> d;
+  const std::size_t w = hn::Lanes(d);
+  for (std::size_t f = 0; f < kFrames; f += w) {
+    auto re = hn::Zero(d), im = hn::Zero(d);
+    for (std::uint32_t jj = begin; jj < end; ++jj) {
+      const auto ar = hn::Set(d, value_re[jj]);
+      const auto ai = hn::Set(d, value_im[jj]);
+      const auto dr = hn::LoadU(d, spec + offset[jj] + f);
+      const auto di = hn::LoadU(d, spec + offset[jj] + kFrames + f);
+      re = hn::Add(re, hn::Sub(hn::Mul(ar, dr), hn::Mul(ai, di)));
+      im = hn::Add(im, hn::Add(hn::Mul(ar, di), hn::Mul(ai, dr)));
+    }
+    hn::StoreU(re, d, acc_re + f);
+    hn::StoreU(im, d, acc_im + f);
+  }
+}
+
+}  // namespace HWY_NAMESPACE
+}  // namespace trackprint::dsp
+HWY_AFTER_NAMESPACE();
+
+#if HWY_ONCE
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -7,12 +48,7 @@
 #include <numbers>
 #include <stdexcept>
 
-#if defined(__x86_64__) || defined(__i386__)
-#include <immintrin.h>
-#elif defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
+#include "dsp/cqt.hpp"
 #include "dsp/fft.hpp"
 #include "dsp/numpy_abs.hpp"
 #include "dsp/numpy_sum.hpp"
@@ -20,6 +56,7 @@
 #include "dsp/stft.hpp"
 
 namespace trackprint::dsp {
+HWY_EXPORT(AccumulateRow);
 namespace {
 
 constexpr double kHannBandwidth = 1.50018310546875;  // filters.WINDOW_BANDWIDTHS["hann"]
@@ -268,77 +305,6 @@ std::size_t ConstantQ::frame_count(std::size_t n_samples) const {
   return frames;
 }
 
-namespace {
-
-// One row of fft_basis.dot(D) over kBatch = 8 frames: acc_re += ar * dr - ai * di and
-// acc_im += ar * di + ai * dr per lane, nonzeros jj in [begin, end) in order. The AVX, SSE and
-// scalar versions do the same float operations in the same order on every lane (no fma: AVX
-// without FMA cannot contract them), so they give the same bits.
-#if defined(__x86_64__) || defined(__i386__)
-__attribute__((target("avx"))) void accumulate_row_avx(const float* value_re, const float* value_im,
-                                                       const std::uint32_t* offset,
-                                                       std::uint32_t begin, std::uint32_t end,
-                                                       const float* spec, float* acc_re,
-                                                       float* acc_im) {
-  __m256 re = _mm256_setzero_ps(), im = _mm256_setzero_ps();
-  for (std::uint32_t jj = begin; jj < end; ++jj) {
-    const __m256 ar = _mm256_set1_ps(value_re[jj]);
-    const __m256 ai = _mm256_set1_ps(value_im[jj]);
-    const __m256 dr = _mm256_loadu_ps(spec + offset[jj]);
-    const __m256 di = _mm256_loadu_ps(spec + offset[jj] + 8);
-    re = _mm256_add_ps(re, _mm256_sub_ps(_mm256_mul_ps(ar, dr), _mm256_mul_ps(ai, di)));
-    im = _mm256_add_ps(im, _mm256_add_ps(_mm256_mul_ps(ar, di), _mm256_mul_ps(ai, dr)));
-  }
-  _mm256_storeu_ps(acc_re, re);
-  _mm256_storeu_ps(acc_im, im);
-}
-#endif
-
-void accumulate_row(const float* value_re, const float* value_im, const std::uint32_t* offset,
-                    std::uint32_t begin, std::uint32_t end, const float* spec, float* acc_re,
-                    float* acc_im) {
-#if defined(__x86_64__) || defined(__i386__)
-  static const bool has_avx = __builtin_cpu_supports("avx");
-  if (has_avx) {
-    accumulate_row_avx(value_re, value_im, offset, begin, end, spec, acc_re, acc_im);
-    return;
-  }
-#endif
-#if defined(__SSE2__)
-  __m128 re0 = _mm_setzero_ps(), re1 = _mm_setzero_ps();
-  __m128 im0 = _mm_setzero_ps(), im1 = _mm_setzero_ps();
-  for (std::uint32_t jj = begin; jj < end; ++jj) {
-    const __m128 ar = _mm_set1_ps(value_re[jj]);
-    const __m128 ai = _mm_set1_ps(value_im[jj]);
-    const float* d = spec + offset[jj];
-    const __m128 dr0 = _mm_loadu_ps(d), dr1 = _mm_loadu_ps(d + 4);
-    const __m128 di0 = _mm_loadu_ps(d + 8), di1 = _mm_loadu_ps(d + 12);
-    re0 = _mm_add_ps(re0, _mm_sub_ps(_mm_mul_ps(ar, dr0), _mm_mul_ps(ai, di0)));
-    re1 = _mm_add_ps(re1, _mm_sub_ps(_mm_mul_ps(ar, dr1), _mm_mul_ps(ai, di1)));
-    im0 = _mm_add_ps(im0, _mm_add_ps(_mm_mul_ps(ar, di0), _mm_mul_ps(ai, dr0)));
-    im1 = _mm_add_ps(im1, _mm_add_ps(_mm_mul_ps(ar, di1), _mm_mul_ps(ai, dr1)));
-  }
-  _mm_storeu_ps(acc_re, re0);
-  _mm_storeu_ps(acc_re + 4, re1);
-  _mm_storeu_ps(acc_im, im0);
-  _mm_storeu_ps(acc_im + 4, im1);
-#else
-  for (std::size_t f = 0; f < 8; ++f) acc_re[f] = acc_im[f] = 0.0f;
-  for (std::uint32_t jj = begin; jj < end; ++jj) {
-    const float ar = value_re[jj];
-    const float ai = value_im[jj];
-    const float* dr = spec + offset[jj];
-    const float* di = dr + 8;
-    for (std::size_t f = 0; f < 8; ++f) {
-      acc_re[f] += ar * dr[f] - ai * di[f];
-      acc_im[f] += ar * di[f] + ai * dr[f];
-    }
-  }
-#endif
-}
-
-}  // namespace
-
 std::vector<float> ConstantQ::magnitude(std::span<const float> y) const {
   const std::size_t n_bins = params_.n_bins;
   const std::size_t n_frames = frame_count(y.size());
@@ -412,11 +378,12 @@ std::vector<float> ConstantQ::magnitude(std::span<const float> y) const {
 void ConstantQ::product(const Octave& oct, const float* spec, std::size_t n_rows, std::size_t batch,
                         float* out) const {
   const std::size_t n_bins = params_.n_bins;
-  static_assert(kBatch == 8, "one AVX or two SSE registers per part");
+  static_assert(kBatch == 8, "AccumulateRow's frames");
   for (std::size_t r = 0; r < n_rows; ++r) {
     float acc_re[kBatch], acc_im[kBatch];
-    accumulate_row(oct.value_re.data(), oct.value_im.data(), oct.offset.data(), oct.row_start[r],
-                   oct.row_start[r + 1], spec, acc_re, acc_im);
+    HWY_DYNAMIC_DISPATCH(AccumulateRow)
+    (oct.value_re.data(), oct.value_im.data(), oct.offset.data(), oct.row_start[r],
+     oct.row_start[r + 1], spec, acc_re, acc_im);
     // V /= sqrt(lengths) in complex128, stored complex64, then np.abs.
     const double s = inv_sqrt_len_[oct.first_bin + r];
     std::complex<float> v[kBatch];
@@ -584,3 +551,4 @@ bool ConstantQStream::next(std::span<const float>& frame) {
 }
 
 }  // namespace trackprint::dsp
+#endif  // HWY_ONCE

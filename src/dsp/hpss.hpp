@@ -10,7 +10,6 @@
 #include <memory>
 #include <span>
 
-#include "dsp/simd_target.hpp"
 #include "dsp/stft.hpp"
 
 namespace trackprint::dsp {
@@ -40,10 +39,9 @@ class HpssEnergyAccumulator {
  public:
   // length = len(y); the STFT then has 1 + length / hop frames (stft_frame_count): push them all.
   HpssEnergyAccumulator(std::size_t n_fft, std::size_t hop, std::size_t length);
-  // The same for an STFT of `stft_frames` frames (librosa.istft still trims to `length`), with
-  // the kernels of `target` (every target gives the same bits; tests try each).
+  // The same for an STFT of `stft_frames` frames (librosa.istft still trims to `length`).
   HpssEnergyAccumulator(std::size_t n_fft, std::size_t hop, std::size_t length,
-                        std::size_t stft_frames, SimdTarget target = best_simd_target());
+                        std::size_t stft_frames);
   ~HpssEnergyAccumulator();
   HpssEnergyAccumulator(const HpssEnergyAccumulator&) = delete;
   HpssEnergyAccumulator& operator=(const HpssEnergyAccumulator&) = delete;

@@ -1,10 +1,49 @@
-#include "dsp/istft.hpp"
+// The overlap-add kernel is compiled once per instruction set by Highway (foreach_target) and
+// picked at run time; it does the same IEEE operations on every target, so the same bits.
+#undef HWY_TARGET_INCLUDE
+#define HWY_TARGET_INCLUDE "dsp/istft.cpp"
+#include <hwy/foreach_target.h>  // IWYU pragma: keep
+#include <hwy/highway.h>
 
+HWY_BEFORE_NAMESPACE();
+namespace trackprint::dsp {
+namespace HWY_NAMESPACE {
+namespace hn = hwy::HWY_NAMESPACE;
+
+// acc[i] += window[i] * (x[i] * scale), Lanes(d) at a time: the frame (float32 irfft, scaled)
+// times the float64 window is float64; adding it to the float32 buffer rounds once.
+template <class D>
+HWY_INLINE void overlap_add_lanes(D d, float* HWY_RESTRICT acc, const double* HWY_RESTRICT window,
+                                  const float* HWY_RESTRICT x, float scale) {
+  const hn::Rebind<float, D> df;
+  const auto frame = hn::Mul(hn::LoadU(d, window),
+                             hn::PromoteTo(d, hn::Mul(hn::LoadU(df, x), hn::Set(df, scale))));
+  hn::StoreU(hn::DemoteTo(df, hn::Add(hn::PromoteTo(d, hn::LoadU(df, acc)), frame)), df, acc);
+}
+
+void OverlapAdd(float* acc, const double* window, const float* x, float scale, std::size_t n) {
+  const hn::ScalableTag<double> d;
+  const std::size_t w = hn::Lanes(d);
+  std::size_t i = 0;
+  for (; i + w <= n; i += w) overlap_add_lanes(d, acc + i, window + i, x + i, scale);
+  const hn::CappedTag<double, 1> d1;
+  for (; i < n; ++i) overlap_add_lanes(d1, acc + i, window + i, x + i, scale);
+}
+
+}  // namespace HWY_NAMESPACE
+}  // namespace trackprint::dsp
+HWY_AFTER_NAMESPACE();
+
+#if HWY_ONCE
 #include <algorithm>
 #include <limits>
 #include <stdexcept>
 
+#include "dsp/istft.hpp"
+
 namespace trackprint::dsp {
+HWY_EXPORT(OverlapAdd);
+
 namespace {
 std::size_t checked_n_fft(std::size_t n_fft, std::size_t hop) {
   if (n_fft == 0 || hop == 0 || hop > n_fft) throw std::invalid_argument("istft: bad n_fft/hop");
@@ -13,49 +52,10 @@ std::size_t checked_n_fft(std::size_t n_fft, std::size_t hop) {
 
 // Frames the overlap-add buffer holds before its live part moves back to the start.
 constexpr std::size_t kAccFrames = 8;
-
-// acc[i] += window[i] * (x[i] * scale): the frame (float32 irfft, scaled) times the float64
-// window is float64; adding it to the float32 buffer rounds once.
-[[gnu::always_inline]] inline void overlap_add_body(float* __restrict acc,
-                                                    const double* __restrict window,
-                                                    const float* __restrict x, float scale,
-                                                    std::size_t n) {
-  for (std::size_t i = 0; i < n; ++i) {
-    const double frame = window[i] * static_cast<double>(x[i] * scale);
-    acc[i] = static_cast<float>(static_cast<double>(acc[i]) + frame);
-  }
-}
-using OverlapAddFn = void (*)(float*, const double*, const float*, float, std::size_t);
-void overlap_add_generic(float* acc, const double* window, const float* x, float scale,
-                         std::size_t n) {
-  overlap_add_body(acc, window, x, scale, n);
-}
-#ifdef TRACKPRINT_X86_TARGETS
-TRACKPRINT_TARGET_AVX2 void overlap_add_avx2(float* acc, const double* window, const float* x,
-                                             float scale, std::size_t n) {
-  overlap_add_body(acc, window, x, scale, n);
-}
-TRACKPRINT_TARGET_AVX512 void overlap_add_avx512(float* acc, const double* window, const float* x,
-                                                 float scale, std::size_t n) {
-  overlap_add_body(acc, window, x, scale, n);
-}
-#endif
-OverlapAddFn overlap_add_for(SimdTarget target) {
-  switch (target) {
-#ifdef TRACKPRINT_X86_TARGETS
-    case SimdTarget::avx512:
-      return overlap_add_avx512;
-    case SimdTarget::avx2:
-      return overlap_add_avx2;
-#endif
-    default:
-      return overlap_add_generic;
-  }
-}
 }  // namespace
 
 InverseStft::InverseStft(std::size_t n_fft, std::size_t hop, std::size_t stft_frames,
-                         std::size_t length, bool center, SimdTarget target)
+                         std::size_t length, bool center)
     : n_fft_(checked_n_fft(n_fft, hop)),
       hop_(hop),
       offset_(center ? n_fft / 2 : 0),
@@ -89,7 +89,6 @@ InverseStft::InverseStft(std::size_t n_fft, std::size_t hop, std::size_t stft_fr
   for (std::size_t r = 0; r < hop; ++r) {
     wss_divisor_[r] = wss_steady_[r] > std::numeric_limits<float>::min() ? wss_steady_[r] : 1.0f;
   }
-  overlap_add_ = overlap_add_for(target);
   out_.reserve(hop);
   emitted_ = offset_;
 }
@@ -144,7 +143,7 @@ std::span<const float> InverseStft::push_input() {
   if (frames_pushed_ >= n_frames_) throw std::logic_error("istft: more frames than frame_count()");
   fft_.inverse();  // unnormalised; irfft divides by n (a power of two for 2048: exact)
   const float scale = 1.0f / static_cast<float>(n_fft_);
-  overlap_add_(acc_.data() + pos_, window_.data(), fft_.input(), scale, n_fft_);
+  HWY_DYNAMIC_DISPATCH(OverlapAdd)(acc_.data() + pos_, window_.data(), fft_.input(), scale, n_fft_);
   ++frames_pushed_;
   // No later frame reaches before base_ + hop: those samples are final.
   emit_until(base_ + hop_);
@@ -181,3 +180,4 @@ std::vector<float> istft(const Spectrogram& s, std::size_t hop, std::size_t leng
 }
 
 }  // namespace trackprint::dsp
+#endif  // HWY_ONCE

@@ -10,7 +10,6 @@
 #include <vector>
 
 #include "dsp/fft.hpp"
-#include "dsp/simd_target.hpp"
 #include "dsp/stft.hpp"
 
 namespace trackprint::dsp {
@@ -20,9 +19,8 @@ class InverseStft {
   // For a spectrogram of `stft_frames` frames (n_fft/2+1 bins each) made with this n_fft, hop and
   // center. `length` is librosa's length= argument: the output has exactly that many samples;
   // 0 means None (as librosa's `if length:`), i.e. what the frames cover.
-  // `target` picks the overlap-add kernel (all give the same bits; tests try each).
   InverseStft(std::size_t n_fft, std::size_t hop, std::size_t stft_frames, std::size_t length,
-              bool center, SimdTarget target = best_simd_target());
+              bool center);
 
   // Frames that contribute, librosa's n_frames: with a length, only the first
   // ceil(padded_length / hop); push exactly this many.
@@ -54,9 +52,6 @@ class InverseStft {
   // last frame's end is zero. pos_ moves up a hop a frame, back to 0 when the buffer is full.
   std::vector<float> acc_;
   std::vector<float> out_;
-  // acc[i] += window[i] * (x[i] * scale) for i < n: the kernel for this CPU.
-  void (*overlap_add_)(float* acc, const double* window, const float* x, float scale,
-                       std::size_t n) = nullptr;
   std::size_t frames_pushed_ = 0;
   std::size_t base_ = 0;  // padded position of acc_[pos_]
   std::size_t pos_ = 0;

@@ -41,6 +41,7 @@ class TuningEstimator {
   std::size_t k_lo_ = 0, k_hi_ = 0, g_end_ = 0;  // peak bins [k_lo, k_hi); gating to g_end
   std::size_t n_frames_ = 0;
   std::vector<float> gated_;
+  std::vector<std::uint32_t> peak_bins_;  // one frame's local maxima
   std::vector<Peak> peaks_;
 };
 

@@ -6,10 +6,12 @@
 #include <cstdint>
 #include <cstring>
 #include <limits>
+#include <string>
 #include <vector>
 
 #include "dsp/lane_median.hpp"
 #include "dsp/median_filter.hpp"
+#include "simd_targets.hpp"
 
 namespace trackprint::dsp {
 namespace {
@@ -164,8 +166,7 @@ std::vector<std::vector<float>> lane_rows(std::size_t n, std::size_t lanes, std:
 // HPSS runs it: kLaneWindow steps with leaving = +inf load the reflected window of position 0,
 // then each step slides one position; `chunk` steps per call (the state carries over).
 std::vector<std::vector<float>> lane_filter(const std::vector<std::vector<float>>& rows,
-                                            std::size_t groups, SimdTarget target,
-                                            std::size_t chunk) {
+                                            std::size_t groups, std::size_t chunk) {
   const std::size_t n = rows.size();
   const auto r = static_cast<std::ptrdiff_t>(kLaneRadius);
   const std::vector<float> inf(groups * kLaneWidth, std::numeric_limits<float>::infinity());
@@ -188,22 +189,19 @@ std::vector<std::vector<float>> lane_filter(const std::vector<std::vector<float>
   for (std::size_t s = 0; s < leave.size(); s += chunk) {
     const std::size_t count = std::min(chunk, leave.size() - s);
     lane_median_steps(state.data(), groups, count, leave.data() + s, enter.data() + s,
-                      dest.data() + s, target);
+                      dest.data() + s);
   }
   return out;
 }
 
 TEST(LaneMedian, EveryTargetMatchesTheScalarReference) {
-  const std::vector<SimdTarget> targets = supported_simd_targets();
-  ASSERT_EQ(targets.front(), SimdTarget::generic);
-  EXPECT_EQ(targets.back(), best_simd_target());
   const std::size_t groups = 3;
   const std::size_t lanes = groups * kLaneWidth;
-  for (SimdTarget target : targets) {
+  test::for_each_simd_target([&](const std::string& target) {
     for (std::size_t n : {1u, 2u, 5u, 15u, 16u, 17u, 31u, 32u, 47u, 300u}) {
       const std::vector<std::vector<float>> rows = lane_rows(n, lanes, 77 + n);
       for (std::size_t chunk : {std::size_t{1}, std::size_t{7}, n + 2 * kLaneRadius}) {
-        const std::vector<std::vector<float>> got = lane_filter(rows, groups, target, chunk);
+        const std::vector<std::vector<float>> got = lane_filter(rows, groups, chunk);
         for (std::size_t l = 0; l < lanes; ++l) {
           std::vector<float> seq(n), expected(n);
           for (std::size_t k = 0; k < n; ++k) seq[k] = rows[k][l];
@@ -211,13 +209,13 @@ TEST(LaneMedian, EveryTargetMatchesTheScalarReference) {
           for (std::size_t k = 0; k < n; ++k) {
             // Bit for bit (no NaN, and the data has no -0 to be confused with +0).
             ASSERT_EQ(std::memcmp(&got[k][l], &expected[k], sizeof(float)), 0)
-                << simd_target_name(target) << " n=" << n << " chunk=" << chunk << " lane=" << l
-                << " k=" << k << ": " << got[k][l] << " != " << expected[k];
+                << target << " n=" << n << " chunk=" << chunk << " lane=" << l << " k=" << k << ": "
+                << got[k][l] << " != " << expected[k];
           }
         }
       }
     }
-  }
+  });
 }
 
 }  // namespace
