@@ -215,6 +215,7 @@ LoudnessMeter::LoudnessMeter(int sample_rate, std::span<const LoudnessChannel> c
   const std::size_t m = measured_.size();
   state_.assign(((m + 1) / 2) * 8, 0.0);
   chunks_.assign(kSlots * chunk_frames_ * m, 0.0);
+  pair_input_.assign(2 * chunk_frames_, 0.0);  // a piece never crosses a chunk's end
 }
 
 void LoudnessMeter::add(std::span<const std::span<const float>> planar) {
@@ -239,7 +240,6 @@ void LoudnessMeter::filter(std::span<const std::span<const float>> planar, std::
                            std::size_t n) {
   const std::size_t m = measured_.size();
   double* out = chunks_.data() + ((chunk_ % kSlots) * chunk_frames_ + chunk_filled_) * m;
-  pair_input_.resize(2 * n);
   double* x = pair_input_.data();
   const FlushToZero ftz;
   for (std::size_t c = 0; c < m; c += 2) {

@@ -85,10 +85,9 @@ void StreamingResampler::push(std::span<const float> in, std::vector<float>& out
     release(allowed, out);
     return;
   }
-  // soxr writes straight after what `out` holds, behind the samples held back before; what
-  // lies past the allowed count (soxr's delay nearly always keeps it within) is held back.
-  const std::size_t base = out.size();
-  const std::size_t held = pending_.size();
+  // soxr writes into a buffer kept from call to call (so never cleared again), then what may
+  // be released goes to `out`; what lies past the allowed count (soxr's delay nearly always
+  // keeps it within) is held back.
   std::size_t produced = 0;
   const float* data = in.data();
   std::size_t len = in.size();
@@ -96,52 +95,58 @@ void StreamingResampler::push(std::span<const float> in, std::vector<float>& out
     // Room for everything this call can produce; a full buffer means more is waiting, which
     // a zero-length (not null: null means end of input) call drains.
     const std::size_t room = static_cast<std::size_t>(static_cast<double>(len) * ratio_) + 1024;
-    out.resize(base + held + produced + room);
+    if (scratch_.size() < produced + room) scratch_.resize(produced + room);
     std::size_t done = 0;
     soxr_error_t err = soxr_process(soxr_->handle.get(), data, len, nullptr,
-                                    out.data() + base + held + produced, room, &done);
+                                    scratch_.data() + produced, room, &done);
     if (err != nullptr) throw std::runtime_error(std::string("soxr: ") + err);
     produced += done;
     if (done < room) break;
     len = 0;
   }
-  std::copy(pending_.begin(), pending_.end(), out.begin() + static_cast<std::ptrdiff_t>(base));
-  keep_within(allowed, base, held + produced, out);
+  hand_out(allowed, produced, out);
 }
 
 void StreamingResampler::finish(std::vector<float>& out) {
-  const std::size_t base = out.size();
-  const std::size_t held = pending_.size();
   std::size_t produced = 0;
   if (soxr_) {
     for (;;) {
       constexpr std::size_t kRoom = 4096;
-      out.resize(base + held + produced + kRoom);
+      if (scratch_.size() < produced + kRoom) scratch_.resize(produced + kRoom);
       std::size_t done = 0;
       soxr_error_t err = soxr_process(soxr_->handle.get(), nullptr, 0, nullptr,
-                                      out.data() + base + held + produced, kRoom, &done);
+                                      scratch_.data() + produced, kRoom, &done);
       if (err != nullptr) throw std::runtime_error(std::string("soxr: ") + err);
       produced += done;
       if (done == 0) break;
     }
   }
-  std::copy(pending_.begin(), pending_.end(), out.begin() + static_cast<std::ptrdiff_t>(base));
+  // librosa's fix_length: zero-padded (or trimmed) to exactly ceil(n_in * ratio) samples.
   const auto n_out = static_cast<std::size_t>(std::ceil(static_cast<double>(consumed_) * ratio_));
-  // librosa's fix_length: zero-padded (or trimmed) to exactly n_out samples.
-  out.resize(base + held + produced);
-  if (released_ + held + produced < n_out) out.resize(base + n_out - released_, 0.0f);
-  keep_within(n_out, base, out.size() - base, out);
+  const std::size_t have = released_ + pending_.size() + produced;
+  if (have < n_out) {
+    if (scratch_.size() < produced + (n_out - have)) scratch_.resize(produced + (n_out - have));
+    std::fill(scratch_.begin() + static_cast<std::ptrdiff_t>(produced),
+              scratch_.begin() + static_cast<std::ptrdiff_t>(produced + (n_out - have)), 0.0f);
+    produced += n_out - have;
+  }
+  hand_out(n_out, produced, out);
 }
 
-// out[base, base + n) are the next samples after those released: keep those below
-// allowed_total in `out`, hold the rest back in pending_.
-void StreamingResampler::keep_within(std::size_t allowed_total, std::size_t base, std::size_t n,
-                                     std::vector<float>& out) {
-  const std::size_t keep = allowed_total > released_ ? std::min(n, allowed_total - released_) : 0;
-  pending_.assign(out.begin() + static_cast<std::ptrdiff_t>(base + keep),
-                  out.begin() + static_cast<std::ptrdiff_t>(base + n));
-  out.resize(base + keep);
-  released_ += keep;
+// The samples held back, then scratch_[0, produced), are the next ones after those released:
+// those below allowed_total go to `out`, the rest are held back.
+void StreamingResampler::hand_out(std::size_t allowed_total, std::size_t produced,
+                                  std::vector<float>& out) {
+  const std::size_t room = allowed_total > released_ ? allowed_total - released_ : 0;
+  const std::size_t from_pending = std::min(room, pending_.size());
+  out.insert(out.end(), pending_.begin(),
+             pending_.begin() + static_cast<std::ptrdiff_t>(from_pending));
+  const std::size_t from_new = std::min(room - from_pending, produced);
+  out.insert(out.end(), scratch_.begin(), scratch_.begin() + static_cast<std::ptrdiff_t>(from_new));
+  released_ += from_pending + from_new;
+  pending_.erase(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(from_pending));
+  pending_.insert(pending_.end(), scratch_.begin() + static_cast<std::ptrdiff_t>(from_new),
+                  scratch_.begin() + static_cast<std::ptrdiff_t>(produced));
 }
 
 void StreamingResampler::release(std::size_t allowed_total, std::vector<float>& out) {
