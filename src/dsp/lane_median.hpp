@@ -1,7 +1,7 @@
 // Many exact running medians at once, one SIMD lane per sequence: the HPSS kernels. Each lane
 // keeps its window of kLaneWindow values sorted; a step removes one value and adds one with a
 // single branch-free pass over the slots (compares, selects, min and max only, so every
-// instruction set gives the same bits as the scalar SlidingMedian / median_filter_reference).
+// instruction set gives the same bits as the scalar median_filter_reference).
 //
 // Highway compiles the kernel for each instruction set and picks one at run time (no -march
 // needed): AVX-512, AVX2, SSE4, SSSE3 or scalar code; tests run every one the machine has.
