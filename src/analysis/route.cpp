@@ -36,8 +36,11 @@ Fingerprint fingerprint_file(const std::string& path, int threads, Route route) 
                                           info.declared_duration_s <= kHoldSignalSeconds)
                         : route == Route::held;
   Fingerprint fp;
-  if (hold) {
+  if (hold && threads > 1) {
+    fp = fingerprint_held(decoder);
+  } else if (hold) {
     SignalBuilder signal(info.sample_rate, info.speakers);
+    signal.reserve_y(info.declared_duration_s);
     decode_into(decoder, signal);
     fp = fingerprint_of(signal, threads);
     fp.duration_s = static_cast<double>(signal.native_frames()) / info.sample_rate;

@@ -20,6 +20,10 @@ inline constexpr double kHoldSignalSeconds = 600;
 // result is the same for any count); throws Failure (too_short). The held route.
 Fingerprint fingerprint_of(const SignalBuilder& signal, int threads = 1);
 
+// The held route on two threads, decoding `decoder` and analysing y as it is made; the same
+// bits as decoding into a SignalBuilder and then fingerprint_of(). Throws Failure.
+Fingerprint fingerprint_held(io::Decoder& decoder);
+
 // The streamed route: `decoder` is read once, then `path` is decoded again; throws Failure.
 Fingerprint fingerprint_streamed(const std::string& path, io::Decoder& decoder, int threads = 1);
 

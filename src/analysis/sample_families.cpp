@@ -6,7 +6,7 @@ void SampleFamilies::push(std::span<const float> y) {
   welch_.push(y);
   crest_.push(y);
   variation_.push(y);
-  pitch_.push(y);
+  if (with_pitch_) pitch_.push(y);
 }
 
 void SampleFamilies::finish(Fingerprint& fp) {
@@ -14,7 +14,7 @@ void SampleFamilies::finish(Fingerprint& fp) {
   features::measure_frequency(bands, fp);
   features::measure_dynamics(crest_, bands, fp);
   variation_.finish(fp);
-  pitch_.finish(fp);
+  if (with_pitch_) pitch_.finish(fp);
 }
 
 }  // namespace trackprint::analysis

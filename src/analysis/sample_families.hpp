@@ -12,10 +12,13 @@ namespace trackprint::analysis {
 
 class SampleFamilies {
  public:
+  enum class Pitch { here, apart };  // apart: the caller measures pitch_stability itself
+  explicit SampleFamilies(Pitch pitch = Pitch::here) : with_pitch_(pitch == Pitch::here) {}
   void push(std::span<const float> y);
   void finish(Fingerprint& fp);
 
  private:
+  bool with_pitch_;
   features::WelchBands welch_;
   features::CrestMeter crest_;
   features::VariationFamily variation_;

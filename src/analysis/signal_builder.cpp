@@ -19,6 +19,12 @@ SignalBuilder::SignalBuilder(int sample_rate, std::vector<io::Speaker> speakers,
   }
 }
 
+void SignalBuilder::reserve_y(double seconds) {
+  if (seconds > 0 && seconds <= 24 * 3600) {
+    y_.reserve(static_cast<std::size_t>(seconds * features::kAnalysisRate) + 1024);
+  }
+}
+
 void SignalBuilder::add(const std::vector<std::vector<float>>& block) {
   spans_.assign(block.begin(), block.end());
   add(spans_);
@@ -74,13 +80,8 @@ void SignalBuilder::add(std::span<const std::span<const float>> block) {
 }
 
 void SignalBuilder::finish() {
-  const std::size_t before = y_.size();
   mono_resampler_.finish(y_);
-  y_length_ += y_.size() - before;
-  if (y_sink_) {
-    y_sink_(y_);
-    y_.clear();
-  }
+  release_y();
   if (left_resampler_) {
     left_resampler_->finish(left_block_);
     right_resampler_->finish(right_block_);
@@ -91,10 +92,14 @@ void SignalBuilder::finish() {
 void SignalBuilder::release_y() {
   if (!y_sink_) {
     y_length_ = y_.size();
+    if (y_tap_ && y_tapped_ < y_.size()) {
+      y_tap_(std::span<const float>(y_).subspan(y_tapped_));
+      y_tapped_ = y_.size();
+    }
     return;
   }
   y_length_ += y_.size();
-  y_sink_(y_);
+  if (!y_.empty()) y_sink_(y_);
   y_.clear();
 }
 

@@ -24,6 +24,11 @@ class SignalBuilder {
 
   // Hand y to `sink` block by block as it is made instead of keeping it (y() stays empty).
   void stream_y(std::function<void(std::span<const float>)> sink) { y_sink_ = std::move(sink); }
+  // Room for y of a track declared `seconds` long (a hint: y grows past it if need be), so that
+  // a held y is not copied as it grows.
+  void reserve_y(double seconds);
+  // Keep y, and also show `tap` each new block as it is made (for a second thread).
+  void tap_y(std::function<void(std::span<const float>)> tap) { y_tap_ = std::move(tap); }
 
   // One block: one span per channel, equal lengths. Throws Failure on NaN or infinity.
   void add(std::span<const std::span<const float>> block);
@@ -56,8 +61,9 @@ class SignalBuilder {
   std::vector<float> mix_;
   std::vector<std::span<const float>> spans_;  // of the block being added
   std::vector<float> y_, left_, right_;
-  std::function<void(std::span<const float>)> y_sink_;
+  std::function<void(std::span<const float>)> y_sink_, y_tap_;
   std::size_t y_length_ = 0;
+  std::size_t y_tapped_ = 0;                     // of y_, shown to the tap
   std::vector<float> left_block_, right_block_;  // released but not yet paired
 };
 

@@ -6,7 +6,7 @@
 
 namespace trackprint::analysis {
 
-StftFamilies::StftFamilies(Pass pass, std::size_t length, float mel_peak_db)
+StftFamilies::StftFamilies(Pass pass, float mel_peak_db, std::size_t length)
     : frames_(features::kFftSize, features::kHop, dsp::FrameStream::Edges::centred),
       transform_(features::kFftSize, features::kHop, /*center=*/true),
       column_(transform_.n_bins()),
@@ -20,7 +20,7 @@ StftFamilies::StftFamilies(Pass pass, std::size_t length, float mel_peak_db)
     spectral_.emplace();
     tuning_.emplace(features::make_tuning_estimator());
   }
-  if (pass != Pass::first_of_two) hpss_.emplace(length);
+  if (pass != Pass::first_of_two) hpss_.emplace();
 }
 
 void StftFamilies::push(std::span<const float> y) {
@@ -31,25 +31,28 @@ void StftFamilies::push(std::span<const float> y) {
   });
 }
 
-// One column at a time: each family keeps only what it needs.
+// One column at a time: each family keeps only what it needs. With HPSS (which keeps the last
+// frames), the column is made in its ring directly.
 void StftFamilies::drain() {
   std::span<const float> frame;
   while (frames_.next(frame)) {
-    transform_.transform_frame(frame, column_);
-    dsp::numpy_abs(column_.data(), magnitude_.data(), column_.size());
-    if (spectral_) spectral_->push(magnitude_);
-    temporal_.push(magnitude_);
-    if (tuning_) tuning_->push(magnitude_);
-    if (hpss_) hpss_->push(column_, magnitude_);
+    const std::span<std::complex<float>> column = hpss_ ? hpss_->frame_slot() : column_;
+    const std::span<float> magnitude = hpss_ ? hpss_->magnitude_slot() : magnitude_;
+    transform_.transform_frame(frame, column);
+    dsp::numpy_abs(column.data(), magnitude.data(), column.size());
+    if (spectral_) spectral_->push(magnitude);
+    temporal_.push(magnitude);
+    if (tuning_) tuning_->push(magnitude);
+    if (hpss_) hpss_->commit();
   }
 }
 
-void StftFamilies::finish(Fingerprint& fp) {
+void StftFamilies::finish(Fingerprint& fp, std::size_t length) {
   frames_.finish();
   drain();
   if (spectral_) spectral_->finish(fp);
   temporal_.finish(fp);
-  if (hpss_) hpss_->finish(fp);
+  if (hpss_) hpss_->finish(fp, length);
 }
 
 double StftFamilies::tuning() {

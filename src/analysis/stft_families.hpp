@@ -1,8 +1,8 @@
 // The shared STFT of y (2048/512, centred, spec §1.5), framed as y arrives and computed a column
 // at a time, and the families that read it: each column goes to every family at once and is
-// then dropped. In one pass (y held, its length known): spectral, temporal, the tuning estimate
-// and HPSS. In two (y streamed twice): first spectral, the tuning and the first half of
-// temporal; then, with len(y) and the mel peak known, HPSS and the second half of temporal.
+// then dropped. In one pass: spectral, temporal, the tuning estimate and HPSS. In two (y
+// streamed twice): first spectral, the tuning and the first half of temporal; then, with the
+// mel peak known, HPSS and the second half of temporal. Nothing needs len(y) before finish().
 #pragma once
 
 #include <complex>
@@ -21,11 +21,11 @@ namespace trackprint::analysis {
 class StftFamilies {
  public:
   enum class Pass { one, first_of_two, second_of_two };
-  // length = len(y) (not needed by the first of two), mel_peak_db = the first's mel_peak_db().
-  explicit StftFamilies(Pass pass, std::size_t length = 0, float mel_peak_db = 0);
+  // For the second of two: mel_peak_db = the first's mel_peak_db(), length = len(y).
+  explicit StftFamilies(Pass pass, float mel_peak_db = 0, std::size_t length = 0);
 
   void push(std::span<const float> y);
-  void finish(Fingerprint& fp);
+  void finish(Fingerprint& fp, std::size_t length);  // length = len(y)
   double tuning();      // chroma_cqt's tuning, after finish() (not in the second of two)
   float mel_peak_db();  // after finish() of the first of two
 

@@ -35,11 +35,11 @@ Fingerprint fingerprint_streamed(const std::string& path, io::Decoder& decoder, 
   const std::size_t n = signal.y_length();
   require_length(n);
   samples.finish(fp);
-  first.finish(fp);
+  first.finish(fp, n);
   fp[Dim::lufs] = signal.lufs();
   signal.stereo().finish(fp);
 
-  StftFamilies second(StftFamilies::Pass::second_of_two, n, first.mel_peak_db());
+  StftFamilies second(StftFamilies::Pass::second_of_two, first.mel_peak_db(), n);
   features::ChromaFamily chroma(first.tuning());
   SignalBuilder again(info.sample_rate, info.speakers, SignalBuilder::Parts::y_only);
   {
@@ -60,7 +60,7 @@ Fingerprint fingerprint_streamed(const std::string& path, io::Decoder& decoder, 
   if (again.y_length() != n) {
     throw Failure(ErrorKind::io, "the file changed while it was being analysed");
   }
-  second.finish(fp);
+  second.finish(fp, n);
   chroma.finish(fp);
   require_finite(fp);
   fp.duration_s = static_cast<double>(signal.native_frames()) / info.sample_rate;

@@ -305,23 +305,39 @@ std::size_t ConstantQ::frame_count(std::size_t n_samples) const {
   return frames;
 }
 
-std::vector<float> ConstantQ::magnitude(std::span<const float> y) const {
-  const std::size_t n_bins = params_.n_bins;
-  const std::size_t n_frames = frame_count(y.size());
-  std::vector<float> out(n_frames * n_bins, 0.0f);
-
-  std::vector<float> decimated;
+ConstantQ::OctaveSignals ConstantQ::octave_signals(std::span<const float> y) const {
+  OctaveSignals out;
+  out.length = y.size();
+  out.owned.reserve(octaves_.size() + 1);  // no reallocation: the spans point into them
   std::span<const float> x = y;
   if (early_factor_ > 1) {
-    decimated = resample(y, static_cast<double>(early_factor_), 1.0, true);
-    x = decimated;
+    x = out.owned.emplace_back(resample(y, static_cast<double>(early_factor_), 1.0, true));
   }
+  for (const Octave& oct : octaves_) {
+    out.signal.push_back(x);
+    // audio.resample(my_y, orig_sr=2, target_sr=1, res_type="soxr_hq", scale=True)
+    if (oct.halve_after) x = out.owned.emplace_back(resample(x, 2.0, 1.0, true));
+  }
+  return out;
+}
 
+std::vector<float> ConstantQ::magnitude(std::span<const float> y) const {
+  const std::size_t n_frames = frame_count(y.size());
+  std::vector<float> out(n_frames * params_.n_bins, 0.0f);
+  magnitude_frames(octave_signals(y), 0, n_frames, out.data());
+  return out;
+}
+
+void ConstantQ::magnitude_frames(const OctaveSignals& signals, std::size_t first, std::size_t last,
+                                 float* out) const {
+  const std::size_t n_bins = params_.n_bins;
   std::unique_ptr<RealFft<double>> fft;
   AlignedBuffer<double> chunk;                   // the signal in double under kChunk frames
   AlignedBuffer<std::complex<double>> spectrum;  // one frame's FFT
   std::vector<float> spec;  // [column - col_begin][kBatch real parts, kBatch imaginary parts]
-  for (const Octave& oct : octaves_) {
+  for (std::size_t o = 0; o < octaves_.size(); ++o) {
+    const Octave& oct = octaves_[o];
+    const std::span<const float> x = signals.signal[o];
     if (!fft || fft->size() != oct.n_fft) fft = std::make_unique<RealFft<double>>(oct.n_fft);
     const std::size_t n_fft = oct.n_fft;
     const std::size_t width = oct.col_end - oct.col_begin;
@@ -329,12 +345,12 @@ std::vector<float> ConstantQ::magnitude(std::span<const float> y) const {
     spec.assign(width * 2 * kBatch, 0.0f);
     const auto len = static_cast<std::ptrdiff_t>(x.size());
     const std::size_t n_rows = oct.row_start.size() - 1;
-    for (std::size_t c0 = 0; c0 < n_frames; c0 += kChunk) {
+    for (std::size_t c0 = first; c0 < last; c0 += kChunk) {
       // __cqt_response: stft(window="ones", center=True, pad_mode="constant"), each frame
       // transformed in double and stored as complex64. The frames of a chunk overlap (by
       // n_fft - hop), so the signal is converted once into a zero-padded double copy and each
       // frame transformed where it lies in it.
-      const std::size_t n_chunk = std::min(kChunk, n_frames - c0);
+      const std::size_t n_chunk = std::min(kChunk, last - c0);
       const std::size_t span = (n_chunk - 1) * oct.hop + n_fft;
       const std::ptrdiff_t start =
           static_cast<std::ptrdiff_t>(c0 * oct.hop) - static_cast<std::ptrdiff_t>(n_fft / 2);
@@ -359,16 +375,10 @@ std::vector<float> ConstantQ::magnitude(std::span<const float> y) const {
             d[k * 2 * kBatch + kBatch] = static_cast<float>(freq[k].imag());
           }
         }
-        product(oct, spec.data(), n_rows, batch, out.data() + t0 * n_bins);
+        product(oct, spec.data(), n_rows, batch, out + (t0 - first) * n_bins);
       }
     }
-    if (oct.halve_after) {
-      // audio.resample(my_y, orig_sr=2, target_sr=1, res_type="soxr_hq", scale=True)
-      decimated = resample(x, 2.0, 1.0, true);
-      x = decimated;
-    }
   }
-  return out;
 }
 
 // fft_basis.dot(D) for kBatch frames, one SIMD lane per frame: scipy's csr_matvecs accumulates

@@ -30,6 +30,8 @@ class FrameStream {
   // The next frame if it is ready: frame_length samples (fewer only for Edges::truncated).
   bool next(std::span<const float>& frame);
 
+  std::size_t frame_length() const { return frame_length_; }
+  std::size_t hop() const { return hop_; }
   std::size_t frames_out() const { return frames_out_; }
   std::size_t samples_in() const { return samples_in_; }  // of the signal, padding excluded
   // Frames the whole signal gives (librosa's count); known once finish() has been called.

@@ -204,13 +204,12 @@ HpssMasks hpss_soft_masks(float harm, float perc) {
 }
 
 struct HpssEnergyAccumulator::State {
-  State(std::size_t n_fft_, std::size_t hop_, std::size_t length, std::size_t stft_frames)
+  State(std::size_t n_fft_, std::size_t hop_)
       : n_bins(n_fft_ / 2 + 1),
-        n_frames(stft_frames),
         groups((n_bins + kLaneWidth - 1) / kLaneWidth),
         padded(groups * kLaneWidth),
-        inv_h(n_fft_, hop_, stft_frames, length, true),
-        inv_p(n_fft_, hop_, stft_frames, length, true),
+        inv_h(n_fft_, hop_, true),
+        inv_p(n_fft_, hop_, true),
         mag_ring(kRing * padded, 0.0f),
         spec_ring(kOutRing * n_bins),
         perc_ring(kOutRing * padded),
@@ -268,6 +267,9 @@ struct HpssEnergyAccumulator::State {
   // and energy frame by frame.
   void emit(std::size_t first, std::size_t last) {
     const auto r = static_cast<std::ptrdiff_t>(kRadius);
+    // Until the frame count is known no window reaches the end: the frames so far reflect the
+    // start the same way.
+    const std::size_t n = n_frames == InverseStft::kUnknown ? pushed : n_frames;
     std::size_t steps = 0;
     for (std::size_t t = first; t <= last; ++t) {
       const auto ts = static_cast<std::ptrdiff_t>(t);
@@ -276,13 +278,13 @@ struct HpssEnergyAccumulator::State {
         lane_median_clear(harm_state.data(), groups);
         for (std::ptrdiff_t j = -r; j <= r; ++j) {
           h_leave[steps] = inf_row.data();
-          h_enter[steps] = mag_row(reflect_index(j, n_frames));
+          h_enter[steps] = mag_row(reflect_index(j, n));
           h_out[steps++] = nullptr;
         }
         --steps;  // the last loading step gives frame 0's median
       } else {
-        h_leave[steps] = mag_row(reflect_index(ts - 1 - r, n_frames));
-        h_enter[steps] = mag_row(reflect_index(ts + r, n_frames));
+        h_leave[steps] = mag_row(reflect_index(ts - 1 - r, n));
+        h_enter[steps] = mag_row(reflect_index(ts + r, n));
       }
       h_out[steps++] = harm.data() + (t - first) * padded;
     }
@@ -298,7 +300,30 @@ struct HpssEnergyAccumulator::State {
     }
   }
 
-  std::size_t n_bins, n_frames, groups, padded;
+  // Emits every batch whose harmonic medians are known once frame k is in (frames up to
+  // last + 15, or the last frame): batch by batch, in order, whether or not the frame count
+  // is known yet (before it is, no batch reaches near the end).
+  void emit_ready(std::size_t k) {
+    const std::size_t out_frames = inv_h.frame_count();
+    while (emitted < out_frames) {
+      const std::size_t last = std::min(emitted + kBatch, out_frames) - 1;
+      if (std::min(last + kRadius, n_frames - 1) > k) break;
+      emit(emitted, last);
+      emitted = last + 1;
+    }
+  }
+
+  // The frame count from here on (with S's own frame count, and librosa.istft's length).
+  void set_extent(std::size_t stft_frames, std::size_t length) {
+    if (pushed > stft_frames) throw std::logic_error("hpss: more frames than frame_count()");
+    n_frames = stft_frames;
+    inv_h.set_extent(stft_frames, length);
+    inv_p.set_extent(stft_frames, length);
+  }
+
+  std::size_t n_bins;
+  std::size_t n_frames = InverseStft::kUnknown;
+  std::size_t groups, padded;
   InverseStft inv_h, inv_p;
   std::vector<float> mag_ring;                 // |S| of the last kRing frames, rows of `padded`
   std::vector<std::complex<float>> spec_ring;  // S of the last kOutRing frames
@@ -319,12 +344,17 @@ struct HpssEnergyAccumulator::State {
   std::size_t pushed = 0, emitted = 0, perc_done = 0;
 };
 
+HpssEnergyAccumulator::HpssEnergyAccumulator(std::size_t n_fft, std::size_t hop)
+    : st_(std::make_unique<State>(n_fft, hop)) {}
+
 HpssEnergyAccumulator::HpssEnergyAccumulator(std::size_t n_fft, std::size_t hop, std::size_t length)
     : HpssEnergyAccumulator(n_fft, hop, length, stft_frame_count(length, n_fft, hop, true)) {}
 
 HpssEnergyAccumulator::HpssEnergyAccumulator(std::size_t n_fft, std::size_t hop, std::size_t length,
                                              std::size_t stft_frames)
-    : st_(std::make_unique<State>(n_fft, hop, length, stft_frames)) {}
+    : HpssEnergyAccumulator(n_fft, hop) {
+  st_->set_extent(stft_frames, length);
+}
 
 HpssEnergyAccumulator::~HpssEnergyAccumulator() = default;
 
@@ -334,28 +364,46 @@ std::size_t HpssEnergyAccumulator::frame_count() const {
 
 void HpssEnergyAccumulator::push(std::span<const std::complex<float>> frame,
                                  std::span<const float> magnitude) {
-  State& s = *st_;
-  if (frame.size() != s.n_bins || magnitude.size() != s.n_bins) {
+  if (frame.size() != st_->n_bins || magnitude.size() != st_->n_bins) {
     throw std::invalid_argument("hpss: frame size != n_fft/2+1");
   }
+  if (st_->pushed >= st_->n_frames) throw std::logic_error("hpss: more frames than frame_count()");
+  std::copy(magnitude.begin(), magnitude.end(), magnitude_slot().begin());
+  std::copy(frame.begin(), frame.end(), frame_slot().begin());
+  commit();
+}
+
+std::span<std::complex<float>> HpssEnergyAccumulator::frame_slot() {
+  return {st_->spec_row(st_->pushed), st_->n_bins};
+}
+
+std::span<float> HpssEnergyAccumulator::magnitude_slot() {
+  return {st_->mag_row(st_->pushed), st_->n_bins};
+}
+
+void HpssEnergyAccumulator::commit() {
+  State& s = *st_;
   if (s.pushed >= s.n_frames) throw std::logic_error("hpss: more frames than frame_count()");
   const std::size_t k = s.pushed++;
-  std::copy(magnitude.begin(), magnitude.end(), s.mag_row(k));
-  std::copy(frame.begin(), frame.end(), s.spec_row(k));
   const bool final_frame = k + 1 == s.n_frames;
   if (k - s.perc_done + 1 == kLaneWidth || final_frame) {
     s.percussive(s.perc_done);
     s.perc_done = k + 1;
   }
-  // Frame t is ready once frames up to t + 15 (or the last) are in. The istft may use fewer
-  // frames than S has, but the filters see all of S, like librosa.
-  const std::size_t out_frames = s.inv_h.frame_count();
-  while (s.emitted < out_frames) {
-    const std::size_t last = std::min(s.emitted + kBatch, out_frames) - 1;
-    if (std::min(last + kRadius, s.n_frames - 1) > k) break;
-    s.emit(s.emitted, last);
-    s.emitted = last + 1;
+  // The istft may use fewer frames than S has, but the filters see all of S, like librosa.
+  s.emit_ready(k);
+}
+
+HpssEnergy HpssEnergyAccumulator::finish(std::size_t length) {
+  State& s = *st_;
+  s.set_extent(s.pushed, length);
+  // The last batches, now that the end of S (where the medians reflect) is known.
+  if (s.perc_done < s.pushed) {
+    s.percussive(s.perc_done);
+    s.perc_done = s.pushed;
   }
+  if (s.pushed > 0) s.emit_ready(s.pushed - 1);
+  return finish();
 }
 
 HpssEnergy HpssEnergyAccumulator::finish() {

@@ -56,22 +56,17 @@ constexpr std::size_t kAccFrames = 8;
 
 InverseStft::InverseStft(std::size_t n_fft, std::size_t hop, std::size_t stft_frames,
                          std::size_t length, bool center)
+    : InverseStft(n_fft, hop, center) {
+  set_extent(stft_frames, length);
+}
+
+InverseStft::InverseStft(std::size_t n_fft, std::size_t hop, bool center)
     : n_fft_(checked_n_fft(n_fft, hop)),
       hop_(hop),
       offset_(center ? n_fft / 2 : 0),
       window_(hann_window(n_fft)),
       fft_(n_fft),
       acc_(n_fft + kAccFrames * hop, 0.0f) {
-  if (length > 0) {
-    // librosa: n_frames = min(S.shape[-1], ceil(padded_length / hop_length)).
-    const std::size_t padded = length + 2 * offset_;
-    n_frames_ = std::min(stft_frames, (padded + hop - 1) / hop);
-    length_ = length;
-  } else {
-    n_frames_ = stft_frames;
-    const std::size_t covered = n_frames_ == 0 ? 0 : n_fft + hop * (n_frames_ - 1);
-    length_ = covered > 2 * offset_ ? covered - 2 * offset_ : 0;
-  }
   window_sq_.resize(n_fft);
   for (std::size_t i = 0; i < n_fft; ++i) window_sq_[i] = window_[i] * window_[i];
   // Away from both ends every position is covered by the frames at offsets r, r + hop, ... < n_fft
@@ -93,9 +88,25 @@ InverseStft::InverseStft(std::size_t n_fft, std::size_t hop, std::size_t stft_fr
   emitted_ = offset_;
 }
 
+void InverseStft::set_extent(std::size_t stft_frames, std::size_t length) {
+  if (length > 0) {
+    // librosa: n_frames = min(S.shape[-1], ceil(padded_length / hop_length)).
+    const std::size_t padded = length + 2 * offset_;
+    n_frames_ = std::min(stft_frames, (padded + hop_ - 1) / hop_);
+    length_ = length;
+  } else {
+    n_frames_ = stft_frames;
+    const std::size_t covered = n_frames_ == 0 ? 0 : n_fft_ + hop_ * (n_frames_ - 1);
+    length_ = covered > 2 * offset_ ? covered - 2 * offset_ : 0;
+  }
+  if (frames_pushed_ > n_frames_) throw std::logic_error("istft: more frames than frame_count()");
+  steady_end_ = n_frames_ * hop_;
+  out_end_ = offset_ + length_;
+}
+
 float InverseStft::window_sumsquare(std::size_t m) const {
   // librosa.filters.window_sumsquare: a float32 buffer, += each frame's float64 window**2.
-  if (m + 1 >= n_fft_ && m < n_frames_ * hop_) return wss_steady_[m % hop_];
+  if (m + 1 >= n_fft_ && m < steady_end_) return wss_steady_[m % hop_];
   if (n_frames_ == 0) return 0.0f;  // (and the sum below would be empty)
   const std::size_t t_lo = m >= n_fft_ ? (m - n_fft_) / hop_ + 1 : 0;
   const std::size_t t_hi = std::min(m / hop_, n_frames_ - 1);
@@ -107,9 +118,9 @@ float InverseStft::window_sumsquare(std::size_t m) const {
 }
 
 void InverseStft::emit_until(std::size_t m_end) {
-  const std::size_t end = std::min(m_end, offset_ + length_);
+  const std::size_t end = std::min(m_end, out_end_);
   out_.resize(end > emitted_ ? end - emitted_ : 0);
-  const std::size_t steady_begin = n_fft_ - 1, steady_end = n_frames_ * hop_;
+  const std::size_t steady_begin = n_fft_ - 1, steady_end = steady_end_;
   if (emitted_ % hop_ == 0 && end > emitted_ && end - emitted_ <= hop_ &&
       emitted_ >= steady_begin && end <= steady_end && emitted_ >= base_ && end - base_ <= n_fft_) {
     // Every frame that overlaps these samples exists: one whole hop of the steady state.
@@ -161,7 +172,8 @@ std::span<const float> InverseStft::push_input() {
 }
 
 std::span<const float> InverseStft::finish() {
-  emit_until(offset_ + length_);
+  if (n_frames_ == kUnknown) throw std::logic_error("istft: finish() before the extent is known");
+  emit_until(out_end_);
   return out_;
 }
 

@@ -27,6 +27,7 @@ class TuningEstimator {
   double finish();
 
   std::size_t frames() const { return n_frames_; }
+  std::size_t peaks() const { return peaks_.size(); }  // piptrack peaks kept so far
 
  private:
   struct Peak {

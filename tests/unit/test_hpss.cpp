@@ -127,6 +127,14 @@ TEST(Hpss, AccumulatorStreamsTheSameBitsOnEveryTarget) {
       const HpssEnergy e = acc.finish();
       EXPECT_EQ(e.harmonic, whole.harmonic) << target << " n=" << n;
       EXPECT_EQ(e.percussive, whole.percussive) << target << " n=" << n;
+      // Without the length up front (y still streaming in), told it at the end.
+      HpssEnergyAccumulator unknown(c.n_fft, c.hop);
+      for (std::size_t t = 0; t < s.n_frames; ++t) {
+        unknown.push(s.frame(t), std::span<const float>(mag).subspan(t * s.n_bins, s.n_bins));
+      }
+      const HpssEnergy u = unknown.finish(y.size());
+      EXPECT_EQ(u.harmonic, whole.harmonic) << target << " n=" << n << ", length at the end";
+      EXPECT_EQ(u.percussive, whole.percussive) << target << " n=" << n << ", length at the end";
     });
     HpssEnergyAccumulator by_length(c.n_fft, c.hop, y.size());  // frame count from the length
     EXPECT_EQ(by_length.frame_count(), s.n_frames);
