@@ -9,6 +9,8 @@
 #include <optional>
 #include <string_view>
 
+#include "trackprint/export.hpp"
+
 namespace trackprint {
 
 // Bumped whenever a definition in the spec changes; stored fingerprints of an older version
@@ -99,6 +101,6 @@ constexpr const DimensionInfo& info(Dim d) {
 }
 
 // The dimension called `name` (the spec's spelling), if any.
-std::optional<Dim> dimension_named(std::string_view name);
+TRACKPRINT_API std::optional<Dim> dimension_named(std::string_view name);
 
 }  // namespace trackprint

@@ -27,12 +27,14 @@
 #include <vector>
 
 #include "trackprint/error.hpp"
+#include "trackprint/export.hpp"
 #include "trackprint/fingerprint.hpp"
+#include "trackprint/limits.hpp"
 
 namespace trackprint {
 
 // $XDG_DATA_HOME/trackprint/library.db, or ~/.local/share/trackprint/library.db.
-std::string default_library_path();
+TRACKPRINT_API std::string default_library_path();
 
 // A snapshot of a running scan.
 struct ScanProgress {
@@ -55,6 +57,9 @@ struct ScanOptions {
   // Read and write `.25d` sidecars (`song.flac.25d`, JSON): a sidecar whose size, mtime and
   // versions match is used instead of an analysis; each analysis writes one.
   bool sidecars = false;
+  // Files longer than this (declared or decoded) fail with kind too_long instead of being
+  // analysed; the default is 6 hours (trackprint/limits.hpp).
+  double max_duration_s = kDefaultMaxDurationSeconds;
   // Called on the thread that called scan() (never on a worker): once when the total is known,
   // before any file is analysed, then about 10 times a second, and once at the end (phase
   // finished, return value ignored), with no lock of the library held: a Python binding may take
@@ -80,7 +85,7 @@ struct ScanSummary {
 };
 
 enum class TrackStatus { pending, analysed, failed, missing };
-std::string_view to_string(TrackStatus status);
+TRACKPRINT_API std::string_view to_string(TrackStatus status);
 
 struct TrackRecord {
   std::int64_t id = 0;
@@ -92,9 +97,10 @@ struct TrackRecord {
   std::optional<ErrorKind> error_kind;     // set when status == failed
   std::string reason;
   std::string engine_version;  // of the analysis that produced the row
+  int numbers_version = 0;     // of that analysis (0 for a store older than numbers versions)
   std::string analysed_at;     // UTC, ISO 8601
   double analysis_s = 0;       // wall time of that analysis
-  bool outdated = false;       // fingerprint of another fingerprint or engine version
+  bool outdated = false;       // fingerprint of another fingerprint or numbers version
 };
 
 struct LibraryStatus {
@@ -108,9 +114,12 @@ struct LibraryStatus {
   std::int64_t outdated = 0;  // analysed rows whose fingerprint a rescan recomputes
   std::vector<std::pair<ErrorKind, std::int64_t>> failed_by_kind;
   std::vector<TrackRecord> failures;  // path, kind and reason of each failed track
+  // Files whose analysis has started and not been stored: those of a running scan, or left by
+  // a scan that died (the next scan retries each alone; see docs/store.md).
+  std::vector<std::string> in_flight;
 };
 
-class Library {
+class TRACKPRINT_API Library {
  public:
   enum class Mode { read_write, read_only };
   // Opens the store at `path`, creating it (and its folder) in read_write mode. A file that is

@@ -16,7 +16,9 @@
 
 #include "trackprint/dimensions.hpp"
 #include "trackprint/error.hpp"
+#include "trackprint/export.hpp"
 #include "trackprint/fingerprint.hpp"
+#include "trackprint/limits.hpp"
 
 namespace trackprint {
 
@@ -24,17 +26,21 @@ struct AnalysisOptions {
   // Threads used inside one track (its families run side by side). The fingerprint is
   // byte-identical for any value; more than 2 brings nothing yet.
   int threads = 1;
+  // Longer audio is refused (kind too_long), whether the file declares it or decodes to it.
+  double max_duration_s = kDefaultMaxDurationSeconds;
 };
 
 // Decodes `path` (any format FFmpeg reads) and computes its fingerprint.
-Result<Fingerprint> analyze_file(const std::string& path, const AnalysisOptions& options = {});
+TRACKPRINT_API Result<Fingerprint> analyze_file(const std::string& path,
+                                                const AnalysisOptions& options = {});
 
 // The fingerprint of samples already decoded: one span per channel (channels-first, equal
 // lengths), float in [-1, 1] at `sample_rate` Hz. The codec field of the result is empty.
-Result<Fingerprint> analyze_samples(std::span<const std::span<const float>> channels,
-                                    int sample_rate, const AnalysisOptions& options = {});
+TRACKPRINT_API Result<Fingerprint> analyze_samples(std::span<const std::span<const float>> channels,
+                                                   int sample_rate,
+                                                   const AnalysisOptions& options = {});
 
 // The engine's version (semantic); stored beside every fingerprint.
-std::string_view engine_version();
+TRACKPRINT_API std::string_view engine_version();
 
 }  // namespace trackprint

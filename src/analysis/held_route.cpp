@@ -13,7 +13,7 @@
 
 namespace trackprint::analysis {
 
-Fingerprint fingerprint_of(const SignalBuilder& signal, int threads) {
+Fingerprint fingerprint_of(const SignalBuilder& signal, int threads, Trace* trace) {
   const std::vector<float>& y = signal.y();
   require_length(y.size());
   // Every family writes only its own elements of fp.values (distinct objects, so no race), and
@@ -21,8 +21,9 @@ Fingerprint fingerprint_of(const SignalBuilder& signal, int threads) {
   // any thread count. fp is declared first so that it outlives the side thread's future, whose
   // destructor waits for it even when the code below throws.
   Fingerprint fp;
-  const auto measure_samples = [&y, &fp] {
+  const auto measure_samples = [&y, &fp, trace] {
     SampleFamilies samples;
+    samples.trace_into(trace);
     samples.push(y);
     samples.finish(fp);
   };
@@ -34,14 +35,17 @@ Fingerprint fingerprint_of(const SignalBuilder& signal, int threads) {
   }
   fp[Dim::lufs] = signal.lufs();
   StftFamilies stft(StftFamilies::Pass::one);
+  stft.trace_into(trace);
   stft.push(y);
   stft.finish(fp, y.size());
   features::ChromaFamily chroma(stft.tuning());
+  chroma.trace_into(trace);
   chroma.push(y);
   chroma.finish(fp);
   signal.stereo().finish(fp);
   if (side.valid()) side.get();  // rethrows what the side thread threw
   require_finite(fp);
+  if (trace != nullptr) signal.write_loudness(*trace);
   return fp;
 }
 

@@ -25,8 +25,9 @@ void require_finite(const Fingerprint& fp) {
   }
 }
 
-Fingerprint fingerprint_file(const std::string& path, int threads, Route route) {
-  io::Decoder decoder(path);
+Fingerprint fingerprint_file(const std::string& path, int threads, Route route,
+                             double max_duration_s, Trace* trace) {
+  io::Decoder decoder(path, max_duration_s);
   const io::StreamInfo info = decoder.info();
   // A pipe or device cannot be read twice: it is held whatever its length.
   std::error_code ec;
@@ -36,16 +37,16 @@ Fingerprint fingerprint_file(const std::string& path, int threads, Route route) 
                                           info.declared_duration_s <= kHoldSignalSeconds)
                         : route == Route::held;
   Fingerprint fp;
-  if (hold && threads > 1) {
+  if (hold && threads > 1 && trace == nullptr) {
     fp = fingerprint_held(decoder);
   } else if (hold) {
-    SignalBuilder signal(info.sample_rate, info.speakers);
+    SignalBuilder signal(info.sample_rate, info.speakers, SignalBuilder::Parts::all, trace);
     signal.reserve_y(info.declared_duration_s);
     decode_into(decoder, signal);
-    fp = fingerprint_of(signal, threads);
+    fp = fingerprint_of(signal, threads, trace);
     fp.duration_s = static_cast<double>(signal.native_frames()) / info.sample_rate;
   } else {
-    fp = fingerprint_streamed(path, decoder, threads);
+    fp = fingerprint_streamed(path, decoder, threads, max_duration_s, trace);
   }
   fp.sample_rate = info.sample_rate;
   fp.channels = info.channels;

@@ -2,6 +2,12 @@
 
 namespace trackprint::analysis {
 
+void SampleFamilies::trace_into(Trace* trace) {
+  crest_.trace_into(trace);
+  variation_.trace_into(trace);
+  pitch_.trace_into(trace);
+}
+
 void SampleFamilies::push(std::span<const float> y) {
   welch_.push(y);
   crest_.push(y);

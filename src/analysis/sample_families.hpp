@@ -7,6 +7,7 @@
 
 #include "features/families.hpp"
 #include "trackprint/fingerprint.hpp"
+#include "trackprint/trace.hpp"
 
 namespace trackprint::analysis {
 
@@ -14,6 +15,7 @@ class SampleFamilies {
  public:
   enum class Pitch { here, apart };  // apart: the caller measures pitch_stability itself
   explicit SampleFamilies(Pitch pitch = Pitch::here) : with_pitch_(pitch == Pitch::here) {}
+  void trace_into(Trace* trace);  // before the first push
   void push(std::span<const float> y);
   void finish(Fingerprint& fp);
 

@@ -1,6 +1,6 @@
 #include "analysis/signal_builder.hpp"
 
-#include <cfloat>
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
@@ -8,11 +8,12 @@
 
 namespace trackprint::analysis {
 
-SignalBuilder::SignalBuilder(int sample_rate, std::vector<io::Speaker> speakers, Parts parts)
+SignalBuilder::SignalBuilder(int sample_rate, std::vector<io::Speaker> speakers, Parts parts,
+                             const Trace* trace)
     : channels_(static_cast<int>(speakers.size())),
       mono_resampler_(sample_rate, features::kAnalysisRate) {
   if (parts == Parts::y_only) return;
-  meter_.emplace(sample_rate, loudness_channels(speakers));
+  meter_.emplace(sample_rate, loudness_channels(speakers), /*envelope=*/trace != nullptr);
   if (channels_ >= 2) {
     left_resampler_.emplace(sample_rate, features::kAnalysisRate);
     right_resampler_.emplace(sample_rate, features::kAnalysisRate);
@@ -32,10 +33,13 @@ void SignalBuilder::add(const std::vector<std::vector<float>>& block) {
 
 namespace {
 
-// Whether every sample is finite: one pass with no branch per sample, so it vectorises.
-bool all_finite(std::span<const float> x) {
+constexpr float kMaxSampleMagnitude = 1e6f;  // 120 dB over full scale
+
+// Whether every sample is finite and within kMaxSampleMagnitude: one pass with no branch per
+// sample, so it vectorises (NaN fails the comparison too).
+bool all_plausible(std::span<const float> x) {
   unsigned bad = 0;
-  for (float v : x) bad |= static_cast<unsigned>(!(std::fabs(v) <= FLT_MAX));
+  for (float v : x) bad |= static_cast<unsigned>(!(std::fabs(v) <= kMaxSampleMagnitude));
   return bad == 0;
 }
 
@@ -48,9 +52,13 @@ void SignalBuilder::add(std::span<const std::span<const float>> block) {
   if (block[0].empty()) return;
   const std::size_t n = block[0].size();
   for (const auto& ch : block) {
-    if (!all_finite(ch)) {
-      throw Failure(ErrorKind::invalid_input, "the audio holds NaN or infinite samples");
+    if (all_plausible(ch)) continue;
+    if (!std::all_of(ch.begin(), ch.end(), [](float v) { return std::isfinite(v); })) {
+      throw Failure(ErrorKind::invalid_audio, "the audio holds NaN or infinite samples");
     }
+    // Far beyond full scale (±1) a sample is not audio, and its powers would overflow.
+    throw Failure(ErrorKind::invalid_audio,
+                  "the audio holds samples over 1e6 times full scale (not audio)");
   }
   native_frames_ += n;
   if (meter_) meter_->add(block);
@@ -101,6 +109,14 @@ void SignalBuilder::release_y() {
   y_length_ += y_.size();
   if (!y_.empty()) y_sink_(y_);
   y_.clear();
+}
+
+void SignalBuilder::write_loudness(Trace& trace) const {
+  trace.duration_s = static_cast<double>(y_length_) / features::kAnalysisRate;
+  if (!meter_) return;
+  trace.loudness_rate = meter_->envelope_rate();
+  trace.momentary_lufs = meter_->momentary();
+  trace.short_term_lufs = meter_->short_term();
 }
 
 // Both resamplers see identical input lengths, so they release equal counts; pairing through

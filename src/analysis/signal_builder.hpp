@@ -14,13 +14,17 @@
 #include "dsp/resample.hpp"
 #include "features/families.hpp"
 #include "io/decoder.hpp"
+#include "trackprint/trace.hpp"
 
 namespace trackprint::analysis {
 
 class SignalBuilder {
  public:
   enum class Parts { all, y_only };  // y_only: no loudness, no stereo (a second pass over y)
-  SignalBuilder(int sample_rate, std::vector<io::Speaker> speakers, Parts parts = Parts::all);
+  // With `trace`, the loudness meter also reads the momentary and short-term loudness
+  // (write_loudness hands them over).
+  SignalBuilder(int sample_rate, std::vector<io::Speaker> speakers, Parts parts = Parts::all,
+                const Trace* trace = nullptr);
 
   // Hand y to `sink` block by block as it is made instead of keeping it (y() stays empty).
   void stream_y(std::function<void(std::span<const float>)> sink) { y_sink_ = std::move(sink); }
@@ -30,7 +34,8 @@ class SignalBuilder {
   // Keep y, and also show `tap` each new block as it is made (for a second thread).
   void tap_y(std::function<void(std::span<const float>)> tap) { y_tap_ = std::move(tap); }
 
-  // One block: one span per channel, equal lengths. Throws Failure on NaN or infinity.
+  // One block: one span per channel, equal lengths. Throws Failure (invalid_audio) on NaN,
+  // infinity or a sample over 1e6 times full scale.
   void add(std::span<const std::span<const float>> block);
   void add(const std::vector<std::vector<float>>& block);
   // End of input: completes y (librosa's fix_length) and the stereo sums.
@@ -45,6 +50,8 @@ class SignalBuilder {
   const std::vector<float>& right() const { return right_; }
   const features::StereoAccumulator& stereo() const { return stereo_; }
   double lufs() const { return meter_ ? meter_->integrated_lufs() : 0.0; }
+  // The loudness envelope and y's duration, into a trace (of a builder made with one).
+  void write_loudness(Trace& trace) const;
   std::size_t native_frames() const { return native_frames_; }
 
  private:

@@ -23,6 +23,12 @@ StftFamilies::StftFamilies(Pass pass, float mel_peak_db, std::size_t length)
   if (pass != Pass::first_of_two) hpss_.emplace();
 }
 
+void StftFamilies::trace_into(Trace* trace) {
+  if (spectral_) spectral_->trace_into(trace);
+  temporal_.trace_into(trace);
+  if (hpss_) hpss_->trace_into(trace);
+}
+
 void StftFamilies::push(std::span<const float> y) {
   if (feeds_samples_) temporal_.push_samples(y);
   dsp::in_pieces(y, [this](std::span<const float> piece) {

@@ -15,6 +15,7 @@
 #include "dsp/tuning.hpp"
 #include "features/families.hpp"
 #include "trackprint/fingerprint.hpp"
+#include "trackprint/trace.hpp"
 
 namespace trackprint::analysis {
 
@@ -23,6 +24,7 @@ class StftFamilies {
   enum class Pass { one, first_of_two, second_of_two };
   // For the second of two: mel_peak_db = the first's mel_peak_db(), length = len(y).
   explicit StftFamilies(Pass pass, float mel_peak_db = 0, std::size_t length = 0);
+  void trace_into(Trace* trace);  // before the first push
 
   void push(std::span<const float> y);
   void finish(Fingerprint& fp, std::size_t length);  // length = len(y)

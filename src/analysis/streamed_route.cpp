@@ -12,12 +12,15 @@
 
 namespace trackprint::analysis {
 
-Fingerprint fingerprint_streamed(const std::string& path, io::Decoder& decoder, int threads) {
+Fingerprint fingerprint_streamed(const std::string& path, io::Decoder& decoder, int threads,
+                                 double max_duration_s, Trace* trace) {
   const io::StreamInfo& info = decoder.info();
   Fingerprint fp;
   SampleFamilies samples;
+  samples.trace_into(trace);
   StftFamilies first(StftFamilies::Pass::first_of_two);
-  SignalBuilder signal(info.sample_rate, info.speakers);
+  first.trace_into(trace);
+  SignalBuilder signal(info.sample_rate, info.speakers, SignalBuilder::Parts::all, trace);
   {
     std::optional<BlockWorker> side;
     if (threads > 1) side.emplace([&samples](std::span<const float> y) { samples.push(y); });
@@ -40,7 +43,9 @@ Fingerprint fingerprint_streamed(const std::string& path, io::Decoder& decoder, 
   signal.stereo().finish(fp);
 
   StftFamilies second(StftFamilies::Pass::second_of_two, first.mel_peak_db(), n);
+  second.trace_into(trace);
   features::ChromaFamily chroma(first.tuning());
+  chroma.trace_into(trace);
   SignalBuilder again(info.sample_rate, info.speakers, SignalBuilder::Parts::y_only);
   {
     std::optional<BlockWorker> side;
@@ -53,7 +58,7 @@ Fingerprint fingerprint_streamed(const std::string& path, io::Decoder& decoder, 
         chroma.push(y);
       }
     });
-    io::Decoder second_decoder(path);
+    io::Decoder second_decoder(path, max_duration_s);
     decode_into(second_decoder, again);
     if (side) side->finish();
   }
@@ -63,6 +68,7 @@ Fingerprint fingerprint_streamed(const std::string& path, io::Decoder& decoder, 
   second.finish(fp, n);
   chroma.finish(fp);
   require_finite(fp);
+  if (trace != nullptr) signal.write_loudness(*trace);
   fp.duration_s = static_cast<double>(signal.native_frames()) / info.sample_rate;
   return fp;
 }

@@ -7,6 +7,7 @@
 
 #include <complex>
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <span>
 
@@ -63,6 +64,12 @@ class HpssEnergyAccumulator {
   // The same when the length was not given: the frames pushed are all of S, y had `length`
   // samples; the last frames' medians (which reflect at the end) are made now.
   HpssEnergy finish(std::size_t length);
+
+  // Also hand the harmonic and percussive signals (equal lengths, in order, valid during the
+  // call) to `sink` as the inverse STFTs complete them; none is kept. Off unless set.
+  using SignalSink =
+      std::function<void(std::span<const float> harmonic, std::span<const float> percussive)>;
+  void stream_signals(SignalSink sink);
 
  private:
   struct State;

@@ -119,8 +119,11 @@ HWY_AFTER_NAMESPACE();
 #include <cmath>
 #include <numbers>
 #include <stdexcept>
+#include <string>
 
 #include "dsp/loudness.hpp"
+#include "trackprint/error.hpp"
+#include "trackprint/limits.hpp"
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <xmmintrin.h>
@@ -161,10 +164,22 @@ double absolute_gate() {
   return std::pow(10.0, (-70.0 + 0.691) / 10.0);
 }
 
+// libebur128 says -inf for silence; the spec's floor is -70 LUFS.
+double floored(double lufs) {
+  return std::isfinite(lufs) && lufs >= -70.0 ? lufs : -70.0;
+}
+
 }  // namespace
 
-LoudnessMeter::LoudnessMeter(int sample_rate, std::span<const LoudnessChannel> channels) {
-  if (sample_rate < 16 || channels.empty()) throw std::invalid_argument("loudness: bad format");
+LoudnessMeter::LoudnessMeter(int sample_rate, std::span<const LoudnessChannel> channels,
+                             bool envelope)
+    : sample_rate_(sample_rate) {
+  if (channels.empty() || channels.size() > static_cast<std::size_t>(kMaxChannels) ||
+      sample_rate < kMinSampleRate || sample_rate > kMaxSampleRate) {
+    throw Failure(ErrorKind::unsupported, "loudness: cannot measure " +
+                                              std::to_string(channels.size()) + " channels at " +
+                                              std::to_string(sample_rate) + " Hz");
+  }
   const auto rate = static_cast<std::size_t>(sample_rate);
   // ebur128_init: samples_in_100ms = (rate + 5) / 10; the ring buffer holds 400 ms rounded up to
   // whole 100 ms chunks, and the block sums read it in ring order.
@@ -216,17 +231,40 @@ LoudnessMeter::LoudnessMeter(int sample_rate, std::span<const LoudnessChannel> c
   state_.assign(((m + 1) / 2) * 8, 0.0);
   chunks_.assign(kSlots * chunk_frames_ * m, 0.0);
   pair_input_.assign(2 * chunk_frames_, 0.0);  // a piece never crosses a chunk's end
+  // ebur128_loudness_window(100): interval_frames = rate * 100 / 1000, read every as many frames.
+  if (envelope) reading_every_ = rate * 100 / 1000;
 }
 
 void LoudnessMeter::add(std::span<const std::span<const float>> planar) {
-  if (planar.empty() || planar[0].empty() || measured_.empty()) return;
+  if (planar.empty() || planar[0].empty()) return;
   const std::size_t n = planar[0].size();
+  if (reading_every_ == 0) {
+    add_piece(planar, 0, n);
+    return;
+  }
+  // The block is cut at every reading, so the envelope is read every 100 ms of input exactly.
+  for (std::size_t at = 0; at < n;) {
+    const std::size_t take = std::min(n - at, reading_every_ - since_reading_);
+    add_piece(planar, at, take);
+    at += take;
+    since_reading_ += take;
+    if (since_reading_ == reading_every_) {
+      since_reading_ = 0;
+      read_envelope();
+    }
+  }
+}
+
+void LoudnessMeter::add_piece(std::span<const std::span<const float>> planar, std::size_t at,
+                              std::size_t n) {
+  if (measured_.empty()) return;
   // ebur128_add_frames: filter up to the end of the current 100 ms chunk at a time; a full chunk
   // from the fourth on completes a block.
-  for (std::size_t at = 0; at < n;) {
-    const std::size_t take = std::min(n - at, chunk_frames_ - chunk_filled_);
+  for (const std::size_t end = at + n; at < end;) {
+    const std::size_t take = std::min(end - at, chunk_frames_ - chunk_filled_);
     filter(planar, at, take);
     at += take;
+    frames_ += take;
     chunk_filled_ += take;
     if (chunk_filled_ == chunk_frames_) {
       ++chunk_;
@@ -234,6 +272,62 @@ void LoudnessMeter::add(std::span<const std::span<const float>> planar) {
       if (chunk_ >= next_block_ + kBlocksAtOnce) measure_pending_blocks();
     }
   }
+}
+
+// ebur128_loudness_window(st, 100) as the engine read it with libebur128: the energy of the
+// last 100 ms (ebur128_calc_gating_block: per channel, the frames in ring-buffer order, so the
+// frames after the ring's wrap point first), to loudness and back to energy; the 400 ms and 3 s
+// loudness are then the means of the last 4 and 30 of those, zeros before the start, as
+// libebur128's own windows would give, at a fraction of the cost of summing a 3 s window ten
+// times a second.
+void LoudnessMeter::read_envelope() {
+  double energy = 0.0;
+  const std::size_t w = reading_every_;
+  if (!measured_.empty() && frames_ >= w) {
+    const std::size_t m = measured_.size();
+    const std::size_t ring = ring_chunks_ * chunk_frames_;
+    const std::size_t index = frames_ % ring;  // libebur128's write position
+    const auto at = [this, m](std::size_t frame, std::size_t c) {
+      const std::size_t slot = (frame / chunk_frames_) % kSlots;
+      return chunks_[(slot * chunk_frames_ + frame % chunk_frames_) * m + c];
+    };
+    for (std::size_t c = 0; c < m; ++c) {
+      double channel_sum = 0.0;
+      const auto add = [&](std::size_t from, std::size_t to) {
+        for (std::size_t f = from; f < to; ++f) {
+          const double v = at(f, c);
+          channel_sum += v * v;
+        }
+      };
+      if (index < w) {
+        add(frames_ - index, frames_);
+        add(frames_ - w, frames_ - index);
+      } else {
+        add(frames_ - w, frames_);
+      }
+      if (surround_[c]) channel_sum *= 1.41;
+      energy += channel_sum;
+    }
+    energy /= static_cast<double>(w);
+  }
+  // libebur128 answers -inf for no energy, else ebur128_energy_to_loudness; the engine turned it
+  // back into energy.
+  const double last = energy <= 0.0 ? -HUGE_VAL : 10 * (std::log(energy) / std::log(10.0)) - 0.691;
+  window_energy_.push_back(std::isfinite(last) ? std::pow(10.0, (last + 0.691) / 10.0) : 0.0);
+  const auto loudness_of = [this](std::size_t blocks) {
+    double sum = 0;
+    const std::size_t n = window_energy_.size();
+    for (std::size_t i = n - std::min(n, blocks); i < n; ++i) sum += window_energy_[i];
+    return floored(-0.691 + 10.0 * std::log10(sum / static_cast<double>(blocks)));
+  };
+  momentary_.push_back(loudness_of(4));
+  short_term_.push_back(loudness_of(30));
+}
+
+double LoudnessMeter::envelope_rate() const {
+  return reading_every_ == 0
+             ? 0.0
+             : static_cast<double>(sample_rate_) / static_cast<double>(reading_every_);
 }
 
 void LoudnessMeter::filter(std::span<const std::span<const float>> planar, std::size_t from,
@@ -339,9 +433,7 @@ double LoudnessMeter::integrated_lufs() const {
   }
   if (above == 0) return -70.0;
   gated /= static_cast<double>(above);
-  const double lufs = 10 * (std::log(gated) / std::log(10.0)) - 0.691;
-  if (!std::isfinite(lufs)) return -70.0;
-  return lufs < -70.0 ? -70.0 : lufs;
+  return floored(10 * (std::log(gated) / std::log(10.0)) - 0.691);
 }
 
 }  // namespace trackprint::dsp

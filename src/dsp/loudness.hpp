@@ -4,7 +4,9 @@
 // coefficients, the same fourth-order filter in double with flush-to-zero, the same 400 ms
 // blocks every 100 ms summed in the same order, the same absolute and relative gates. So lufs
 // keeps its bits. It is faster because channels are filtered two to a SIMD register, the blocks'
-// sums run four at a time, and nothing is interleaved or copied first.
+// sums run four at a time, and nothing is interleaved or copied first. On request it also reads
+// the momentary and short-term loudness every 100 ms (for a trace), with the same arithmetic as
+// reading libebur128's last 100 ms window each time.
 #pragma once
 
 #include <cstddef>
@@ -19,14 +21,24 @@ enum class LoudnessChannel { unused, front, surround };
 
 class LoudnessMeter {
  public:
-  LoudnessMeter(int sample_rate, std::span<const LoudnessChannel> channels);
+  // Throws Failure (unsupported) outside trackprint/limits.hpp's rates and channel counts. With
+  // `envelope`, the momentary and short-term loudness are also read every 100 ms of input; the
+  // integrated loudness is the same either way.
+  LoudnessMeter(int sample_rate, std::span<const LoudnessChannel> channels, bool envelope = false);
 
   // One block of planar samples, all channels of equal length, in order; any block size.
   void add(std::span<const std::span<const float>> planar);
   // Gated integrated loudness in LUFS; -70.0 when no block passes the absolute gate (silence).
   double integrated_lufs() const;
+  // With `envelope`: the loudness of the last 400 ms and of the last 3 s at the end of each
+  // 100 ms of input, in LUFS, floored at -70 like integrated_lufs().
+  double envelope_rate() const;  // readings per second (10, give or take a rounding)
+  const std::vector<double>& momentary() const { return momentary_; }
+  const std::vector<double>& short_term() const { return short_term_; }
 
  private:
+  void add_piece(std::span<const std::span<const float>> planar, std::size_t at, std::size_t n);
+  void read_envelope();
   void filter(std::span<const std::span<const float>> planar, std::size_t from, std::size_t n);
   void measure_pending_blocks();
   // Energies of the blocks ending at chunks first .. first + count - 1, in that order.
@@ -44,6 +56,12 @@ class LoudnessMeter {
   std::size_t chunk_filled_ = 0;       // its frames so far
   std::size_t next_block_ = 3;         // the chunk whose block is measured next
   std::vector<double> energies_;       // of the blocks above the absolute gate, in order
+  int sample_rate_;
+  std::size_t frames_ = 0;         // filtered so far
+  std::size_t reading_every_ = 0;  // frames per envelope reading; 0: no envelope
+  std::size_t since_reading_ = 0;
+  std::vector<double> window_energy_;  // of each 100 ms read, as libebur128's window gives it
+  std::vector<double> momentary_, short_term_;
 };
 
 }  // namespace trackprint::dsp

@@ -7,6 +7,8 @@
 // stereo.cpp: stereo_width, phase_correlation
 // The families that read the shared STFT consume it one frame at a time, in order (push), so
 // it is never stored; the others read y. lufs is measured at the native rate (dsp/loudness).
+// Given a Trace (trace_into), a family also hands out the series it computes on the way; without
+// one (nullptr, the default) it keeps nothing more than it needs.
 #pragma once
 
 #include <array>
@@ -27,7 +29,9 @@
 #include "dsp/tuning.hpp"
 #include "dsp/yin.hpp"
 #include "features/analysis_input.hpp"
+#include "features/column_pool.hpp"
 #include "trackprint/fingerprint.hpp"
+#include "trackprint/trace.hpp"
 
 namespace trackprint::features {
 
@@ -56,14 +60,18 @@ BandEnergies band_energies(std::span<const float> y);
 void measure_frequency(const BandEnergies& bands, Fingerprint& fp);
 
 // Peak and energy of y, summed in sample order, for crest_db.
+// With a trace it also keeps the waveform (min and max of each hop).
 class CrestMeter {
  public:
+  void trace_into(Trace* trace) { trace_ = trace; }
   void push(std::span<const float> y);
   double crest_db() const;
 
  private:
+  void trace_waveform(std::span<const float> y);
   double peak_ = 0, sum_sq_ = 0;
   std::size_t count_ = 0;
+  Trace* trace_ = nullptr;
 };
 void measure_dynamics(const CrestMeter& crest, const BandEnergies& bands, Fingerprint& fp);
 
@@ -71,6 +79,7 @@ void measure_dynamics(const CrestMeter& crest, const BandEnergies& bands, Finger
 class VariationFamily {
  public:
   VariationFamily();
+  void trace_into(Trace* trace) { trace_ = trace; }
   void push(std::span<const float> y);
   void finish(Fingerprint& fp);
 
@@ -83,6 +92,7 @@ class VariationFamily {
   dsp::FrameStream blocks_;
   std::vector<double> block_peak_, block_rms_;
   dsp::RmsTracker rms_;
+  Trace* trace_ = nullptr;
 };
 
 // pitch_stability from YIN's f0 of every 2048-sample frame (hop 512, centred).
@@ -91,6 +101,7 @@ class VariationFamily {
 class PitchFamily {
  public:
   PitchFamily();
+  void trace_into(Trace* trace);
   void push(std::span<const float> y);
   void finish(Fingerprint& fp);
 
@@ -102,6 +113,7 @@ class PitchFamily {
 
  private:
   dsp::YinTracker yin_;
+  Trace* trace_ = nullptr;
 };
 
 // The same families over a whole y.
@@ -112,6 +124,7 @@ void measure_pitch_stability(std::span<const float> y, Fingerprint& fp);  // YIN
 // Per-frame centroid, rolloff and flatness of |S|; their medians at the end.
 class SpectralFamily {
  public:
+  void trace_into(Trace* trace) { trace_ = trace; }
   void push(std::span<const float> magnitude);
   void finish(Fingerprint& fp);
 
@@ -119,6 +132,7 @@ class SpectralFamily {
   dsp::SpectralShape shape_{kAnalysisRate, kFftSize};
   std::vector<double> centroid_, rolloff_;
   std::vector<float> flatness_;
+  Trace* trace_ = nullptr;
 };
 
 // The mel power of each frame (128 floats kept per frame); onset envelope, tempo, beats and
@@ -132,6 +146,9 @@ class TemporalFamily {
   TemporalFamily();
   static TemporalFamily first_of_two();
   static TemporalFamily second_of_two(float peak_db, std::size_t length);  // len(y)
+  // The trace gets the RMS and the mel spectrogram from the first pass, the onset envelope,
+  // tempo, beats and onsets from the second (a single pass gives all).
+  void trace_into(Trace* trace);
   void push(std::span<const float> magnitude);
   void push_samples(std::span<const float> y);  // not in the second of two passes
   float peak_db();                              // after the first of two passes
@@ -152,6 +169,8 @@ class TemporalFamily {
   dsp::RmsTracker rms_;
   std::size_t samples_ = 0;
   bool any_sound_ = false;
+  Trace* trace_ = nullptr;
+  std::optional<ColumnPool> spectrogram_;  // with a trace, in a pass that sees the mel power
 };
 
 // harmonic_ratio from the HPSS energies of the shared STFT, fed frame by frame as y streams in;
@@ -159,6 +178,8 @@ class TemporalFamily {
 class HpssFamily {
  public:
   HpssFamily();
+  // The trace gets the RMS of the harmonic and percussive signals over each hop.
+  void trace_into(Trace* trace);
   void push(std::span<const std::complex<float>> frame, std::span<const float> magnitude);
   // The same without a copy (dsp::HpssEnergyAccumulator's slots): write, then commit().
   std::span<std::complex<float>> frame_slot() { return hpss_.frame_slot(); }
@@ -168,6 +189,8 @@ class HpssFamily {
 
  private:
   dsp::HpssEnergyAccumulator hpss_;
+  Trace* trace_ = nullptr;
+  std::optional<dsp::RmsTracker> harmonic_rms_, percussive_rms_;  // with a trace
 };
 
 // chroma_cqt's tuning: estimate_tuning over |S| of the shared STFT (piptrack evidence per frame).
@@ -189,6 +212,7 @@ class ChromaEnergy {
 class ChromaFamily {
  public:
   explicit ChromaFamily(double tuning);
+  void trace_into(Trace* trace) { trace_ = trace; }
   void push(std::span<const float> y);
   void finish(Fingerprint& fp);
 
@@ -200,6 +224,7 @@ class ChromaFamily {
   std::size_t n_bins_;
   std::vector<float> pending_;  // CQT frames awaiting the fold
   ChromaEnergy energy_;
+  Trace* trace_ = nullptr;
 };
 
 // The chroma of a held y, made in frame ranges that may run on several threads at once: the

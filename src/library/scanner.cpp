@@ -8,11 +8,19 @@
 #include <condition_variable>
 #include <ctime>
 #include <exception>
+#include <filesystem>
+#include <future>
 #include <mutex>
+#include <optional>
 #include <thread>
+#include <unordered_map>
+#include <unordered_set>
+#include <utility>
 
 #include "core/bounded_queue.hpp"
+#include "library/crash_witness.hpp"
 #include "library/plan.hpp"
+#include "library/scan_lock.hpp"
 #include "library/sidecar.hpp"
 #include "library/walker.hpp"
 #include "trackprint/trackprint.hpp"
@@ -42,38 +50,77 @@ std::string utc_now() {
   return buf;
 }
 
-AnalysisResult analyse(const FoundFile& f, bool sidecars) {
+// A scan that died with a file in flight three times while retrying it alone blames it even
+// without a crash mark (each death could have been a kill; three in a row are not chance).
+constexpr std::int64_t kLoneDeathsBeforeBlame = 3;
+
+struct Identity {
+  std::int64_t size = 0;
+  std::int64_t mtime_ns = 0;
+  bool operator==(const Identity&) const = default;
+};
+
+std::optional<Identity> identity_of(const std::string& path) {
+  struct stat st {};
+  if (stat(path.c_str(), &st) != 0) return std::nullopt;
+  return Identity{
+      static_cast<std::int64_t>(st.st_size),
+      static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec};
+}
+
+AnalysisResult analyse(const FoundFile& f, const ScanOptions& options,
+                       const std::vector<std::string>& real_roots) {
   AnalysisResult r;
   r.path = f.path;
   r.size = f.size;
   r.mtime_ns = f.mtime_ns;
-  // The identity stored is the one seen just before reading: a file changed during its
-  // analysis then differs from it at the next scan and is analysed again.
-  struct stat st {};
-  if (stat(f.path.c_str(), &st) == 0) {
-    r.size = static_cast<std::int64_t>(st.st_size);
-    r.mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
+  // The identity stored is the one seen just before reading, and it must still hold after:
+  // a file that changed or went away meanwhile may have been read half old, half new.
+  const std::optional<Identity> before = identity_of(f.path);
+  if (before) {
+    r.size = before->size;
+    r.mtime_ns = before->mtime_ns;
   }
   r.analysed_at = utc_now();
-  if (sidecars) {
+  if (options.sidecars) {
     r.fingerprint = read_sidecar(f.path, r.size, r.mtime_ns);
     r.from_sidecar = r.fingerprint.has_value();
     if (r.from_sidecar) return r;
   }
   const auto start = Clock::now();
-  Result<Fingerprint> fp = analyze_file(f.path);
+  AnalysisOptions analysis;
+  analysis.max_duration_s = options.max_duration_s;
+  Result<Fingerprint> fp = analyze_file(f.path, analysis);
   r.analysis_s = seconds_since(start);
+  const std::optional<Identity> after = identity_of(f.path);
+  if (before && !after) {
+    r.error = Error{ErrorKind::io, f.path, "the file disappeared while it was being analysed"};
+    return r;
+  }
+  if (before && after != before) {
+    r.error = Error{ErrorKind::io, f.path,
+                    "the file changed while it was being analysed; the next scan reads it again"};
+    return r;
+  }
   if (!fp.ok()) {
     r.error = fp.error();
     return r;
   }
   r.fingerprint = std::move(fp.value());
-  if (sidecars) {
-    if (auto why = write_sidecar(f.path, r.size, r.mtime_ns, *r.fingerprint, r.analysed_at))
+  if (options.sidecars) {
+    if (auto why =
+            write_sidecar(f.path, r.size, r.mtime_ns, *r.fingerprint, r.analysed_at, real_roots))
       r.warning = Error{ErrorKind::io, sidecar_path(f.path), std::move(*why)};
   }
   return r;
 }
+
+// What the writer thread takes: a finished analysis, or the mark of one about to start.
+struct WriterItem {
+  AnalysisResult result;
+  std::string starting;                   // set: a file about to be analysed
+  std::promise<bool>* started = nullptr;  // answered once its mark is committed; false: stop
+};
 
 // What the workers and the writer share with the reporting thread.
 struct Shared {
@@ -88,6 +135,79 @@ struct Shared {
   bool writer_finished = false;
 };
 
+// The folders of the roots with every symlink resolved: sidecars are written only inside them.
+std::vector<std::string> real_folders(const std::vector<std::string>& roots) {
+  std::vector<std::string> out;
+  for (const std::string& root : roots) {
+    std::error_code ec;
+    std::filesystem::path real = std::filesystem::canonical(root, ec);
+    if (ec) continue;
+    if (!std::filesystem::is_directory(real, ec)) real = real.parent_path();
+    out.push_back(real.string());
+  }
+  return out;
+}
+
+struct LoneRetry {
+  FoundFile file;
+  std::int64_t alone_deaths = 0;
+};
+
+// What the files left in flight by a dead scan become: retried alone, or blamed (failed, kind
+// crashed) when the last scan died while it was the only file in flight.
+struct Recovery {
+  std::vector<LoneRetry> alone;  // taken out of plan.to_analyse
+  std::vector<Error> blamed;
+};
+
+Recovery recover_in_flight(Store& store, ScanPlan& plan, bool crashed_before) {
+  Recovery out;
+  const std::vector<InFlight> marks = store.in_flight();
+  if (marks.empty()) return out;
+  std::unordered_map<std::string, const InFlight*> by_path;
+  for (const InFlight& m : marks) by_path.emplace(m.path, &m);
+  std::unordered_set<std::string> changed;
+  for (const FoundFile& f : plan.to_pending) changed.insert(f.path);
+  std::vector<FoundFile> rest;
+  store.begin();
+  for (FoundFile& f : plan.to_analyse) {
+    const auto it = by_path.find(f.path);
+    if (it == by_path.end()) {
+      rest.push_back(std::move(f));
+      continue;
+    }
+    const InFlight& mark = *it->second;
+    // A file changed since is a new file: it gets a fresh lone try, whatever the old one did.
+    const std::int64_t deaths =
+        changed.contains(f.path) ? 0 : mark.alone_deaths + (mark.alone ? 1 : 0);
+    if (mark.alone && !changed.contains(f.path) &&
+        (crashed_before || deaths >= kLoneDeathsBeforeBlame)) {
+      const std::string reason =
+          "analysing this file crashed trackprint, twice (a defect: please report it with the "
+          "file); it is skipped until it changes or 'scan --retry-failed'";
+      store.put_crashed(f.path, reason, utc_now());
+      out.blamed.push_back(Error{ErrorKind::crashed, f.path, reason});
+    } else {
+      out.alone.push_back({std::move(f), deaths});
+    }
+  }
+  store.commit();
+  plan.to_analyse = std::move(rest);
+  return out;
+}
+
+// A result is in the store: the counts and the failures to report follow.
+void count_stored(Shared& shared, AnalysisResult& r) {
+  const std::lock_guard lock(shared.mutex);
+  ++shared.done;
+  shared.from_sidecars += r.from_sidecar ? 1 : 0;
+  if (r.warning) shared.warnings.push_back(std::move(*r.warning));
+  if (r.error) {
+    ++shared.failed;
+    shared.new_failures.push_back(*r.error);
+  }
+}
+
 void apply_plan(Store& store, const ScanPlan& plan) {
   store.begin();
   for (const FoundFile& f : plan.to_pending) store.put_pending(f.path, f.size, f.mtime_ns);
@@ -97,7 +217,7 @@ void apply_plan(Store& store, const ScanPlan& plan) {
   store.commit();
 }
 
-void write_results(Store& store, BoundedQueue<AnalysisResult>& results, Shared& shared,
+void write_results(Store& store, BoundedQueue<WriterItem>& results, Shared& shared,
                    std::atomic<bool>& stop) {
   bool broken = false;  // after a store failure, results are drained so workers never block
   int rows = 0;
@@ -107,38 +227,48 @@ void write_results(Store& store, BoundedQueue<AnalysisResult>& results, Shared& 
     rows = 0;
   };
   for (;;) {
-    AnalysisResult r;
-    const auto got = results.pop(r, kBatchAge);
+    WriterItem item;
+    const auto got = results.pop(item, kBatchAge);
+    AnalysisResult& r = item.result;
     try {
-      if (got == BoundedQueue<AnalysisResult>::Wait::closed) {
+      if (got == BoundedQueue<WriterItem>::Wait::closed) {
         if (!broken) commit();
         break;
       }
-      if (broken) continue;
-      if (got == BoundedQueue<AnalysisResult>::Wait::timeout) {
+      if (broken) {
+        if (item.started != nullptr) item.started->set_value(false);
+        continue;
+      }
+      if (got == BoundedQueue<WriterItem>::Wait::timeout) {
         commit();
+        continue;
+      }
+      if (item.started != nullptr && stop) {
+        // Cancelled: the file is not started, so it gets no mark to be retried for.
+        std::exchange(item.started, nullptr)->set_value(false);
         continue;
       }
       if (rows == 0) {
         store.begin();
         batch_start = Clock::now();
       }
+      if (item.started != nullptr) {
+        // The mark must be on disk before the analysis starts: it is what a crash leaves.
+        store.mark_in_flight(item.starting, false, 0);
+        ++rows;
+        commit();
+        std::promise<bool>* started = std::exchange(item.started, nullptr);
+        started->set_value(!stop);
+        continue;
+      }
       store.put_result(r);
       ++rows;
-      {
-        const std::lock_guard lock(shared.mutex);
-        ++shared.done;
-        shared.from_sidecars += r.from_sidecar ? 1 : 0;
-        if (r.warning) shared.warnings.push_back(std::move(*r.warning));
-        if (r.error) {
-          ++shared.failed;
-          shared.new_failures.push_back(*r.error);
-        }
-      }
+      count_stored(shared, r);
       if (rows >= kBatchRows || Clock::now() - batch_start >= kBatchAge) commit();
     } catch (const Failure& e) {
       broken = true;
       stop = true;
+      if (item.started != nullptr) item.started->set_value(false);
       const std::lock_guard lock(shared.mutex);
       shared.store_error = Error{e.kind(), store.path(), e.reason()};
     }
@@ -160,6 +290,18 @@ ScanSummary run_scan(Store& store, const std::vector<std::string>& roots,
   const auto report = [&](const ScanProgress& p) {
     return !options.progress || options.progress(p);
   };
+  std::string busy;
+  const std::optional<ScanLock> scan_lock = ScanLock::take(store.path(), busy);
+  if (!scan_lock) {
+    summary.store_error = Error{ErrorKind::io, store.path(), busy};
+    ScanProgress done;
+    done.phase = ScanProgress::Phase::finished;
+    report(done);
+    return summary;
+  }
+  // Read before this scan's own witness starts watching.
+  const bool crashed_before = CrashWitness::take_mark(store.path());
+  const CrashWitness witness(store.path());
 
   auto last_report = Clock::now();
   WalkResult walked = walk(absolute_roots, [&](std::int64_t found) {
@@ -182,10 +324,12 @@ ScanSummary run_scan(Store& store, const std::vector<std::string>& roots,
   }
 
   ScanPlan plan;
+  Recovery recovery;
   try {
     plan = plan_scan(walked, absolute_roots, store.known_rows(),
                      PlanRules{options.retry_failed, options.prune});
     apply_plan(store, plan);
+    recovery = recover_in_flight(store, plan, crashed_before);
   } catch (const Failure& e) {
     summary.store_error = Error{e.kind(), store.path(), e.reason()};
     summary.seconds = seconds_since(started);
@@ -196,7 +340,8 @@ ScanSummary run_scan(Store& store, const std::vector<std::string>& roots,
   // the scan alone on a long track (the store does not depend on the order).
   std::stable_sort(plan.to_analyse.begin(), plan.to_analyse.end(),
                    [](const FoundFile& a, const FoundFile& b) { return a.size > b.size; });
-  const auto total = static_cast<std::int64_t>(plan.to_analyse.size());
+  const auto total = static_cast<std::int64_t>(plan.to_analyse.size() + recovery.alone.size() +
+                                               recovery.blamed.size());
   summary.unchanged = plan.unchanged;
   summary.found = plan.unchanged + total;
   final_progress.found = summary.found;  // a file reached from two roots counts once
@@ -206,10 +351,12 @@ ScanSummary run_scan(Store& store, const std::vector<std::string>& roots,
   const int jobs = std::max(1, std::min(options.jobs > 0 ? options.jobs : cores,
                                         static_cast<int>(std::max<std::int64_t>(total, 1))));
   Shared shared;
+  shared.done = shared.failed = static_cast<std::int64_t>(recovery.blamed.size());
+  shared.new_failures = recovery.blamed;
   std::atomic<bool> stop{false};
   std::atomic<std::size_t> next{0};
   std::atomic<int> running{jobs};
-  BoundedQueue<AnalysisResult> results(static_cast<std::size_t>(2 * jobs));
+  BoundedQueue<WriterItem> results(static_cast<std::size_t>(2 * jobs));
   const auto analysis_start = Clock::now();
   std::exception_ptr callback_failure;
   const auto ask_to_continue = [&](const ScanProgress& p) {
@@ -231,13 +378,48 @@ ScanSummary run_scan(Store& store, const std::vector<std::string>& roots,
     first.total = total;
     ask_to_continue(first);
   }
+  const std::vector<std::string> real_roots = real_folders(absolute_roots);
+  // The files a dead scan left in flight, one at a time before any other: if one of them
+  // kills the process again, it is the only one in flight, and the next scan blames it.
+  for (const LoneRetry& retry : recovery.alone) {
+    if (stop) break;
+    try {
+      store.begin();
+      store.mark_in_flight(retry.file.path, true, retry.alone_deaths);
+      store.commit();
+      AnalysisResult r = analyse(retry.file, options, real_roots);
+      store.begin();
+      store.put_result(r);
+      store.commit();
+      count_stored(shared, r);
+    } catch (const Failure& e) {
+      shared.store_error = Error{e.kind(), store.path(), e.reason()};
+      stop = true;
+    }
+    if (options.progress && !stop) {
+      ScanProgress p;
+      p.phase = ScanProgress::Phase::analysing;
+      p.found = summary.found;
+      p.total = total;
+      p.done = shared.done;
+      p.failed = shared.failed;
+      p.new_failures.swap(shared.new_failures);
+      p.elapsed_s = seconds_since(analysis_start);
+      ask_to_continue(p);
+    }
+  }
   {
     std::jthread writer([&] { write_results(store, results, shared, stop); });
     std::vector<std::jthread> workers;
     for (int w = 0; w < jobs; ++w) {
       workers.emplace_back([&] {
-        for (std::size_t i = next++; i < plan.to_analyse.size() && !stop; i = next++)
-          results.push(analyse(plan.to_analyse[i], options.sidecars));
+        for (std::size_t i = next++; i < plan.to_analyse.size() && !stop; i = next++) {
+          std::promise<bool> mark;
+          std::future<bool> marked = mark.get_future();
+          results.push(WriterItem{{}, plan.to_analyse[i].path, &mark});
+          if (!marked.get()) break;
+          results.push(WriterItem{analyse(plan.to_analyse[i], options, real_roots), {}, nullptr});
+        }
         if (--running == 0) results.close();
       });
     }

@@ -7,5 +7,7 @@ namespace trackprint::python {
 
 // trackprint.Library and its result types (library.cpp).
 void bind_library(nanobind::module_& m);
+// trackprint.trace() and trackprint.Trace (trace.cpp).
+void bind_trace(nanobind::module_& m);
 
 }  // namespace trackprint::python

@@ -18,6 +18,10 @@ import os
 # One core per oracle process: parallelism comes from --jobs, and the machine is shared.
 for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
+# numba compiles for the host CPU by default, and the LLVM inside llvmlite 0.50 emits code for
+# some new ones (seen: znver5, AMD Zen 5) that crashes in librosa's beat tracker. A generic
+# x86-64 target gives the same numbers on every machine the oracle runs on.
+os.environ.setdefault("NUMBA_CPU_NAME", "generic")
 
 import argparse
 import hashlib

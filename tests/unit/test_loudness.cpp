@@ -169,6 +169,91 @@ TEST(Loudness, SameBitsAsLibebur128AtEveryRateAndLayout) {
   }
 }
 
+// The envelope as the engine read it from libebur128: every rate * 100 / 1000 frames of input,
+// the loudness of its last 100 ms window turned back into energy; the momentary and short-term
+// loudness are the means of the last 4 and 30 such energies (zeros before the start).
+struct Envelope {
+  std::vector<double> momentary, short_term;
+};
+Envelope reference_envelope(const Planar& planar, int rate, const Channels& channels,
+                            std::size_t block) {
+  const auto n_channels = static_cast<unsigned>(planar.size());
+  std::unique_ptr<ebur128_state, void (*)(ebur128_state*)> st(
+      ebur128_init(n_channels, static_cast<unsigned long>(rate), EBUR128_MODE_I),
+      [](ebur128_state* s) { ebur128_destroy(&s); });
+  for (unsigned c = 0; c < n_channels; ++c) {
+    ebur128_set_channel(st.get(), c,
+                        channels[c] == kUnused     ? EBUR128_UNUSED
+                        : channels[c] == kSurround ? EBUR128_LEFT_SURROUND
+                                                   : EBUR128_CENTER);
+  }
+  const std::size_t every = static_cast<std::size_t>(rate) / 10;
+  std::vector<double> energy;
+  Envelope out;
+  const auto loudness_of = [&energy](std::size_t blocks) {
+    double sum = 0;
+    for (std::size_t i = energy.size() - std::min(energy.size(), blocks); i < energy.size(); ++i) {
+      sum += energy[i];
+    }
+    const double lufs = -0.691 + 10.0 * std::log10(sum / static_cast<double>(blocks));
+    return std::isfinite(lufs) && lufs >= -70.0 ? lufs : -70.0;
+  };
+  std::vector<float> frame(n_channels);
+  std::size_t since = 0;
+  for (std::size_t at = 0; at < planar[0].size(); at += block) {
+    const std::size_t n = std::min(block, planar[0].size() - at);
+    for (std::size_t i = 0; i < n; ++i) {
+      for (std::size_t c = 0; c < n_channels; ++c) frame[c] = planar[c][at + i];
+      ebur128_add_frames_float(st.get(), frame.data(), 1);
+      if (++since < every) continue;
+      since = 0;
+      double last = -HUGE_VAL;
+      EXPECT_EQ(ebur128_loudness_window(st.get(), 100, &last), EBUR128_SUCCESS);
+      energy.push_back(std::isfinite(last) ? std::pow(10.0, (last + 0.691) / 10.0) : 0.0);
+      out.momentary.push_back(loudness_of(4));
+      out.short_term.push_back(loudness_of(30));
+    }
+  }
+  return out;
+}
+
+TEST(Loudness, EnvelopeHasLibebur128sBitsAndLeavesTheIntegratedLoudnessAlone) {
+  const std::vector<Channels> layouts = {
+      {kFront}, {kFront, kFront}, {kFront, kFront, kFront, kUnused, kSurround, kSurround}};
+  // 11025 Hz: a reading (1102 frames) is shorter than libebur128's 100 ms chunk (1103).
+  for (const int rate : {11025, 44100, 44104, 48000}) {
+    for (const Channels& layout : layouts) {
+      const Planar planar = stepped_noise(layout.size(), rate, 4.3);
+      for (const std::size_t block : {std::size_t{4608}, std::size_t{1000}}) {
+        LoudnessMeter meter(rate, layout, /*envelope=*/true);
+        std::vector<std::span<const float>> spans(planar.size());
+        for (std::size_t at = 0; at < planar[0].size(); at += block) {
+          const std::size_t n = std::min(block, planar[0].size() - at);
+          for (std::size_t c = 0; c < planar.size(); ++c) {
+            spans[c] = std::span(planar[c]).subspan(at, n);
+          }
+          meter.add(spans);
+        }
+        const Envelope want = reference_envelope(planar, rate, layout, block);
+        const std::string what = std::to_string(rate) + " Hz, " + std::to_string(layout.size()) +
+                                 " channels, blocks of " + std::to_string(block);
+        EXPECT_EQ(meter.momentary(), want.momentary) << what;
+        EXPECT_EQ(meter.short_term(), want.short_term) << what;
+        EXPECT_EQ(meter.integrated_lufs(), measure(planar, rate, layout, block)) << what;
+        EXPECT_DOUBLE_EQ(meter.envelope_rate(), rate / static_cast<double>(rate / 10)) << what;
+      }
+    }
+  }
+}
+
+TEST(Loudness, RefusesRatesAndLayoutsOutsideTheLimits) {
+  EXPECT_THROW(LoudnessMeter(999, Channels{kFront}), Failure);
+  EXPECT_THROW(LoudnessMeter(768001, Channels{kFront}), Failure);
+  EXPECT_THROW(LoudnessMeter(44100, Channels{}), Failure);
+  EXPECT_THROW(LoudnessMeter(44100, Channels(65, kFront)), Failure);
+  EXPECT_NO_THROW(LoudnessMeter(44100, Channels(64, kFront)));
+}
+
 TEST(Loudness, SameBitsOnEverySimdTarget) {
   const Planar stereo = stepped_noise(2, 44100, 6.1);
   const Planar mono = stepped_noise(1, 48000, 6.1);
