@@ -40,20 +40,28 @@ double measure(const Planar& planar, int rate, const Channels& channels, std::si
   return meter.integrated_lufs();
 }
 
-// libebur128 in EBUR128_MODE_I as the engine called it before (interleaved float, the same
-// channel map, -70 for silence and below).
-double reference(const Planar& planar, int rate, const Channels& channels,
-                 std::size_t block = 4608) {
-  const auto n_channels = static_cast<unsigned>(planar.size());
-  std::unique_ptr<ebur128_state, void (*)(ebur128_state*)> st(
-      ebur128_init(n_channels, static_cast<unsigned long>(rate), EBUR128_MODE_I),
-      [](ebur128_state* s) { ebur128_destroy(&s); });
+using ReferenceMeter = std::unique_ptr<ebur128_state, void (*)(ebur128_state*)>;
+
+// libebur128 in EBUR128_MODE_I with the engine's channel map.
+ReferenceMeter reference_meter(int rate, const Channels& channels) {
+  const auto n_channels = static_cast<unsigned>(channels.size());
+  ReferenceMeter st(ebur128_init(n_channels, static_cast<unsigned long>(rate), EBUR128_MODE_I),
+                    [](ebur128_state* s) { ebur128_destroy(&s); });
   for (unsigned c = 0; c < n_channels; ++c) {
     ebur128_set_channel(st.get(), c,
                         channels[c] == kUnused     ? EBUR128_UNUSED
                         : channels[c] == kSurround ? EBUR128_LEFT_SURROUND
                                                    : EBUR128_CENTER);
   }
+  return st;
+}
+
+// libebur128 in EBUR128_MODE_I as the engine called it before (interleaved float, the same
+// channel map, -70 for silence and below).
+double reference(const Planar& planar, int rate, const Channels& channels,
+                 std::size_t block = 4608) {
+  const auto n_channels = static_cast<unsigned>(planar.size());
+  const ReferenceMeter st = reference_meter(rate, channels);
   std::vector<float> interleaved;
   for (std::size_t at = 0; at < planar[0].size(); at += block) {
     const std::size_t n = std::min(block, planar[0].size() - at);
@@ -178,15 +186,7 @@ struct Envelope {
 Envelope reference_envelope(const Planar& planar, int rate, const Channels& channels,
                             std::size_t block) {
   const auto n_channels = static_cast<unsigned>(planar.size());
-  std::unique_ptr<ebur128_state, void (*)(ebur128_state*)> st(
-      ebur128_init(n_channels, static_cast<unsigned long>(rate), EBUR128_MODE_I),
-      [](ebur128_state* s) { ebur128_destroy(&s); });
-  for (unsigned c = 0; c < n_channels; ++c) {
-    ebur128_set_channel(st.get(), c,
-                        channels[c] == kUnused     ? EBUR128_UNUSED
-                        : channels[c] == kSurround ? EBUR128_LEFT_SURROUND
-                                                   : EBUR128_CENTER);
-  }
+  const ReferenceMeter st = reference_meter(rate, channels);
   const std::size_t every = static_cast<std::size_t>(rate) / 10;
   std::vector<double> energy;
   Envelope out;
