@@ -196,8 +196,6 @@ class HpssFamily {
 // chroma_cqt's tuning: estimate_tuning over |S| of the shared STFT (piptrack evidence per frame).
 dsp::TuningEstimator make_tuning_estimator();
 
-// chroma_energy from the CQT chroma of y, which needs the whole track's tuning first: y is read
-// a second time, streamed through the CQT's octaves.
 // chroma_energy: the mean of every chroma value over the track, summed in frame order.
 class ChromaEnergy {
  public:
@@ -209,6 +207,8 @@ class ChromaEnergy {
   std::size_t values_ = 0;
 };
 
+// chroma_energy from the CQT chroma of y, which needs the whole track's tuning first: y is read
+// a second time, streamed through the CQT's octaves.
 class ChromaFamily {
  public:
   explicit ChromaFamily(double tuning);
