@@ -74,22 +74,26 @@ Fingerprint fingerprint_held(io::Decoder& decoder) {
   const std::vector<float>& y = signal.y();
   require_length(y.size());
 
-  std::promise<std::shared_ptr<const features::HeldChroma>> chroma_made;
-  std::shared_future<std::shared_ptr<const features::HeldChroma>> chroma =
-      chroma_made.get_future().share();
-  std::future<std::vector<float>> second_half = std::async(std::launch::async, [&y, &fp, chroma] {
-    features::PitchFamily pitch;
-    features::PitchFamily::measure(pitch.f0_of(y, 0, pitch.frame_count(y.size())), fp);
-    const std::shared_ptr<const features::HeldChroma> held = chroma.get();
-    return held->chroma(held->frame_count() / 2, held->frame_count());
-  });
+  // The chroma is handed over through `held` once `chroma_made` is set (set_value happens
+  // before get() returns). A future of the chroma itself would instantiate std::future's
+  // result type on an internal class, whose typeinfo libtrackprint.so would then export.
+  std::shared_ptr<const features::HeldChroma> held;
+  std::promise<void> chroma_made;
+  std::shared_future<void> chroma = chroma_made.get_future().share();
+  std::future<std::vector<float>> second_half =
+      std::async(std::launch::async, [&y, &fp, &held, chroma] {
+        features::PitchFamily pitch;
+        features::PitchFamily::measure(pitch.f0_of(y, 0, pitch.frame_count(y.size())), fp);
+        chroma.get();
+        return held->chroma(held->frame_count() / 2, held->frame_count());
+      });
   features::ChromaEnergy energy;
   bool made = false;
   try {
     samples.finish(fp);
     stft.finish(fp, y.size());
-    auto held = std::make_shared<const features::HeldChroma>(stft.tuning(), y);
-    chroma_made.set_value(held);
+    held = std::make_shared<const features::HeldChroma>(stft.tuning(), y);
+    chroma_made.set_value();
     made = true;
     energy.add(held->chroma(0, held->frame_count() / 2));
   } catch (...) {
