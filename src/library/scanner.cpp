@@ -16,8 +16,8 @@
 #include <unordered_set>
 #include <utility>
 
-#include "analysis/analyze.hpp"
-#include "library/bounded_queue.hpp"
+#include "analysis/file_analysis.hpp"
+#include "core/bounded_queue.hpp"
 #include "library/crash_witness.hpp"
 #include "library/plan.hpp"
 #include "library/scan_lock.hpp"

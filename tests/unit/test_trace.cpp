@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "analysis/analyze.hpp"
+#include "analysis/routes.hpp"
 #include "corpus_tracks.hpp"
 #include "features/column_pool.hpp"
 #include "signals.hpp"
