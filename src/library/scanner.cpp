@@ -1,21 +1,17 @@
 #include "library/scanner.hpp"
 
-#include <sys/stat.h>
-
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
-#include <ctime>
 #include <exception>
 #include <mutex>
+#include <optional>
 #include <thread>
 
-#include "library/bounded_queue.hpp"
-#include "library/plan.hpp"
-#include "library/sidecar.hpp"
+#include "library/pipeline.hpp"
+#include "library/scan_lock.hpp"
 #include "library/walker.hpp"
-#include "trackprint/trackprint.hpp"
 
 namespace trackprint::library {
 namespace {
@@ -24,58 +20,12 @@ using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
 constexpr milliseconds kProgressInterval{100};
-// A batch is committed at this many rows or this age, whichever comes first: a kill loses at
-// most one batch of finished analyses, and a commit costs little next to an analysis.
-constexpr int kBatchRows = 64;
-constexpr milliseconds kBatchAge{500};
 
 double seconds_since(Clock::time_point t) {
   return std::chrono::duration<double>(Clock::now() - t).count();
 }
 
-std::string utc_now() {
-  const std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
-AnalysisResult analyse(const FoundFile& f, bool sidecars) {
-  AnalysisResult r;
-  r.path = f.path;
-  r.size = f.size;
-  r.mtime_ns = f.mtime_ns;
-  // The identity stored is the one seen just before reading: a file changed during its
-  // analysis then differs from it at the next scan and is analysed again.
-  struct stat st {};
-  if (stat(f.path.c_str(), &st) == 0) {
-    r.size = static_cast<std::int64_t>(st.st_size);
-    r.mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
-  }
-  r.analysed_at = utc_now();
-  if (sidecars) {
-    r.fingerprint = read_sidecar(f.path, r.size, r.mtime_ns);
-    r.from_sidecar = r.fingerprint.has_value();
-    if (r.from_sidecar) return r;
-  }
-  const auto start = Clock::now();
-  Result<Fingerprint> fp = analyze_file(f.path);
-  r.analysis_s = seconds_since(start);
-  if (!fp.ok()) {
-    r.error = fp.error();
-    return r;
-  }
-  r.fingerprint = std::move(fp.value());
-  if (sidecars) {
-    if (auto why = write_sidecar(f.path, r.size, r.mtime_ns, *r.fingerprint, r.analysed_at))
-      r.warning = Error{ErrorKind::io, sidecar_path(f.path), std::move(*why)};
-  }
-  return r;
-}
-
-// What the workers and the writer share with the reporting thread.
+// What the writer shares with the reporting thread.
 struct Shared {
   std::mutex mutex;
   std::condition_variable changed;
@@ -88,70 +38,17 @@ struct Shared {
   bool writer_finished = false;
 };
 
-void apply_plan(Store& store, const ScanPlan& plan) {
-  store.begin();
+}  // namespace
+
+void write_plan(Store& store, const ScanPlan& plan) {
   for (const FoundFile& f : plan.to_pending) store.put_pending(f.path, f.size, f.mtime_ns);
   for (const StatusChange& c : plan.to_restore) store.set_status(c.id, c.status);
   for (const std::int64_t id : plan.to_mark_missing) store.set_status(id, TrackStatus::missing);
   for (const std::int64_t id : plan.to_delete) store.remove(id);
-  store.commit();
 }
-
-void write_results(Store& store, BoundedQueue<AnalysisResult>& results, Shared& shared,
-                   std::atomic<bool>& stop) {
-  bool broken = false;  // after a store failure, results are drained so workers never block
-  int rows = 0;
-  Clock::time_point batch_start;
-  const auto commit = [&] {
-    if (rows > 0) store.commit();
-    rows = 0;
-  };
-  for (;;) {
-    AnalysisResult r;
-    const auto got = results.pop(r, kBatchAge);
-    try {
-      if (got == BoundedQueue<AnalysisResult>::Wait::closed) {
-        if (!broken) commit();
-        break;
-      }
-      if (broken) continue;
-      if (got == BoundedQueue<AnalysisResult>::Wait::timeout) {
-        commit();
-        continue;
-      }
-      if (rows == 0) {
-        store.begin();
-        batch_start = Clock::now();
-      }
-      store.put_result(r);
-      ++rows;
-      {
-        const std::lock_guard lock(shared.mutex);
-        ++shared.done;
-        shared.from_sidecars += r.from_sidecar ? 1 : 0;
-        if (r.warning) shared.warnings.push_back(std::move(*r.warning));
-        if (r.error) {
-          ++shared.failed;
-          shared.new_failures.push_back(*r.error);
-        }
-      }
-      if (rows >= kBatchRows || Clock::now() - batch_start >= kBatchAge) commit();
-    } catch (const Failure& e) {
-      broken = true;
-      stop = true;
-      const std::lock_guard lock(shared.mutex);
-      shared.store_error = Error{e.kind(), store.path(), e.reason()};
-    }
-  }
-  const std::lock_guard lock(shared.mutex);
-  shared.writer_finished = true;
-  shared.changed.notify_all();
-}
-
-}  // namespace
 
 ScanSummary run_scan(Store& store, const std::vector<std::string>& roots,
-                     const ScanOptions& options) {
+                     const ScanOptions& options, bool lock_held) {
   const auto started = Clock::now();
   ScanSummary summary;
   std::vector<std::string> absolute_roots;
@@ -160,6 +57,16 @@ ScanSummary run_scan(Store& store, const std::vector<std::string>& roots,
   const auto report = [&](const ScanProgress& p) {
     return !options.progress || options.progress(p);
   };
+  ScanProgress final_progress;
+  final_progress.phase = ScanProgress::Phase::finished;
+  std::string busy;
+  const std::optional<ScanLock> scan_lock =
+      lock_held ? std::nullopt : ScanLock::take(store.path(), busy);
+  if (!lock_held && !scan_lock) {
+    summary.store_error = Error{ErrorKind::io, store.path(), busy};
+    report(final_progress);
+    return summary;
+  }
 
   auto last_report = Clock::now();
   WalkResult walked = walk(absolute_roots, [&](std::int64_t found) {
@@ -172,8 +79,6 @@ ScanSummary run_scan(Store& store, const std::vector<std::string>& roots,
     return false;
   });
   summary.warnings = std::move(walked.errors);
-  ScanProgress final_progress;
-  final_progress.phase = ScanProgress::Phase::finished;
   final_progress.found = static_cast<std::int64_t>(walked.files.size());
   if (summary.cancelled) {
     summary.seconds = seconds_since(started);
@@ -185,7 +90,9 @@ ScanSummary run_scan(Store& store, const std::vector<std::string>& roots,
   try {
     plan = plan_scan(walked, absolute_roots, store.known_rows(),
                      PlanRules{options.retry_failed, options.prune});
-    apply_plan(store, plan);
+    store.begin();
+    write_plan(store, plan);
+    store.commit();
   } catch (const Failure& e) {
     summary.store_error = Error{e.kind(), store.path(), e.reason()};
     summary.seconds = seconds_since(started);
@@ -202,14 +109,11 @@ ScanSummary run_scan(Store& store, const std::vector<std::string>& roots,
   final_progress.found = summary.found;  // a file reached from two roots counts once
   summary.missing = static_cast<std::int64_t>(plan.to_mark_missing.size() + plan.to_delete.size());
 
-  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  const int jobs = std::max(1, std::min(options.jobs > 0 ? options.jobs : cores,
-                                        static_cast<int>(std::max<std::int64_t>(total, 1))));
+  const int jobs = std::max(
+      1, std::min(worker_count(options.jobs), static_cast<int>(std::max<std::int64_t>(total, 1))));
   Shared shared;
   std::atomic<bool> stop{false};
   std::atomic<std::size_t> next{0};
-  std::atomic<int> running{jobs};
-  BoundedQueue<AnalysisResult> results(static_cast<std::size_t>(2 * jobs));
   const auto analysis_start = Clock::now();
   std::exception_ptr callback_failure;
   const auto ask_to_continue = [&](const ScanProgress& p) {
@@ -232,15 +136,34 @@ ScanSummary run_scan(Store& store, const std::vector<std::string>& roots,
     ask_to_continue(first);
   }
   {
-    std::jthread writer([&] { write_results(store, results, shared, stop); });
-    std::vector<std::jthread> workers;
-    for (int w = 0; w < jobs; ++w) {
-      workers.emplace_back([&] {
-        for (std::size_t i = next++; i < plan.to_analyse.size() && !stop; i = next++)
-          results.push(analyse(plan.to_analyse[i], options.sidecars));
-        if (--running == 0) results.close();
-      });
-    }
+    PipelineHooks hooks;
+    hooks.next = [&]() -> std::optional<FoundFile> {
+      const std::size_t i = next++;
+      if (stop || i >= plan.to_analyse.size()) return std::nullopt;
+      return plan.to_analyse[i];
+    };
+    hooks.committed = [&](WriterItem& item) {
+      AnalysisResult& r = *item.result;
+      const std::lock_guard lock(shared.mutex);
+      ++shared.done;
+      shared.from_sidecars += r.from_sidecar ? 1 : 0;
+      if (r.warning) shared.warnings.push_back(std::move(*r.warning));
+      if (r.error) {
+        ++shared.failed;
+        shared.new_failures.push_back(*r.error);
+      }
+    };
+    hooks.store_failed = [&](const Error& e) {
+      stop = true;
+      const std::lock_guard lock(shared.mutex);
+      shared.store_error = e;
+    };
+    hooks.finished = [&] {
+      const std::lock_guard lock(shared.mutex);
+      shared.writer_finished = true;
+      shared.changed.notify_all();
+    };
+    const Pipeline pipeline(store, jobs, options.sidecars, std::move(hooks));
 
     for (;;) {
       ScanProgress p;
@@ -290,6 +213,10 @@ ScanSummary run_scan(Store& store, const std::vector<std::string>& roots,
   final_progress.eta_s = 0;
   report(final_progress);
   return summary;
+}
+
+int worker_count(int jobs) {
+  return jobs > 0 ? jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 }
 
 }  // namespace trackprint::library

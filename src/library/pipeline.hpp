@@ -1,0 +1,75 @@
+// The analysis workers and the store's one writer, which the scan, the extraction queue and the
+// watch share: workers take files from a source and analyse them (or have them answered from the
+// store), the writer commits their results and any change sent to it in batches, and reports
+// each item once its batch is committed. Idle, every thread waits on a condition variable.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "library/bounded_queue.hpp"
+#include "library/store.hpp"
+#include "library/walker.hpp"
+
+namespace trackprint::library {
+
+// What the writer takes: a result to store, a change to the store, or both.
+struct WriterItem {
+  std::optional<AnalysisResult> result;
+  bool write_result = true;            // false: answered from the store, already there
+  std::function<void(Store&)> change;  // a rename, a file gone, a row restored
+  std::function<void()> committed;     // called on the writer thread once it is committed
+};
+
+struct PipelineHooks {
+  // Called by each worker for its next file; nullopt ends that worker. May block.
+  std::function<std::optional<FoundFile>()> next;
+  // Optional: an answer for `file` without analysing it (the store already has it).
+  std::function<std::optional<WriterItem>(const FoundFile& file)> recall;
+  // On the writer thread, for each item once its batch is committed, in the order written.
+  std::function<void(WriterItem& item)> committed;
+  // On the writer thread, once: the store failed, nothing more is written (items are dropped).
+  std::function<void(const Error& error)> store_failed;
+  // On the writer thread, last: every worker has ended and everything is committed.
+  std::function<void()> finished;
+};
+
+// The identity (size, mtime) stored with a result is the one seen just before reading: a file
+// changed during its analysis then differs from it next time and is analysed again.
+AnalysisResult analyse(const FoundFile& file, bool sidecars);
+
+// The current UTC time, ISO 8601, as the store keeps it.
+std::string utc_now();
+
+class Pipeline {
+ public:
+  // Starts `workers` workers and the writer.
+  Pipeline(Store& store, int workers, bool sidecars, PipelineHooks hooks);
+  // Waits for the workers to end and the writer to commit everything (join()).
+  ~Pipeline();
+  Pipeline(const Pipeline&) = delete;
+  Pipeline& operator=(const Pipeline&) = delete;
+
+  // Hands the writer a change (from any thread, while a worker still runs); false once the
+  // pipeline is ending.
+  bool send(WriterItem item);
+  void join();
+
+ private:
+  void work();
+  void write();
+
+  Store& store_;
+  bool sidecars_;
+  PipelineHooks hooks_;
+  BoundedQueue<WriterItem> items_;
+  std::atomic<int> running_;
+  std::vector<std::jthread> workers_;
+  std::jthread writer_;
+};
+
+}  // namespace trackprint::library
