@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <optional>
+#include <variant>
 
 #include "cli/output.hpp"
 #include "cli/progress.hpp"
@@ -21,17 +22,38 @@ constexpr int kExitFailed = 1;
 constexpr int kExitUsage = 2;
 constexpr int kExitInterrupted = 130;  // 128 + SIGINT, as shells report it
 
-std::atomic<bool> g_interrupted{false};
-static_assert(std::atomic<bool>::is_always_lock_free, "set from a signal handler");
+std::atomic<int> g_signal{0};
+std::atomic<StopSignal*> g_stop{nullptr};
+static_assert(std::atomic<int>::is_always_lock_free, "set from a signal handler");
+static_assert(std::atomic<StopSignal*>::is_always_lock_free, "read from a signal handler");
 
-extern "C" void on_interrupt(int /*signal*/) {
-  g_interrupted.store(true);
+extern "C" void on_stop_signal(int signal) {
+  g_signal.store(signal);
+  if (StopSignal* stop = g_stop.load()) stop->request();
+}
+
+}  // namespace
+
+void catch_stop_signals(StopSignal* stop) {
+  g_stop.store(stop);
+  struct sigaction action {};
+  action.sa_handler = on_stop_signal;
+  action.sa_flags = SA_RESETHAND;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGINT, &action, nullptr);
+  sigaction(SIGTERM, &action, nullptr);
+}
+
+int stop_signal() {
+  return g_signal.load();
 }
 
 int usage(const std::string& message) {
   std::fprintf(stderr, "trackprint: %s\n(see 'trackprint --help')\n", message.c_str());
   return kExitUsage;
 }
+
+namespace {
 
 // The options every library command shares; the rest are handed back in `rest`.
 struct Common {
@@ -56,6 +78,8 @@ std::optional<Common> common_options(const std::string& command,
   return c;
 }
 
+}  // namespace
+
 std::optional<Library> open_store(const std::string& path, Library::Mode mode) {
   auto lib = Library::open(path, mode);
   if (!lib.ok()) {
@@ -64,6 +88,8 @@ std::optional<Library> open_store(const std::string& path, Library::Mode mode) {
   }
   return std::move(lib.value());
 }
+
+namespace {
 
 std::string record_json(const TrackRecord& t) {
   JsonObject object;
@@ -92,31 +118,32 @@ std::string record_json(const TrackRecord& t) {
 
 }  // namespace
 
-int run_scan(const std::vector<std::string>& args) {
-  const auto common = common_options("scan", args);
+std::variant<ScanCommand, int> parse_scan_command(const std::string& name,
+                                                  const std::vector<std::string>& args,
+                                                  const ExtraOption& extra) {
+  const auto common = common_options(name, args);
   if (!common) return kExitUsage;
-  ScanOptions options;
-  std::vector<std::string> roots;
-  bool quiet = false;
+  ScanCommand c;
+  c.db = common->db;
   std::optional<ProgressStyle> style;
   const auto& a = common->rest;
   for (std::size_t i = 0; i < a.size(); ++i) {
     if (a[i] == "--jobs" || a[i] == "-j") {
-      if (i + 1 >= a.size()) return usage("scan: " + a[i] + " needs a number");
+      if (i + 1 >= a.size()) return usage(name + ": " + a[i] + " needs a number");
       char* end = nullptr;
       const long n = std::strtol(a[++i].c_str(), &end, 10);
-      if (*end != '\0' || n < 1 || n > 256) return usage("scan: --jobs takes 1 to 256");
-      options.jobs = static_cast<int>(n);
+      if (*end != '\0' || n < 1 || n > 256) return usage(name + ": --jobs takes 1 to 256");
+      c.options.jobs = static_cast<int>(n);
     } else if (a[i] == "--retry-failed") {
-      options.retry_failed = true;
+      c.options.retry_failed = true;
     } else if (a[i] == "--prune") {
-      options.prune = true;
+      c.options.prune = true;
     } else if (a[i] == "--sidecars") {
-      options.sidecars = true;
+      c.options.sidecars = true;
     } else if (a[i] == "--quiet" || a[i] == "-q") {
-      quiet = true;
+      c.quiet = true;
     } else if (a[i] == "--progress") {
-      if (i + 1 >= a.size()) return usage("scan: --progress needs bar, plain or json");
+      if (i + 1 >= a.size()) return usage(name + ": --progress needs bar, plain or json");
       const std::string& v = a[++i];
       if (v == "bar")
         style = ProgressStyle::bar;
@@ -125,38 +152,44 @@ int run_scan(const std::vector<std::string>& args) {
       else if (v == "json")
         style = ProgressStyle::json;
       else
-        return usage("scan: --progress takes bar, plain or json");
+        return usage(name + ": --progress takes bar, plain or json");
+    } else if (extra && a[i].size() > 1 && a[i][0] == '-') {
+      const std::optional<std::string> value =
+          i + 1 < a.size() ? std::optional<std::string>(a[i + 1]) : std::nullopt;
+      const int taken = extra(a[i], value);
+      if (taken < 0) return kExitUsage;
+      if (taken == 0) return usage(name + ": unknown option " + a[i]);
+      i += static_cast<std::size_t>(taken - 1);
     } else if (a[i].size() > 1 && a[i][0] == '-') {
-      return usage("scan: unknown option " + a[i]);
+      return usage(name + ": unknown option " + a[i]);
     } else {
-      roots.push_back(a[i]);
+      c.roots.push_back(a[i]);
     }
   }
-  if (roots.empty()) return usage("scan: no DIR given");
-  if (!style) {
-    style = quiet                   ? ProgressStyle::none
+  if (c.roots.empty()) return usage(name + ": no DIR given");
+  c.style = style                   ? *style
+            : c.quiet               ? ProgressStyle::none
             : isatty(STDERR_FILENO) ? ProgressStyle::bar
                                     : ProgressStyle::plain;
-  }
+  return c;
+}
 
-  auto lib = open_store(common->db, Library::Mode::read_write);
+int run_scan(const std::vector<std::string>& args) {
+  auto parsed = parse_scan_command("scan", args, {});
+  if (const int* status = std::get_if<int>(&parsed)) return *status;
+  ScanCommand& command = std::get<ScanCommand>(parsed);
+  const bool quiet = command.quiet;
+  auto lib = open_store(command.db, Library::Mode::read_write);
   if (!lib) return kExitFailed;
 
-  // Ctrl-C or SIGTERM: finish the files in hand, commit, stop. A second one kills at once
-  // (SA_RESETHAND); the store stays valid either way.
-  struct sigaction action {};
-  action.sa_handler = on_interrupt;
-  action.sa_flags = SA_RESETHAND;
-  sigemptyset(&action.sa_mask);
-  sigaction(SIGINT, &action, nullptr);
-  sigaction(SIGTERM, &action, nullptr);
-
-  ProgressDisplay display(*style);
-  options.progress = [&display](const ScanProgress& p) {
+  // Ctrl-C or SIGTERM: finish the files in hand, commit, stop.
+  catch_stop_signals(nullptr);
+  ProgressDisplay display(command.style);
+  command.options.progress = [&display](const ScanProgress& p) {
     display.update(p);
-    return !g_interrupted.load();
+    return stop_signal() == 0;
   };
-  const ScanSummary summary = lib->scan(roots, options);
+  const ScanSummary summary = lib->scan(command.roots, command.options);
   display.finish(summary, lib->path(), quiet);
   for (const Error& e : summary.warnings)
     std::fprintf(stderr, "trackprint: warning: %s\n", e.message().c_str());

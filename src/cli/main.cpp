@@ -14,6 +14,7 @@
 #include "analysis/analyze.hpp"
 #include "cli/library_commands.hpp"
 #include "cli/output.hpp"
+#include "cli/watch_command.hpp"
 #include "trackprint/trackprint.hpp"
 
 namespace {
@@ -51,6 +52,14 @@ const char* const kUsage =
     "      audio, trusted only when size, mtime and versions match. Ctrl-C stops after\n"
     "      saving finished tracks; scan again to continue.\n"
     "      Exit 0, 1 if a file failed, 130 when interrupted.\n"
+    "  watch [scan's options] [--settle SECONDS] [--poll SECONDS] DIR...\n"
+    "      Scan, then keep the store current as files are added, changed, renamed, moved\n"
+    "      or deleted (inotify): a file is analysed once it has been closed and left alone\n"
+    "      for --settle seconds (default 2); a renamed file or folder keeps its\n"
+    "      fingerprints; a deleted one is marked missing (--prune: deleted). Without\n"
+    "      inotify, or with --poll N, the folders are rescanned every N seconds (default\n"
+    "      300). Holds the store: a scan meanwhile says it is busy. --progress json prints\n"
+    "      one event per change. Ctrl-C or SIGTERM stops it (exit 130 or 143).\n"
     "  status [--db PATH]\n"
     "      Counts (analysed, outdated, pending, failed by kind, missing) and the failures.\n"
     "  show [--db PATH] [--json] PATH|ID...\n"
@@ -241,5 +250,6 @@ int main(int argc, char** argv) {
   if (command == "status") return trackprint::cli::run_status(args);
   if (command == "show") return trackprint::cli::run_show(args);
   if (command == "export") return trackprint::cli::run_export(args);
+  if (command == "watch") return trackprint::cli::run_watch(args);
   return usage_error("unknown command '" + std::string(command) + "'");
 }
