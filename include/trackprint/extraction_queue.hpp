@@ -57,6 +57,9 @@ struct QueueOptions {
   int workers = 0;            // analysis threads; 0 = one per core
   bool retry_failed = false;  // analyse a stored failure again even when the file is unchanged
   bool sidecars = false;      // read and write `.25d` sidecars, as ScanOptions::sidecars
+  // The workers' nice value (Linux, per thread): background work yields the CPU to the app's
+  // own threads (its UI, its event loop) whenever they want it, and costs nothing otherwise.
+  int worker_nice = 10;
   // Called on the queue's writer thread with each result once it is committed, instead of
   // keeping it for next_result(). Keep it short: the writer waits for it.
   std::function<void(const QueueResult&)> on_result;
@@ -93,9 +96,10 @@ class TRACKPRINT_API ExtractionQueue {
   Wait next_result(QueueResult& out,
                    std::optional<std::chrono::milliseconds> timeout = std::nullopt);
 
-  // Stops taking files and returns once every file started is committed (and handed over).
-  // wait: the pending files are analysed first (even when paused); else they are dropped and
-  // returned. Later calls do nothing and return nothing.
+  // Stops taking files and returns once every file started is committed (and handed over),
+  // then releases the store's scan lock. wait: the pending files are analysed first (even
+  // when paused); else they are dropped and returned. Later calls do nothing and return
+  // nothing; next_result() still hands over what is kept.
   std::vector<std::string> close(bool wait = true);
 
   // The store's file (absolute).

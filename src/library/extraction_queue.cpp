@@ -2,6 +2,8 @@
 // of its own, locked for the queue's life, and the engine of library/queue_core.hpp.
 #include "trackprint/extraction_queue.hpp"
 
+#include <mutex>
+#include <optional>
 #include <utility>
 
 #include "library/queue_core.hpp"
@@ -15,8 +17,9 @@ struct ExtractionQueue::Impl {
   Impl(library::Store s, library::ScanLock l, QueueOptions options)
       : store(std::move(s)), lock(std::move(l)), core(store, std::move(options)) {}
   library::Store store;
-  library::ScanLock lock;
-  library::QueueCore core;  // last: it stops before the store closes
+  std::mutex lock_mutex;
+  std::optional<library::ScanLock> lock;  // released by close()
+  library::QueueCore core;                // last: it stops before the store closes
 };
 
 Result<ExtractionQueue> ExtractionQueue::open(const std::string& store_path, QueueOptions options) {
@@ -72,7 +75,10 @@ ExtractionQueue::Wait ExtractionQueue::next_result(
 }
 
 std::vector<std::string> ExtractionQueue::close(bool wait) {
-  return impl_->core.close(wait);
+  std::vector<std::string> dropped = impl_->core.close(wait);
+  const std::lock_guard held(impl_->lock_mutex);
+  impl_->lock.reset();  // nothing more is written: another scan or queue may have the store
+  return dropped;
 }
 
 const std::string& ExtractionQueue::store_path() const {

@@ -1,6 +1,8 @@
 #include "library/pipeline.hpp"
 
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <ctime>
@@ -62,14 +64,15 @@ AnalysisResult analyse(const FoundFile& f, bool sidecars) {
   return r;
 }
 
-Pipeline::Pipeline(Store& store, int workers, bool sidecars, PipelineHooks hooks)
+Pipeline::Pipeline(Store& store, int workers, bool sidecars, PipelineHooks hooks, int worker_nice)
     : store_(store),
       sidecars_(sidecars),
       hooks_(std::move(hooks)),
       items_(static_cast<std::size_t>(2 * workers)),
       running_(workers) {
   writer_ = std::jthread([this] { write(); });
-  for (int w = 0; w < workers; ++w) workers_.emplace_back([this] { work(); });
+  for (int w = 0; w < workers; ++w)
+    workers_.emplace_back([this, worker_nice] { work(worker_nice); });
 }
 
 Pipeline::~Pipeline() {
@@ -87,7 +90,11 @@ bool Pipeline::send(WriterItem item) {
   return items_.push(std::move(item));
 }
 
-void Pipeline::work() {
+void Pipeline::work(int nice) {
+  // Linux gives each thread its own nice value: this worker's, not the process's.
+  if (nice > 0 && setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), nice) != 0) {
+    // Not allowed, or not Linux: the worker runs at the process's priority.
+  }
   while (std::optional<FoundFile> file = hooks_.next()) {
     std::optional<WriterItem> answer;
     if (hooks_.recall) answer = hooks_.recall(*file);

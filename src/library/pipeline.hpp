@@ -47,8 +47,8 @@ std::string utc_now();
 
 class Pipeline {
  public:
-  // Starts `workers` workers and the writer.
-  Pipeline(Store& store, int workers, bool sidecars, PipelineHooks hooks);
+  // Starts `workers` workers (at `worker_nice`, when above 0) and the writer.
+  Pipeline(Store& store, int workers, bool sidecars, PipelineHooks hooks, int worker_nice = 0);
   // Waits for the workers to end and the writer to commit everything (join()).
   ~Pipeline();
   Pipeline(const Pipeline&) = delete;
@@ -60,7 +60,7 @@ class Pipeline {
   void join();
 
  private:
-  void work();
+  void work(int nice);
   void write();
 
   Store& store_;

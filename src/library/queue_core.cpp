@@ -24,7 +24,8 @@ QueueCore::QueueCore(Store& store, QueueOptions options)
     pending_.clear();
     work_ready_.notify_all();
   };
-  pipeline_.emplace(store, worker_count(options_.workers), options_.sidecars, std::move(hooks));
+  pipeline_.emplace(store, worker_count(options_.workers), options_.sidecars, std::move(hooks),
+                    options_.worker_nice);
 }
 
 QueueCore::~QueueCore() {
