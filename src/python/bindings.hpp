@@ -7,5 +7,7 @@ namespace trackprint::python {
 
 // trackprint.Library and its result types (library.cpp).
 void bind_library(nanobind::module_& m);
+// trackprint._trackprint.ExtractionQueue and its result types (queue.cpp).
+void bind_queue(nanobind::module_& m);
 
 }  // namespace trackprint::python

@@ -292,6 +292,7 @@ NB_MODULE(_trackprint, m) {
         "trackprint.Error subclass naming the file and the reason when it cannot. Releases the "
         "GIL while it works.");
   bind_library(m);
+  bind_queue(m);
   m.def(
       "engine_version", [] { return std::string(engine_version()); },
       "The engine's version, stored beside every fingerprint.");

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <filesystem>
@@ -18,6 +19,7 @@
 #include "library/sidecar.hpp"
 #include "library/store.hpp"
 #include "library/walker.hpp"
+#include "trackprint/extraction_queue.hpp"
 #include "trackprint/library.hpp"
 #include "trackprint/trackprint.hpp"
 
@@ -530,6 +532,78 @@ TEST(Sidecar, TrustedOnlyWhenIdentityAndVersionsMatch) {
   no_lufs.replace(no_lufs.find("\"lufs\""), 6, "\"lufz\"");
   std::ofstream(dir / "song.flac.25d") << no_lufs;
   EXPECT_FALSE(read_sidecar(audio, 5, 1234).has_value());
+}
+
+// --- the extraction queue (trackprint/extraction_queue.hpp) ---
+
+std::vector<QueueResult> drain(ExtractionQueue& queue) {
+  std::vector<QueueResult> out;
+  QueueResult r;
+  while (queue.next_result(r) == ExtractionQueue::Wait::result) out.push_back(r);
+  return out;
+}
+
+TEST(ExtractionQueue, TakesHigherPrioritiesFirstAndForgetsWhatIsCancelled) {
+  TempDir dir;
+  for (int i = 0; i < 4; ++i)
+    write_wav(dir / ("t" + std::to_string(i) + ".wav"), 220.0 * (i + 1), 0.6, 22050);
+  QueueOptions options;
+  options.workers = 1;
+  auto opened = ExtractionQueue::open(dir / "store.db", options);
+  ASSERT_TRUE(opened.ok()) << opened.error().message();
+  ExtractionQueue& queue = opened.value();
+  queue.pause();
+  EXPECT_EQ(queue.submit_many({dir / "t0.wav", dir / "t1.wav", dir / "t2.wav"}), 3u);
+  EXPECT_TRUE(queue.submit(dir / "t3.wav", 5));
+  EXPECT_TRUE(queue.submit(dir / "t0.wav", 1));   // re-prioritised
+  EXPECT_FALSE(queue.submit(dir / "t0.wav", 1));  // already pending so
+  EXPECT_TRUE(queue.cancel(dir / "t1.wav"));
+  EXPECT_FALSE(queue.cancel(dir / "t1.wav"));
+  QueueResult r;
+  EXPECT_EQ(queue.next_result(r, std::chrono::milliseconds(50)), ExtractionQueue::Wait::timeout);
+  EXPECT_EQ(queue.status().pending, 3);
+  queue.resume();
+  EXPECT_TRUE(queue.close(true).empty());
+  const std::vector<QueueResult> results = drain(queue);
+  ASSERT_EQ(results.size(), 3u);
+  EXPECT_EQ(results[0].path, dir / "t3.wav");
+  EXPECT_EQ(results[0].priority, 5);
+  EXPECT_EQ(results[1].path, dir / "t0.wav");
+  EXPECT_EQ(results[2].path, dir / "t2.wav");
+  const QueueStatus s = queue.status();
+  EXPECT_EQ(s.done, 3);
+  EXPECT_EQ(s.failed, 0);
+  EXPECT_TRUE(s.closed);
+  EXPECT_FALSE(queue.submit(dir / "t1.wav"));
+}
+
+TEST(ExtractionQueue, AnswersAnUnchangedFileFromTheStoreAndHoldsTheScanLock) {
+  TempDir dir;
+  write_wav(dir / "a.wav", 330.0, 0.6, 22050);
+  std::vector<QueueResult> seen;
+  for (int round = 0; round < 2; ++round) {
+    QueueOptions options;
+    options.workers = 2;
+    options.on_result = [&seen](const QueueResult& r) { seen.push_back(r); };
+    auto opened = ExtractionQueue::open(dir / "store.db", options);
+    ASSERT_TRUE(opened.ok()) << opened.error().message();
+    // While it is open, a scan of the same store is refused.
+    auto lib = Library::open(dir / "store.db");
+    ASSERT_TRUE(lib.ok());
+    const ScanSummary busy = lib.value().scan({dir / "a.wav"});
+    ASSERT_TRUE(busy.store_error.has_value());
+    EXPECT_NE(busy.store_error->reason.find("store busy"), std::string::npos);
+    opened.value().submit(dir / "a.wav");
+    opened.value().close(true);
+  }
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_FALSE(seen[0].from_store);
+  EXPECT_TRUE(seen[1].from_store);
+  ASSERT_TRUE(seen[0].fingerprint && seen[1].fingerprint);
+  EXPECT_EQ(seen[0].fingerprint->values, seen[1].fingerprint->values);
+  const auto direct = analyze_file(dir / "a.wav");
+  ASSERT_TRUE(direct.ok());
+  EXPECT_EQ(direct.value().values, seen[0].fingerprint->values);
 }
 
 }  // namespace

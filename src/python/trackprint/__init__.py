@@ -7,6 +7,8 @@
 
 Both analyse functions release the GIL while they decode and compute, so a thread pool of N
 workers analyses N tracks at once. Failures raise a subclass of trackprint.Error.
+For an app: trackprint.Queue (background fingerprinting by priority, results by callback,
+iterator or asyncio) and `await trackprint.analyze_file_async(path)`.
 """
 
 from ._errors import (
@@ -20,6 +22,8 @@ from ._errors import (
     TooShortError,
     UnsupportedError,
 )
+from ._async import analyze_file_async
+from ._queue import Queue
 from ._trackprint import (
     DIMENSIONS,
     FINGERPRINT_VERSION,
@@ -27,6 +31,8 @@ from ._trackprint import (
     Fingerprint,
     Library,
     LibraryStatus,
+    QueueResult,
+    QueueStatus,
     ScanProgress,
     ScanSummary,
     Track,
@@ -52,6 +58,9 @@ __all__ = [
     "LibraryStatus",
     "NoAudioError",
     "NotAudioError",
+    "Queue",
+    "QueueResult",
+    "QueueStatus",
     "ScanProgress",
     "ScanSummary",
     "TooShortError",
@@ -59,6 +68,7 @@ __all__ = [
     "UnsupportedError",
     "analyze",
     "analyze_file",
+    "analyze_file_async",
     "default_library_path",
     "engine_version",
 ]
