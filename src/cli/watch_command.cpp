@@ -122,9 +122,14 @@ int run_watch(const std::vector<std::string>& args) {
   const bool quiet = command.quiet;
   const std::string store = lib->path();
   const std::size_t roots = command.roots.size();
+  bool scan_shown = false;
+  const auto show_scan = [&](const ScanSummary& s) {
+    display.finish(s, store, quiet);
+    scan_shown = true;
+  };
   watch.on_event = [&](const WatchEvent& e) {
     if (e.kind == WatchEvent::Kind::watching && e.scanned != nullptr) {
-      display.finish(*e.scanned, store, quiet);
+      show_scan(*e.scanned);
       for (const Error& w : e.scanned->warnings)
         std::fprintf(stderr, "trackprint: warning: %s\n", w.message().c_str());
       if (!quiet && !json) {
@@ -141,6 +146,8 @@ int run_watch(const std::vector<std::string>& args) {
     }
   };
   const ScanSummary summary = lib->watch(command.roots, watch, stop);
+  // Stopped during the first scan, or the store failed in it (not when it was busy from the start).
+  if (!scan_shown && !(summary.store_error && summary.found == 0)) show_scan(summary);
   if (summary.store_error) {
     std::fprintf(stderr, "trackprint: store %s\n", summary.store_error->message().c_str());
     return kExitFailed;
