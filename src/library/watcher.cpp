@@ -264,7 +264,8 @@ class Watcher {
         return;
       }
     }
-    change([this, from, to, dir](Store& store, std::vector<WatchEvent>& events) {
+    change([from, to, dir](Store& store, std::vector<WatchEvent>& events,
+                           std::vector<std::string>& unknown) {
       const std::vector<KnownRow> rows = rows_at(store, from, dir);
       for (const KnownRow& row : rows) {
         const std::string path = to + row.path.substr(from.size());
@@ -279,7 +280,7 @@ class Watcher {
         events.push_back(std::move(e));
       }
       // A file the store did not know yet (new, or never settled): analyse it where it is now.
-      if (!dir && rows.empty()) unknown_.push_back(to);
+      if (!dir && rows.empty()) unknown.push_back(to);
     });
   }
 
@@ -294,7 +295,8 @@ class Watcher {
       queue_->cancel(path);
     }
     const bool prune = options_.scan.prune;
-    change([path, dir, prune](Store& store, std::vector<WatchEvent>& events) {
+    change([path, dir, prune](Store& store, std::vector<WatchEvent>& events,
+                              std::vector<std::string>&) {
       for (const KnownRow& row : rows_at(store, path, dir)) {
         WatchEvent e;
         e.path = row.path;
@@ -317,7 +319,8 @@ class Watcher {
   void resync(const std::vector<std::string>& dirs) {
     auto walked = std::make_shared<WalkResult>(walk(dirs, [](std::int64_t) { return true; }));
     const PlanRules rules{options_.scan.retry_failed, options_.scan.prune};
-    change([this, walked, dirs, rules](Store& store, std::vector<WatchEvent>& events) {
+    change([walked, dirs, rules](Store& store, std::vector<WatchEvent>& events,
+                                 std::vector<std::string>& unknown) {
       const std::vector<KnownRow> known = store.known_rows();
       const ScanPlan plan = plan_scan(*walked, dirs, known, rules);
       write_plan(store, plan);
@@ -333,26 +336,28 @@ class Watcher {
       };
       report(plan.to_mark_missing, WatchEvent::Kind::missing);
       report(plan.to_delete, WatchEvent::Kind::removed);
-      for (const FoundFile& f : plan.to_analyse) unknown_.push_back(f.path);
+      for (const FoundFile& f : plan.to_analyse) unknown.push_back(f.path);
     });
   }
 
-  // Sends a change to the queue's writer; its events are reported once it is committed, and
-  // the files it found unknown (`unknown_`, touched only on the writer thread) are queued.
-  void change(std::function<void(Store&, std::vector<WatchEvent>&)> apply) {
-    auto events = std::make_shared<std::vector<WatchEvent>>();
-    WriterItem item;
-    item.change = [this, events, apply = std::move(apply)](Store& store) {
-      events->clear();
-      unknown_.clear();
-      apply(store, *events);
-      pending_unknown_ = std::move(unknown_);
-      unknown_.clear();
+  // Sends a change to the queue's writer. Its events are reported once it is committed, and
+  // so are the files it finds the store does not know (`unknown`), which are then queued.
+  using Change = std::function<void(Store&, std::vector<WatchEvent>& events,
+                                    std::vector<std::string>& unknown)>;
+  void change(Change apply) {
+    struct Found {
+      std::vector<WatchEvent> events;
+      std::vector<std::string> unknown;
     };
-    item.committed = [this, events] {
-      for (WatchEvent& e : *events) post(std::move(e));
-      for (const std::string& p : pending_unknown_) queue_->submit(p, 0);
-      pending_unknown_.clear();
+    auto found = std::make_shared<Found>();
+    WriterItem item;
+    item.change = [found, apply = std::move(apply)](Store& store) {
+      *found = Found{};
+      apply(store, found->events, found->unknown);
+    };
+    item.committed = [this, found] {
+      for (WatchEvent& e : found->events) post(std::move(e));
+      for (const std::string& p : found->unknown) queue_->submit(p, 0);
     };
     queue_->send(std::move(item));
   }
@@ -433,8 +438,6 @@ class Watcher {
   int wake_ = -1;
   std::mutex posted_mutex_;
   std::vector<WatchEvent> posted_;
-  std::vector<std::string> unknown_;          // writer thread only
-  std::vector<std::string> pending_unknown_;  // writer thread only
   std::optional<QueueCore> queue_;
 };
 
