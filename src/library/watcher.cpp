@@ -87,7 +87,13 @@ class Watcher {
     q.retry_failed = options_.scan.retry_failed;
     q.sidecars = options_.scan.sidecars;
     q.on_result = [this](const QueueResult& r) { post(event_of(r)); };
-    queue_.emplace(store_, std::move(q));
+    try {
+      queue_.emplace(store_, std::move(q));
+    } catch (const Failure& e) {  // its read-only connection to the store cannot be opened
+      summary.store_error = Error{e.kind(), store_.path(), e.reason()};
+      close(wake_);
+      return summary;
+    }
 
     WatchEvent watching;
     watching.kind = WatchEvent::Kind::watching;
