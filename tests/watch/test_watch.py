@@ -115,7 +115,8 @@ class WatchTest(unittest.TestCase):
     def test_a_file_copied_in_slowly_is_analysed_once_whole(self):
         source = os.path.join(self.outside, "slow.wav")
         tone(source, 440, seconds=3)
-        data = open(source, "rb").read()
+        with open(source, "rb") as f:
+            data = f.read()
         dest = self.path("slow.wav")
         with open(dest, "wb") as f:  # four pieces, each pause longer than the settle time
             for i in range(4):
