@@ -207,12 +207,13 @@ async def heartbeat_gaps(work):
 
 @pytest.fixture(scope="module")
 def long_wavs(tmp_path_factory):
-    """Tones of 6 s: each analysis takes long enough that a queue holding the GIL (or running
-    on the loop) through one would stop the heartbeat far beyond any scheduling delay."""
+    """Tones of 30 s: each analysis (a few hundred ms) takes long enough that a queue holding
+    the GIL (or running on the loop) through one would stop the heartbeat far beyond any
+    scheduling delay."""
     folder = tmp_path_factory.mktemp("long_tones")
     paths = [folder / f"long_{i:02d}.wav" for i in range(20)]
     for i, path in enumerate(paths):
-        write_wav(path, 300 + 20 * i, seconds=6.0)
+        write_wav(path, 300 + 20 * i, seconds=30.0)
     return paths
 
 
