@@ -1,10 +1,13 @@
-# Install rules (TRACKPRINT_INSTALL, on by default): the trackprint CLI; libtrackprint.so with the
-# public headers (include/trackprint/ only); a CMake package, find_package(trackprint) giving the
-# imported target trackprint::trackprint; and trackprint.pc for pkg-config. tests/consumer builds
-# a program against the installed tree. The Python module has its own component (python).
+# Install rules (TRACKPRINT_INSTALL, on by default): the trackprint CLI and its bash completion;
+# libtrackprint.so with the public headers (include/trackprint/ only); a CMake package,
+# find_package(trackprint) giving the imported target trackprint::trackprint; and trackprint.pc
+# for pkg-config. tests/consumer builds a program against the installed tree. The Python module
+# has its own component (python).
 include(CMakePackageConfigHelpers)
 
 install(TARGETS trackprint RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+install(FILES ${PROJECT_SOURCE_DIR}/completions/trackprint.bash
+  DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions RENAME trackprint)
 install(TARGETS trackprint_shared EXPORT trackprint
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
   FILE_SET HEADERS DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})

@@ -18,9 +18,19 @@ enum class ErrorKind {
   decode,         // the audio stream cannot be decoded (corrupt, truncated before any audio)
   unsupported,    // a codec or layout this build cannot handle
   too_short,      // under 0.5 s of analysis signal (spec §1.4)
-  invalid_input,  // samples handed to the API are unusable (wrong shape, NaN/Inf, bad rate)
+  too_long,       // longer than the duration limit (AnalysisOptions::max_duration_s)
+  invalid_audio,  // the decoded samples are unusable: NaN, infinity, or so large they overflow
+  invalid_input,  // arguments handed to the API are unusable (wrong shape, bad rate, threads)
+  crashed,        // the analysis killed the process twice (recorded by a library scan)
   internal,       // a defect in trackprint itself; reported, never a crash
 };
+
+// Every kind, in declaration order (for readers of stored kinds and for tests).
+inline constexpr ErrorKind kErrorKinds[] = {
+    ErrorKind::io,       ErrorKind::not_audio,     ErrorKind::no_audio,
+    ErrorKind::decode,   ErrorKind::unsupported,   ErrorKind::too_short,
+    ErrorKind::too_long, ErrorKind::invalid_audio, ErrorKind::invalid_input,
+    ErrorKind::crashed,  ErrorKind::internal};
 
 TRACKPRINT_API std::string_view to_string(ErrorKind kind);
 

@@ -27,6 +27,7 @@
 #include "trackprint/error.hpp"
 #include "trackprint/export.hpp"
 #include "trackprint/fingerprint.hpp"
+#include "trackprint/limits.hpp"
 
 namespace trackprint {
 
@@ -57,6 +58,8 @@ struct QueueOptions {
   int workers = 0;            // analysis threads; 0 = one per core
   bool retry_failed = false;  // analyse a stored failure again even when the file is unchanged
   bool sidecars = false;      // read and write `.25d` sidecars, as ScanOptions::sidecars
+  // Longer files fail with kind too_long, as ScanOptions::max_duration_s.
+  double max_duration_s = kDefaultMaxDurationSeconds;
   // The workers' nice value (Linux, per thread): background work yields the CPU to the app's
   // own threads (its UI, its event loop) whenever they want it, and costs nothing otherwise.
   int worker_nice = 10;

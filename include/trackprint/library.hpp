@@ -32,6 +32,7 @@
 #include "trackprint/error.hpp"
 #include "trackprint/export.hpp"
 #include "trackprint/fingerprint.hpp"
+#include "trackprint/limits.hpp"
 
 namespace trackprint {
 
@@ -59,6 +60,9 @@ struct ScanOptions {
   // Read and write `.25d` sidecars (`song.flac.25d`, JSON): a sidecar whose size, mtime and
   // versions match is used instead of an analysis; each analysis writes one.
   bool sidecars = false;
+  // Files longer than this (declared or decoded) fail with kind too_long instead of being
+  // analysed; the default is 6 hours (trackprint/limits.hpp).
+  double max_duration_s = kDefaultMaxDurationSeconds;
   // Called on the thread that called scan() (never on a worker): once when the total is known,
   // before any file is analysed, then about 10 times a second, and once at the end (phase
   // finished, return value ignored), with no lock of the library held: a Python binding may take
@@ -96,9 +100,10 @@ struct TrackRecord {
   std::optional<ErrorKind> error_kind;     // set when status == failed
   std::string reason;
   std::string engine_version;  // of the analysis that produced the row
+  int numbers_version = 0;     // of that analysis (0 for a store older than numbers versions)
   std::string analysed_at;     // UTC, ISO 8601
   double analysis_s = 0;       // wall time of that analysis
-  bool outdated = false;       // fingerprint of another fingerprint or engine version
+  bool outdated = false;       // fingerprint of another fingerprint or numbers version
 };
 
 struct LibraryStatus {
@@ -112,6 +117,9 @@ struct LibraryStatus {
   std::int64_t outdated = 0;  // analysed rows whose fingerprint a rescan recomputes
   std::vector<std::pair<ErrorKind, std::int64_t>> failed_by_kind;
   std::vector<TrackRecord> failures;  // path, kind and reason of each failed track
+  // Files whose analysis has started and not been stored: those of a running scan, or left by
+  // a scan that died (the next scan retries each alone; see docs/store.md).
+  std::vector<std::string> in_flight;
 };
 
 // One change watch() made to the store (or a word about how it watches).

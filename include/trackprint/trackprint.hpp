@@ -18,6 +18,7 @@
 #include "trackprint/error.hpp"
 #include "trackprint/export.hpp"
 #include "trackprint/fingerprint.hpp"
+#include "trackprint/limits.hpp"
 
 namespace trackprint {
 
@@ -25,6 +26,8 @@ struct AnalysisOptions {
   // Threads used inside one track (its families run side by side). The fingerprint is
   // byte-identical for any value; more than 2 brings nothing yet.
   int threads = 1;
+  // Longer audio is refused (kind too_long), whether the file declares it or decodes to it.
+  double max_duration_s = kDefaultMaxDurationSeconds;
 };
 
 // Decodes `path` (any format FFmpeg reads) and computes its fingerprint.

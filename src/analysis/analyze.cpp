@@ -16,6 +16,7 @@
 #include "dsp/numpy_abs.hpp"
 #include "dsp/stft.hpp"
 #include "features/families.hpp"
+#include "trackprint/trace.hpp"
 #include "trackprint/trackprint.hpp"
 #include "trackprint/version.hpp"
 
@@ -24,6 +25,7 @@ namespace {
 
 constexpr std::size_t kMinimumSamples = 11025;  // 0.5 s at 22050 Hz (spec §1.4)
 constexpr std::size_t kSamplesBlock = 1 << 16;  // frames per block when the input is in memory
+constexpr float kMaxSampleMagnitude = 1e6f;     // 120 dB over full scale
 
 std::vector<std::span<const float>> spans_of(const std::vector<std::vector<float>>& block) {
   return {block.begin(), block.end()};
@@ -31,11 +33,12 @@ std::vector<std::span<const float>> spans_of(const std::vector<std::vector<float
 
 }  // namespace
 
-SignalBuilder::SignalBuilder(int sample_rate, std::vector<io::Speaker> speakers, Parts parts)
+SignalBuilder::SignalBuilder(int sample_rate, std::vector<io::Speaker> speakers, Parts parts,
+                             const Trace* trace)
     : channels_(static_cast<int>(speakers.size())),
       mono_resampler_(sample_rate, features::kAnalysisRate) {
   if (parts == Parts::y_only) return;
-  meter_.emplace(sample_rate, speakers);
+  meter_.emplace(sample_rate, speakers, /*envelope=*/trace != nullptr);
   if (channels_ >= 2) {
     left_resampler_.emplace(sample_rate, features::kAnalysisRate);
     right_resampler_.emplace(sample_rate, features::kAnalysisRate);
@@ -55,7 +58,12 @@ void SignalBuilder::add(std::span<const std::span<const float>> block) {
   for (const auto& ch : block) {
     for (float v : ch) {
       if (!std::isfinite(v)) {
-        throw Failure(ErrorKind::invalid_input, "the audio holds NaN or infinite samples");
+        throw Failure(ErrorKind::invalid_audio, "the audio holds NaN or infinite samples");
+      }
+      // Far beyond full scale (±1) a sample is not audio, and its powers would overflow.
+      if (std::fabs(v) > kMaxSampleMagnitude) {
+        throw Failure(ErrorKind::invalid_audio,
+                      "the audio holds samples over 1e6 times full scale (not audio)");
       }
     }
   }
@@ -105,6 +113,14 @@ void SignalBuilder::release_y() {
   y_.clear();
 }
 
+void SignalBuilder::write_loudness(Trace& trace) const {
+  trace.duration_s = static_cast<double>(y_length_) / features::kAnalysisRate;
+  if (!meter_) return;
+  trace.loudness_rate = meter_->envelope_rate();
+  trace.momentary_lufs = meter_->momentary();
+  trace.short_term_lufs = meter_->short_term();
+}
+
 // Both resamplers see identical input lengths, so they release equal counts; pairing through
 // the pending buffers keeps the sums right even if they ever did not.
 void SignalBuilder::add_stereo() {
@@ -131,6 +147,12 @@ StreamedTrack stream_file(const std::string& path, bool keep_stereo_channels) {
   while (decoder.next_block(block)) track.signal.add(block);
   track.signal.finish();
   return track;
+}
+
+void SampleFamilies::trace_into(Trace* trace) {
+  crest_.trace_into(trace);
+  variation_.trace_into(trace);
+  pitch_.trace_into(trace);
 }
 
 void SampleFamilies::push(std::span<const float> y) {
@@ -163,6 +185,12 @@ StftFamilies::StftFamilies(Pass pass, std::size_t length, float mel_peak_db)
     tuning_.emplace(features::make_tuning_estimator());
   }
   if (pass != Pass::first_of_two) hpss_.emplace(length);
+}
+
+void StftFamilies::trace_into(Trace* trace) {
+  if (spectral_) spectral_->trace_into(trace);
+  temporal_.trace_into(trace);
+  if (hpss_) hpss_->trace_into(trace);
 }
 
 void StftFamilies::push(std::span<const float> y) {
@@ -222,7 +250,7 @@ void require_finite(const Fingerprint& fp) {
 
 }  // namespace
 
-Fingerprint fingerprint_of(const SignalBuilder& signal, int threads) {
+Fingerprint fingerprint_of(const SignalBuilder& signal, int threads, Trace* trace) {
   const std::vector<float>& y = signal.y();
   require_length(y.size());
   // The families that read only y's samples run beside the STFT when a second thread is allowed.
@@ -231,8 +259,9 @@ Fingerprint fingerprint_of(const SignalBuilder& signal, int threads) {
   // any thread count. fp is declared first so that it outlives the side thread's future, whose
   // destructor waits for it even when the code below throws.
   Fingerprint fp;
-  const auto measure_samples = [&y, &fp] {
+  const auto measure_samples = [&y, &fp, trace] {
     SampleFamilies samples;
+    samples.trace_into(trace);
     samples.push(y);
     samples.finish(fp);
   };
@@ -244,14 +273,17 @@ Fingerprint fingerprint_of(const SignalBuilder& signal, int threads) {
   }
   fp[Dim::lufs] = signal.lufs();
   StftFamilies stft(StftFamilies::Pass::one, y.size());
+  stft.trace_into(trace);
   stft.push(y);
   stft.finish(fp);
   features::ChromaFamily chroma(stft.tuning());
+  chroma.trace_into(trace);
   chroma.push(y);
   chroma.finish(fp);
   signal.stereo().finish(fp);
   if (side.valid()) side.get();  // rethrows what the side thread threw
   require_finite(fp);
+  if (trace != nullptr) signal.write_loudness(*trace);
   return fp;
 }
 
@@ -330,12 +362,15 @@ class BlockPipe {
 // y streamed twice: first to everything but HPSS (which needs len(y) first), the onset envelope
 // (which needs the mel peak) and the chroma (which needs the tuning), then to those three. With
 // threads > 1 the sample families, then the chroma, take their blocks on a second thread.
-Fingerprint fingerprint_streamed(const std::string& path, io::Decoder& decoder, int threads) {
+Fingerprint fingerprint_streamed(const std::string& path, io::Decoder& decoder, int threads,
+                                 double max_duration_s, Trace* trace) {
   const io::StreamInfo& info = decoder.info();
   Fingerprint fp;
   SampleFamilies samples;
+  samples.trace_into(trace);
   StftFamilies first(StftFamilies::Pass::first_of_two);
-  SignalBuilder signal(info.sample_rate, info.speakers);
+  first.trace_into(trace);
+  SignalBuilder signal(info.sample_rate, info.speakers, SignalBuilder::Parts::all, trace);
   {
     std::optional<BlockPipe> side;
     if (threads > 1) side.emplace([&samples](std::span<const float> y) { samples.push(y); });
@@ -358,7 +393,9 @@ Fingerprint fingerprint_streamed(const std::string& path, io::Decoder& decoder, 
   signal.stereo().finish(fp);
 
   StftFamilies second(StftFamilies::Pass::second_of_two, n, first.mel_peak_db());
+  second.trace_into(trace);
   features::ChromaFamily chroma(first.tuning());
+  chroma.trace_into(trace);
   SignalBuilder again(info.sample_rate, info.speakers, SignalBuilder::Parts::y_only);
   {
     std::optional<BlockPipe> side;
@@ -371,7 +408,7 @@ Fingerprint fingerprint_streamed(const std::string& path, io::Decoder& decoder, 
         chroma.push(y);
       }
     });
-    io::Decoder second_decoder(path);
+    io::Decoder second_decoder(path, max_duration_s);
     decode_into(second_decoder, again);
     if (side) side->finish();
   }
@@ -381,14 +418,16 @@ Fingerprint fingerprint_streamed(const std::string& path, io::Decoder& decoder, 
   second.finish(fp);
   chroma.finish(fp);
   require_finite(fp);
+  if (trace != nullptr) signal.write_loudness(*trace);
   fp.duration_s = static_cast<double>(signal.native_frames()) / info.sample_rate;
   return fp;
 }
 
 }  // namespace
 
-Fingerprint fingerprint_file(const std::string& path, int threads, Route route) {
-  io::Decoder decoder(path);
+Fingerprint fingerprint_file(const std::string& path, int threads, Route route,
+                             double max_duration_s, Trace* trace) {
+  io::Decoder decoder(path, max_duration_s);
   const io::StreamInfo info = decoder.info();
   // A pipe or device cannot be read twice: it is held whatever its length.
   std::error_code ec;
@@ -399,12 +438,12 @@ Fingerprint fingerprint_file(const std::string& path, int threads, Route route) 
                         : route == Route::held;
   Fingerprint fp;
   if (hold) {
-    SignalBuilder signal(info.sample_rate, info.speakers);
+    SignalBuilder signal(info.sample_rate, info.speakers, SignalBuilder::Parts::all, trace);
     decode_into(decoder, signal);
-    fp = fingerprint_of(signal, threads);
+    fp = fingerprint_of(signal, threads, trace);
     fp.duration_s = static_cast<double>(signal.native_frames()) / info.sample_rate;
   } else {
-    fp = fingerprint_streamed(path, decoder, threads);
+    fp = fingerprint_streamed(path, decoder, threads, max_duration_s, trace);
   }
   fp.sample_rate = info.sample_rate;
   fp.channels = info.channels;
@@ -420,9 +459,17 @@ std::string_view engine_version() {
   return kEngineVersion;
 }
 
-Result<Fingerprint> analyze_file(const std::string& path, const AnalysisOptions& options) {
+namespace {
+void check_options(const AnalysisOptions& options) {
+  if (!(options.max_duration_s > 0))
+    throw Failure(ErrorKind::invalid_input, "max_duration_s must be more than 0");
+}
+
+// Every public entry point: a Failure becomes an Error of its kind, anything else `internal`.
+template <class F>
+Result<Fingerprint> guarded(const std::string& path, F&& analyse) {
   try {
-    return analysis::fingerprint_file(path, options.threads);
+    return analyse();
   } catch (const Failure& f) {
     return Error{f.kind(), path, f.reason()};
   } catch (const std::bad_alloc&) {
@@ -432,47 +479,91 @@ Result<Fingerprint> analyze_file(const std::string& path, const AnalysisOptions&
   }
 }
 
+// A trace's series are replaced; what it asks for is kept.
+void clear(Trace& trace) {
+  const std::size_t columns = trace.max_spectrogram_columns;
+  trace = Trace();
+  trace.max_spectrogram_columns = columns;
+}
+
+Fingerprint fingerprint_of_samples(std::span<const std::span<const float>> channels,
+                                   int sample_rate, const AnalysisOptions& options, Trace* trace) {
+  check_options(options);
+  if (channels.empty()) throw Failure(ErrorKind::invalid_input, "no channels");
+  if (channels.size() > static_cast<std::size_t>(kMaxChannels)) {
+    throw Failure(ErrorKind::invalid_input, std::to_string(channels.size()) +
+                                                " channels; trackprint reads 1 to " +
+                                                std::to_string(kMaxChannels));
+  }
+  if (sample_rate < kMinSampleRate || sample_rate > kMaxSampleRate) {
+    throw Failure(ErrorKind::invalid_input,
+                  "sample rate out of range: " + std::to_string(sample_rate) + " (" +
+                      std::to_string(kMinSampleRate) + " to " + std::to_string(kMaxSampleRate) +
+                      " Hz)");
+  }
+  if (static_cast<double>(channels[0].size()) > options.max_duration_s * sample_rate) {
+    throw Failure(ErrorKind::too_long,
+                  "longer than the limit of " + std::to_string(options.max_duration_s) + " s");
+  }
+  for (const auto& ch : channels) {
+    if (ch.size() != channels[0].size()) {
+      throw Failure(ErrorKind::invalid_input, "channels differ in length");
+    }
+  }
+  // Channels-first arrays carry no layout: the first two are read as left and right.
+  std::vector<io::Speaker> speakers;
+  for (std::size_t c = 0; c < channels.size(); ++c) {
+    speakers.push_back(c == 0   ? io::Speaker::front_left
+                       : c == 1 ? io::Speaker::front_right
+                                : io::Speaker::other);
+  }
+  analysis::SignalBuilder signal(sample_rate, speakers, analysis::SignalBuilder::Parts::all, trace);
+  std::vector<std::span<const float>> block(channels.size());
+  const std::size_t total = channels[0].size();
+  for (std::size_t start = 0; start < total; start += analysis::kSamplesBlock) {
+    const std::size_t n = std::min(analysis::kSamplesBlock, total - start);
+    for (std::size_t c = 0; c < channels.size(); ++c) block[c] = channels[c].subspan(start, n);
+    signal.add(block);
+  }
+  signal.finish();
+  Fingerprint fp = analysis::fingerprint_of(signal, options.threads, trace);
+  fp.sample_rate = sample_rate;
+  fp.channels = static_cast<int>(channels.size());
+  fp.duration_s = static_cast<double>(total) / sample_rate;
+  return fp;
+}
+
+}  // namespace
+
+Result<Fingerprint> analyze_file(const std::string& path, const AnalysisOptions& options) {
+  return guarded(path, [&] {
+    check_options(options);
+    return analysis::fingerprint_file(path, options.threads, analysis::Route::by_length,
+                                      options.max_duration_s);
+  });
+}
+
+Result<Fingerprint> analyze_file(const std::string& path, const AnalysisOptions& options,
+                                 Trace& trace) {
+  clear(trace);
+  return guarded(path, [&] {
+    check_options(options);
+    return analysis::fingerprint_file(path, options.threads, analysis::Route::by_length,
+                                      options.max_duration_s, &trace);
+  });
+}
+
 Result<Fingerprint> analyze_samples(std::span<const std::span<const float>> channels,
                                     int sample_rate, const AnalysisOptions& options) {
-  try {
-    if (channels.empty()) throw Failure(ErrorKind::invalid_input, "no channels");
-    if (sample_rate < 1000 || sample_rate > 768000) {
-      throw Failure(ErrorKind::invalid_input,
-                    "sample rate out of range: " + std::to_string(sample_rate));
-    }
-    for (const auto& ch : channels) {
-      if (ch.size() != channels[0].size()) {
-        throw Failure(ErrorKind::invalid_input, "channels differ in length");
-      }
-    }
-    // Channels-first arrays carry no layout: the first two are read as left and right.
-    std::vector<io::Speaker> speakers;
-    for (std::size_t c = 0; c < channels.size(); ++c) {
-      speakers.push_back(c == 0   ? io::Speaker::front_left
-                         : c == 1 ? io::Speaker::front_right
-                                  : io::Speaker::other);
-    }
-    analysis::SignalBuilder signal(sample_rate, speakers);
-    std::vector<std::span<const float>> block(channels.size());
-    const std::size_t total = channels[0].size();
-    for (std::size_t start = 0; start < total; start += analysis::kSamplesBlock) {
-      const std::size_t n = std::min(analysis::kSamplesBlock, total - start);
-      for (std::size_t c = 0; c < channels.size(); ++c) block[c] = channels[c].subspan(start, n);
-      signal.add(block);
-    }
-    signal.finish();
-    Fingerprint fp = analysis::fingerprint_of(signal, options.threads);
-    fp.sample_rate = sample_rate;
-    fp.channels = static_cast<int>(channels.size());
-    fp.duration_s = static_cast<double>(total) / sample_rate;
-    return fp;
-  } catch (const Failure& f) {
-    return Error{f.kind(), "", f.reason()};
-  } catch (const std::bad_alloc&) {
-    return Error{ErrorKind::io, "", "out of memory"};
-  } catch (const std::exception& e) {
-    return Error{ErrorKind::internal, "", std::string("internal error: ") + e.what()};
-  }
+  return guarded("",
+                 [&] { return fingerprint_of_samples(channels, sample_rate, options, nullptr); });
+}
+
+Result<Fingerprint> analyze_samples(std::span<const std::span<const float>> channels,
+                                    int sample_rate, const AnalysisOptions& options, Trace& trace) {
+  clear(trace);
+  return guarded("",
+                 [&] { return fingerprint_of_samples(channels, sample_rate, options, &trace); });
 }
 
 }  // namespace trackprint

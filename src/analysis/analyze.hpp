@@ -28,7 +28,10 @@ namespace trackprint::analysis {
 class SignalBuilder {
  public:
   enum class Parts { all, y_only };  // y_only: no loudness, no stereo (a second pass over y)
-  SignalBuilder(int sample_rate, std::vector<io::Speaker> speakers, Parts parts = Parts::all);
+  // With `trace`, the loudness meter also reads the momentary and short-term loudness
+  // (write_loudness hands them over).
+  SignalBuilder(int sample_rate, std::vector<io::Speaker> speakers, Parts parts = Parts::all,
+                const Trace* trace = nullptr);
 
   // Hand y to `sink` block by block as it is made instead of keeping it (y() stays empty).
   void stream_y(std::function<void(std::span<const float>)> sink) { y_sink_ = std::move(sink); }
@@ -48,6 +51,8 @@ class SignalBuilder {
   const std::vector<float>& right() const { return right_; }
   const features::StereoAccumulator& stereo() const { return stereo_; }
   double lufs() const { return meter_ ? meter_->integrated_lufs() : 0.0; }
+  // The loudness envelope and y's duration, into a trace (of a builder made with one).
+  void write_loudness(Trace& trace) const;
   std::size_t native_frames() const { return native_frames_; }
 
  private:
@@ -81,6 +86,7 @@ inline constexpr double kHoldSignalSeconds = 600;
 // The families that read y's samples directly: band energies, crest, variation, pitch (YIN).
 class SampleFamilies {
  public:
+  void trace_into(Trace* trace);
   void push(std::span<const float> y);
   void finish(Fingerprint& fp);
 
@@ -100,13 +106,13 @@ class StftFamilies {
   enum class Pass { one, first_of_two, second_of_two };
   // length = len(y) (not needed by the first of two), mel_peak_db = the first's mel_peak_db().
   explicit StftFamilies(Pass pass, std::size_t length = 0, float mel_peak_db = 0);
+  void trace_into(Trace* trace);  // before the first push
 
   void push(std::span<const float> y);
   void finish(Fingerprint& fp);
   double tuning();      // chroma_cqt's tuning, after finish() (not in the second of two)
   float mel_peak_db();  // after finish() of the first of two
 
- private:
  private:
   void drain();
   dsp::FrameStream frames_;
@@ -121,14 +127,17 @@ class StftFamilies {
 };
 
 // The 25 values from a finished SignalBuilder that kept y, on up to `threads` threads (the
-// result is the same for any count); throws Failure (too_short).
-Fingerprint fingerprint_of(const SignalBuilder& signal, int threads = 1);
+// result is the same for any count); throws Failure (too_short). With a trace (of which the
+// builder was told), the families also fill it; the values are the same.
+Fingerprint fingerprint_of(const SignalBuilder& signal, int threads = 1, Trace* trace = nullptr);
 
 // The 25 values of a file, decoding it once (y held) or twice (y streamed) by its declared
 // length (pipes and devices are always held), or as `route` says (tests check that both give the
 // same bits); throws Failure.
 enum class Route { by_length, held, streamed };
 Fingerprint fingerprint_file(const std::string& path, int threads = 1,
-                             Route route = Route::by_length);
+                             Route route = Route::by_length,
+                             double max_duration_s = kDefaultMaxDurationSeconds,
+                             Trace* trace = nullptr);
 
 }  // namespace trackprint::analysis

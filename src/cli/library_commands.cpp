@@ -1,196 +1,55 @@
-#include "cli/library_commands.hpp"
-
-#include <unistd.h>
-
-#include <atomic>
-#include <csignal>
+// The commands on the library's store: scan, status, show, export (docs/store.md); watch is
+// in watch_commands.cpp.
+#include <CLI/CLI.hpp>
 #include <cstdio>
-#include <cstdlib>
+#include <memory>
 #include <optional>
-#include <variant>
 
+#include "cli/commands.hpp"
+#include "cli/options.hpp"
 #include "cli/output.hpp"
 #include "cli/progress.hpp"
+#include "cli/stop_signals.hpp"
 #include "trackprint/library.hpp"
 #include "trackprint/trackprint.hpp"
 
 namespace trackprint::cli {
 namespace {
 
-constexpr int kExitOk = 0;
-constexpr int kExitFailed = 1;
-constexpr int kExitUsage = 2;
-constexpr int kExitInterrupted = 130;  // 128 + SIGINT, as shells report it
-
-std::atomic<int> g_signal{0};
-std::atomic<StopSignal*> g_stop{nullptr};
-static_assert(std::atomic<int>::is_always_lock_free, "set from a signal handler");
-static_assert(std::atomic<StopSignal*>::is_always_lock_free, "read from a signal handler");
-
-extern "C" void on_stop_signal(int signal) {
-  g_signal.store(signal);
-  if (StopSignal* stop = g_stop.load()) stop->request();
-}
-
-}  // namespace
-
-void catch_stop_signals(StopSignal* stop) {
-  g_stop.store(stop);
-  struct sigaction action {};
-  action.sa_handler = on_stop_signal;
-  action.sa_flags = SA_RESETHAND;
-  sigemptyset(&action.sa_mask);
-  sigaction(SIGINT, &action, nullptr);
-  sigaction(SIGTERM, &action, nullptr);
-}
-
-int stop_signal() {
-  return g_signal.load();
-}
-
-int usage(const std::string& message) {
-  std::fprintf(stderr, "trackprint: %s\n(see 'trackprint --help')\n", message.c_str());
-  return kExitUsage;
-}
-
-namespace {
-
-// The options every library command shares; the rest are handed back in `rest`.
-struct Common {
-  std::string db = default_library_path();
-  std::vector<std::string> rest;
-};
-
-std::optional<Common> common_options(const std::string& command,
-                                     const std::vector<std::string>& args) {
-  Common c;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    if (args[i] == "--db") {
-      if (i + 1 >= args.size()) {
-        usage(command + ": --db needs a path");
-        return std::nullopt;
-      }
-      c.db = args[++i];
-    } else {
-      c.rest.push_back(args[i]);
-    }
-  }
-  return c;
-}
-
-}  // namespace
-
-std::optional<Library> open_store(const std::string& path, Library::Mode mode) {
-  auto lib = Library::open(path, mode);
-  if (!lib.ok()) {
-    std::fprintf(stderr, "trackprint: store %s\n", lib.error().message().c_str());
-    return std::nullopt;
-  }
-  return std::move(lib.value());
-}
-
-namespace {
-
-std::string record_json(const TrackRecord& t) {
-  JsonObject object;
-  const auto field = [&object](std::string_view key, const std::string& value) {
-    object.field(key, value);
-  };
-  field("id", std::to_string(t.id));
-  field("path", json_string(t.path));
-  field("size", std::to_string(t.size));
-  field("mtime_ns", std::to_string(t.mtime_ns));
-  field("status", json_string(std::string(to_string(t.status))));
+Json record_json(const TrackRecord& t) {
+  Json object = {{"id", t.id}};
+  library::set_path(object, "path", t.path);
+  object["size"] = t.size;
+  object["mtime_ns"] = t.mtime_ns;
+  object["status"] = std::string(to_string(t.status));
   if (t.error_kind) {
-    field("error_kind", json_string(std::string(to_string(*t.error_kind))));
-    field("reason", json_string(t.reason));
+    object["error_kind"] = std::string(to_string(*t.error_kind));
+    object["reason"] = t.reason;
   }
   if (t.fingerprint) {
     add_fingerprint_fields(object, *t.fingerprint);
-    field("fingerprint_version", std::to_string(t.fingerprint->version));
-    field("outdated", t.outdated ? "true" : "false");
+    object["fingerprint_version"] = t.fingerprint->version;
+    object["outdated"] = t.outdated;
   }
-  field("engine_version", json_string(t.engine_version));
-  field("analysed_at", json_string(t.analysed_at));
-  field("analysis_s", number_text(t.analysis_s));
-  return object.text();
+  object["engine_version"] = t.engine_version;
+  object["analysed_at"] = t.analysed_at;
+  object["analysis_s"] = t.analysis_s;
+  return object;
 }
 
-}  // namespace
-
-std::variant<ScanCommand, int> parse_scan_command(const std::string& name,
-                                                  const std::vector<std::string>& args,
-                                                  const ExtraOption& extra) {
-  const auto common = common_options(name, args);
-  if (!common) return kExitUsage;
-  ScanCommand c;
-  c.db = common->db;
-  std::optional<ProgressStyle> style;
-  const auto& a = common->rest;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (a[i] == "--jobs" || a[i] == "-j") {
-      if (i + 1 >= a.size()) return usage(name + ": " + a[i] + " needs a number");
-      char* end = nullptr;
-      const long n = std::strtol(a[++i].c_str(), &end, 10);
-      if (*end != '\0' || n < 1 || n > 256) return usage(name + ": --jobs takes 1 to 256");
-      c.options.jobs = static_cast<int>(n);
-    } else if (a[i] == "--retry-failed") {
-      c.options.retry_failed = true;
-    } else if (a[i] == "--prune") {
-      c.options.prune = true;
-    } else if (a[i] == "--sidecars") {
-      c.options.sidecars = true;
-    } else if (a[i] == "--quiet" || a[i] == "-q") {
-      c.quiet = true;
-    } else if (a[i] == "--progress") {
-      if (i + 1 >= a.size()) return usage(name + ": --progress needs bar, plain or json");
-      const std::string& v = a[++i];
-      if (v == "bar")
-        style = ProgressStyle::bar;
-      else if (v == "plain")
-        style = ProgressStyle::plain;
-      else if (v == "json")
-        style = ProgressStyle::json;
-      else
-        return usage(name + ": --progress takes bar, plain or json");
-    } else if (extra && a[i].size() > 1 && a[i][0] == '-') {
-      const std::optional<std::string> value =
-          i + 1 < a.size() ? std::optional<std::string>(a[i + 1]) : std::nullopt;
-      const int taken = extra(a[i], value);
-      if (taken < 0) return kExitUsage;
-      if (taken == 0) return usage(name + ": unknown option " + a[i]);
-      i += static_cast<std::size_t>(taken - 1);
-    } else if (a[i].size() > 1 && a[i][0] == '-') {
-      return usage(name + ": unknown option " + a[i]);
-    } else {
-      c.roots.push_back(a[i]);
-    }
-  }
-  if (c.roots.empty()) return usage(name + ": no DIR given");
-  c.style = style                   ? *style
-            : c.quiet               ? ProgressStyle::none
-            : isatty(STDERR_FILENO) ? ProgressStyle::bar
-                                    : ProgressStyle::plain;
-  return c;
-}
-
-int run_scan(const std::vector<std::string>& args) {
-  auto parsed = parse_scan_command("scan", args, {});
-  if (const int* status = std::get_if<int>(&parsed)) return *status;
-  ScanCommand& command = std::get<ScanCommand>(parsed);
-  const bool quiet = command.quiet;
-  auto lib = open_store(command.db, Library::Mode::read_write);
+int run_scan(ScanCommand& c) {
+  auto lib = open_store(c.db, Library::Mode::read_write);
   if (!lib) return kExitFailed;
 
   // Ctrl-C or SIGTERM: finish the files in hand, commit, stop.
   catch_stop_signals(nullptr);
-  ProgressDisplay display(command.style);
-  command.options.progress = [&display](const ScanProgress& p) {
+  ProgressDisplay display(progress_style(c));
+  c.options.progress = [&display](const ScanProgress& p) {
     display.update(p);
     return stop_signal() == 0;
   };
-  const ScanSummary summary = lib->scan(command.roots, command.options);
-  display.finish(summary, lib->path(), quiet);
+  const ScanSummary summary = lib->scan(c.roots, c.options);
+  display.finish(summary, lib->path(), c.quiet);
   for (const Error& e : summary.warnings)
     std::fprintf(stderr, "trackprint: warning: %s\n", e.message().c_str());
   if (summary.store_error) {
@@ -198,18 +57,64 @@ int run_scan(const std::vector<std::string>& args) {
     return kExitFailed;
   }
   if (summary.cancelled) {
-    if (!quiet)
+    if (!c.quiet)
       std::fprintf(stderr, "interrupted: finished tracks are saved; scan again to continue\n");
     return kExitInterrupted;
   }
   return summary.failed > 0 ? kExitFailed : kExitOk;
 }
 
-int run_status(const std::vector<std::string>& args) {
-  const auto common = common_options("status", args);
-  if (!common) return kExitUsage;
-  if (!common->rest.empty()) return usage("status: unknown argument " + common->rest[0]);
-  auto lib = open_store(common->db, Library::Mode::read_only);
+void add_scan(CLI::App& app, int& exit_status) {
+  auto c = std::make_shared<ScanCommand>();
+  CLI::App* cmd =
+      app.add_subcommand("scan", "Fingerprint every audio file under DIR into the store");
+  cmd->footer(
+      "Unchanged files (same path, size, mtime, versions) are skipped; failures are recorded\n"
+      "with their reason and retried when the file changes or with --retry-failed; files gone\n"
+      "are marked missing (--prune: deleted). --sidecars reads and writes FILE.25d fingerprints\n"
+      "(JSON) next to the audio, trusted only when size, mtime and versions match. Ctrl-C stops\n"
+      "after saving finished tracks; scan again to continue.\n"
+      "One scan of a store at a time: a second exits with 'store busy'. A file whose analysis\n"
+      "crashes trackprint is retried alone by the next scan, then recorded as failed (kind\n"
+      "crashed). Files outside the limits of docs/limits.md fail with their reason.\n"
+      "Exit status: 0, 1 if a file failed, 2 bad usage, 130 when interrupted.");
+  add_scan_options(*cmd, *c);
+  cmd->callback([c, &exit_status] { exit_status = run_scan(*c); });
+}
+
+struct StatusCommand {
+  std::string db;
+  bool json = false;
+};
+
+Json status_json(const LibraryStatus& s) {
+  Json object = Json::object();
+  library::set_path(object, "store", s.path);
+  object["schema_version"] = s.schema_version;
+  object["tracks"] = s.tracks;
+  object["analysed"] = s.analysed;
+  object["outdated"] = s.outdated;
+  object["pending"] = s.pending;
+  object["failed"] = s.failed;
+  Json kinds = Json::object();
+  for (const auto& [kind, n] : s.failed_by_kind) kinds[std::string(to_string(kind))] = n;
+  object["failed_by_kind"] = kinds;
+  object["missing"] = s.missing;
+  Json in_flight = Json::array();
+  for (const std::string& path : s.in_flight) {
+    Json entry = Json::object();
+    library::set_path(entry, "path", path);
+    in_flight.push_back(entry);
+  }
+  object["in_flight"] = in_flight;
+  Json failures = Json::array();
+  for (const TrackRecord& t : s.failures) failures.push_back(record_json(t));
+  object["failures"] = failures;
+  return object;
+}
+
+int run_status(const StatusCommand& c) {
+  auto lib = open_store(c.db, Library::Mode::read_only);
   if (!lib) return kExitFailed;
   const auto st = lib->status();
   if (!st.ok()) {
@@ -217,6 +122,10 @@ int run_status(const std::vector<std::string>& args) {
     return kExitFailed;
   }
   const LibraryStatus& s = st.value();
+  if (c.json) {
+    print_json_line(stdout, status_json(s));
+    return kExitOk;
+  }
   std::printf("store: %s (schema %d)\n", s.path.c_str(), s.schema_version);
   std::printf("tracks:   %lld\n", static_cast<long long>(s.tracks));
   std::printf("analysed: %lld\n", static_cast<long long>(s.analysed));
@@ -231,6 +140,13 @@ int run_status(const std::vector<std::string>& args) {
   if (!kinds.empty()) kinds += ")";
   std::printf("failed:   %lld%s\n", static_cast<long long>(s.failed), kinds.c_str());
   std::printf("missing:  %lld\n", static_cast<long long>(s.missing));
+  if (!s.in_flight.empty()) {
+    std::printf(
+        "in flight: %zu (being analysed, or left by a scan that stopped; the next scan\n"
+        "           retries each alone)\n",
+        s.in_flight.size());
+    for (const std::string& path : s.in_flight) std::printf("  %s\n", path.c_str());
+  }
   if (!s.failures.empty()) std::printf("failures:\n");
   for (const TrackRecord& t : s.failures) {
     std::printf("  %s: %s: %s\n", t.path.c_str(),
@@ -240,25 +156,29 @@ int run_status(const std::vector<std::string>& args) {
   return kExitOk;
 }
 
-int run_show(const std::vector<std::string>& args) {
-  const auto common = common_options("show", args);
-  if (!common) return kExitUsage;
+void add_status(CLI::App& app, int& exit_status) {
+  auto c = std::make_shared<StatusCommand>();
+  CLI::App* cmd = app.add_subcommand("status", "Count the store's tracks and list the failures");
+  cmd->footer(
+      "Counts (analysed, outdated, pending, failed by kind, missing), the files in flight\n"
+      "(being analysed, or left by a scan that stopped) and the failures; --json prints them\n"
+      "as one JSON object (docs/store.md).");
+  add_store_option(*cmd, c->db);
+  cmd->add_flag("--json", c->json, "as one JSON object");
+  cmd->callback([c, &exit_status] { exit_status = run_status(*c); });
+}
+
+struct ShowCommand {
+  std::string db;
   bool json = false;
   std::vector<std::string> keys;
-  for (const std::string& a : common->rest) {
-    if (a == "--json") {
-      json = true;
-    } else if (a.size() > 1 && a[0] == '-') {
-      return usage("show: unknown option " + a);
-    } else {
-      keys.push_back(a);
-    }
-  }
-  if (keys.empty()) return usage("show: needs a PATH or an ID");
-  auto lib = open_store(common->db, Library::Mode::read_only);
+};
+
+int run_show(const ShowCommand& c) {
+  auto lib = open_store(c.db, Library::Mode::read_only);
   if (!lib) return kExitFailed;
   int status = kExitOk;
-  for (const std::string& key : keys) {
+  for (const std::string& key : c.keys) {
     const auto found = lib->get(key);
     if (!found.ok()) {
       std::fprintf(stderr, "trackprint: store %s\n", found.error().message().c_str());
@@ -270,8 +190,8 @@ int run_show(const std::vector<std::string>& args) {
       continue;
     }
     const TrackRecord& t = *found.value();
-    if (json) {
-      std::printf("%s\n", record_json(t).c_str());
+    if (c.json) {
+      print_json_line(stdout, record_json(t));
       continue;
     }
     std::printf("id %lld: %s\n  status: %s%s\n  size %lld bytes, mtime_ns %lld\n",
@@ -291,28 +211,31 @@ int run_show(const std::vector<std::string>& args) {
   return status;
 }
 
-int run_export(const std::vector<std::string>& args) {
-  const auto common = common_options("export", args);
-  if (!common) return kExitUsage;
+void add_show(CLI::App& app, int& exit_status) {
+  auto c = std::make_shared<ShowCommand>();
+  CLI::App* cmd = app.add_subcommand("show", "Print tracks of the store, by path or id");
+  cmd->footer("One track of the store per KEY: identity, status, reason or fingerprint.");
+  add_store_option(*cmd, c->db);
+  cmd->add_flag("--json", c->json, "one JSON object per track");
+  cmd->add_option("KEY", c->keys, "a track's path, or its id")->required();
+  cmd->callback([c, &exit_status] { exit_status = run_show(*c); });
+}
+
+struct ExportCommand {
+  std::string db;
   std::string format;
-  const auto& a = common->rest;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (a[i] == "--format" && i + 1 < a.size()) {
-      format = a[++i];
-    } else {
-      return usage("export: unknown argument " + a[i]);
-    }
-  }
-  if (format != "csv" && format != "jsonl") return usage("export: --format csv or jsonl");
-  auto lib = open_store(common->db, Library::Mode::read_only);
+};
+
+int run_export(const ExportCommand& c) {
+  auto lib = open_store(c.db, Library::Mode::read_only);
   if (!lib) return kExitFailed;
   const auto tracks = lib->tracks();
   if (!tracks.ok()) {
     std::fprintf(stderr, "trackprint: store %s\n", tracks.error().message().c_str());
     return kExitFailed;
   }
-  if (format == "jsonl") {
-    for (const TrackRecord& t : tracks.value()) std::printf("%s\n", record_json(t).c_str());
+  if (c.format == "jsonl") {
+    for (const TrackRecord& t : tracks.value()) print_json_line(stdout, record_json(t));
     return kExitOk;
   }
   // Appended piece by piece: GCC 12 misreads `"," + std::string` (a -Wrestrict false alarm).
@@ -347,6 +270,27 @@ int run_export(const std::vector<std::string>& args) {
     std::fputs(line.c_str(), stdout);
   }
   return kExitOk;
+}
+
+void add_export(CLI::App& app, int& exit_status) {
+  auto c = std::make_shared<ExportCommand>();
+  CLI::App* cmd = app.add_subcommand("export", "Print every analysed track with its fingerprint");
+  cmd->footer("Every analysed track with its fingerprint (columns and keys: the spec's names).");
+  add_store_option(*cmd, c->db);
+  cmd->add_option("--format", c->format, "csv or jsonl")
+      ->required()
+      ->check(CLI::IsMember({"csv", "jsonl"}))
+      ->type_name("FORMAT");
+  cmd->callback([c, &exit_status] { exit_status = run_export(*c); });
+}
+
+}  // namespace
+
+void add_library_commands(CLI::App& app, int& exit_status) {
+  add_scan(app, exit_status);
+  add_status(app, exit_status);
+  add_show(app, exit_status);
+  add_export(app, exit_status);
 }
 
 }  // namespace trackprint::cli

@@ -8,24 +8,6 @@
 
 namespace trackprint::cli {
 
-std::string json_string(const std::string& s) {
-  std::string out = "\"";
-  for (const char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += ch;
-    } else if (c < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", c);
-      out += buf;
-    } else {
-      out += ch;
-    }
-  }
-  return out + "\"";
-}
-
 std::string csv_field(const std::string& s) {
   if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
   std::string out = "\"";
@@ -36,37 +18,30 @@ std::string csv_field(const std::string& s) {
   return out + "\"";
 }
 
-void JsonObject::field(std::string_view key, const std::string& value) {
-  if (text_.size() > 1) text_ += ',';
-  text_ += '"';
-  text_ += key;
-  text_ += "\":";
-  text_ += value;
+void add_fingerprint_fields(Json& object, const Fingerprint& fp) {
+  for (std::size_t i = 0; i < kDimensionCount; ++i) {
+    object[std::string(kDimensions[i].name)] = fp.values[i];
+  }
+  object["duration_s"] = fp.duration_s;
+  object["sample_rate"] = fp.sample_rate;
+  object["channels"] = fp.channels;
+  object["codec"] = fp.codec;
 }
 
-void add_fingerprint_fields(JsonObject& object, const Fingerprint& fp) {
-  for (std::size_t i = 0; i < kDimensionCount; ++i) {
-    object.field(kDimensions[i].name, number_text(fp.values[i]));
-  }
-  object.field("duration_s", number_text(fp.duration_s));
-  object.field("sample_rate", std::to_string(fp.sample_rate));
-  object.field("channels", std::to_string(fp.channels));
-  object.field("codec", json_string(fp.codec));
+void print_json_line(std::FILE* out, const Json& value) {
+  const std::string line = library::json_text(value) + "\n";
+  std::fputs(line.c_str(), out);
 }
 
 namespace {
 
 void print_json(std::FILE* out, const std::string& path, const Fingerprint& fp) {
-  JsonObject object;
-  const auto field = [&object](std::string_view key, const std::string& value) {
-    object.field(key, value);
-  };
-  field("path", json_string(path));
+  Json object = Json::object();
+  library::set_path(object, "path", path);
   add_fingerprint_fields(object, fp);
-  field("version", std::to_string(fp.version));
-  field("engine_version", json_string(std::string(engine_version())));
-  const std::string line = object.text() + "\n";
-  std::fputs(line.c_str(), out);
+  object["version"] = fp.version;
+  object["engine_version"] = std::string(engine_version());
+  print_json_line(out, object);
 }
 
 void print_csv(std::FILE* out, const std::string& path, const Fingerprint& fp) {

@@ -32,10 +32,6 @@ std::string duration_text(double s) {
   return buf;
 }
 
-std::string json_number(std::int64_t v) {
-  return std::to_string(v);
-}
-
 }  // namespace
 
 ProgressDisplay::ProgressDisplay(ProgressStyle style) : style_(style) {}
@@ -71,9 +67,11 @@ void ProgressDisplay::clear_bar() {
 void ProgressDisplay::print_failures(const ScanProgress& p) {
   for (const Error& e : p.new_failures) {
     if (style_ == ProgressStyle::json) {
-      std::printf("{\"event\":\"failed\",\"path\":%s,\"kind\":\"%.*s\",\"reason\":%s}\n",
-                  json_string(e.path).c_str(), static_cast<int>(to_string(e.kind).size()),
-                  to_string(e.kind).data(), json_string(e.reason).c_str());
+      Json event = {{"event", "failed"}};
+      library::set_path(event, "path", e.path);
+      event["kind"] = std::string(to_string(e.kind));
+      event["reason"] = e.reason;
+      print_json_line(stdout, event);
     } else {
       clear_bar();
       std::fprintf(stderr, "%s\n", e.message().c_str());
@@ -100,13 +98,15 @@ void ProgressDisplay::update(const ScanProgress& p) {
     case ProgressStyle::json:
       if (now - last_line_ < kJsonInterval) break;
       last_line_ = now;
-      std::printf(
-          "{\"event\":\"progress\",\"phase\":\"%s\",\"found\":%s,\"total\":%s,\"done\":%s,"
-          "\"failed\":%s,\"tracks_per_s\":%s,\"eta_s\":%s}\n",
-          p.phase == ScanProgress::Phase::walking ? "walking" : "analysing",
-          json_number(p.found).c_str(), json_number(p.total).c_str(), json_number(p.done).c_str(),
-          json_number(p.failed).c_str(), number_text(p.tracks_per_s).c_str(),
-          p.eta_s < 0 ? "null" : number_text(p.eta_s).c_str());
+      print_json_line(stdout,
+                      {{"event", "progress"},
+                       {"phase", p.phase == ScanProgress::Phase::walking ? "walking" : "analysing"},
+                       {"found", p.found},
+                       {"total", p.total},
+                       {"done", p.done},
+                       {"failed", p.failed},
+                       {"tracks_per_s", p.tracks_per_s},
+                       {"eta_s", p.eta_s < 0 ? Json() : Json(p.eta_s)}});
       std::fflush(stdout);
       break;
   }
@@ -115,15 +115,13 @@ void ProgressDisplay::update(const ScanProgress& p) {
 void ProgressDisplay::finish(const ScanSummary& s, const std::string& store_path, bool quiet) {
   clear_bar();
   if (style_ == ProgressStyle::json) {
-    std::printf(
-        "{\"event\":\"done\",\"found\":%s,\"analysed\":%s,\"from_sidecars\":%s,"
-        "\"failed\":%s,\"unchanged\":%s,\"missing\":%s,\"cancelled\":%s,\"seconds\":%s,"
-        "\"store\":%s}\n",
-        json_number(s.found).c_str(), json_number(s.analysed).c_str(),
-        json_number(s.from_sidecars).c_str(), json_number(s.failed).c_str(),
-        json_number(s.unchanged).c_str(), json_number(s.missing).c_str(),
-        s.cancelled ? "true" : "false", number_text(s.seconds).c_str(),
-        json_string(store_path).c_str());
+    Json event = {{"event", "done"},        {"found", s.found},
+                  {"analysed", s.analysed}, {"from_sidecars", s.from_sidecars},
+                  {"failed", s.failed},     {"unchanged", s.unchanged},
+                  {"missing", s.missing},   {"cancelled", s.cancelled},
+                  {"seconds", s.seconds}};
+    library::set_path(event, "store", store_path);
+    print_json_line(stdout, event);
     std::fflush(stdout);
     return;
   }

@@ -16,6 +16,12 @@ std::string_view to_string(ErrorKind kind) {
       return "unsupported";
     case ErrorKind::too_short:
       return "too_short";
+    case ErrorKind::too_long:
+      return "too_long";
+    case ErrorKind::invalid_audio:
+      return "invalid_audio";
+    case ErrorKind::crashed:
+      return "crashed";
     case ErrorKind::invalid_input:
       return "invalid_input";
     case ErrorKind::internal:

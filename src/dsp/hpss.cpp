@@ -343,8 +343,11 @@ struct HpssEnergyAccumulator::State {
                          harm.data() + (t - first) * padded, perc_row(t),
                          reinterpret_cast<float*>(inv_h.frame_input()),
                          reinterpret_cast<float*>(inv_p.frame_input()), n_bins);
-      add_energy(inv_h.push_input(), sums_h);
-      add_energy(inv_p.push_input(), sums_p);
+      const std::span<const float> h = inv_h.push_input();
+      const std::span<const float> p = inv_p.push_input();
+      add_energy(h, sums_h);
+      add_energy(p, sums_p);
+      if (sink) sink(h, p);
     }
   }
 
@@ -367,6 +370,7 @@ struct HpssEnergyAccumulator::State {
   std::vector<const float*> p_leave, p_enter;
   std::vector<float*> p_out;
   Kernels kernels;
+  HpssEnergyAccumulator::SignalSink sink;
   double sums_h[4] = {0, 0, 0, 0}, sums_p[4] = {0, 0, 0, 0};
   std::size_t pushed = 0, emitted = 0, perc_done = 0;
 };
@@ -413,12 +417,19 @@ void HpssEnergyAccumulator::push(std::span<const std::complex<float>> frame,
 HpssEnergy HpssEnergyAccumulator::finish() {
   State& s = *st_;
   if (s.pushed != s.n_frames) throw std::logic_error("hpss: finish() before the last frame");
-  add_energy(s.inv_h.finish(), s.sums_h);
-  add_energy(s.inv_p.finish(), s.sums_p);
+  const std::span<const float> h = s.inv_h.finish();
+  const std::span<const float> p = s.inv_p.finish();
+  add_energy(h, s.sums_h);
+  add_energy(p, s.sums_p);
+  if (s.sink) s.sink(h, p);
   HpssEnergy energy;
   energy.harmonic = (s.sums_h[0] + s.sums_h[1]) + (s.sums_h[2] + s.sums_h[3]);
   energy.percussive = (s.sums_p[0] + s.sums_p[1]) + (s.sums_p[2] + s.sums_p[3]);
   return energy;
+}
+
+void HpssEnergyAccumulator::stream_signals(SignalSink sink) {
+  st_->sink = std::move(sink);
 }
 
 HpssEnergy hpss_energy(const Spectrogram& s, std::span<const float> magnitude, std::size_t hop,

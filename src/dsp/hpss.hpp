@@ -7,6 +7,7 @@
 
 #include <complex>
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <span>
 
@@ -54,6 +55,12 @@ class HpssEnergyAccumulator {
   // After the last push: sum(h**2), sum(p**2) (the end's reflect edge was handled by the last
   // push, which knows it is the last).
   HpssEnergy finish();
+
+  // Also hand the harmonic and percussive signals (equal lengths, in order, valid during the
+  // call) to `sink` as the inverse STFTs complete them; none is kept. Off unless set.
+  using SignalSink =
+      std::function<void(std::span<const float> harmonic, std::span<const float> percussive)>;
+  void stream_signals(SignalSink sink);
 
  private:
   struct State;

@@ -87,6 +87,9 @@ class YinFrame {
     return static_cast<double>(min_period_ + i) + parabolic_shift(i);
   }
 
+  // Whether the last period() found a trough below the threshold.
+  bool voiced() const { return voiced_; }
+
  private:
   // librosa.autocorrelate(frame, max_size=max_period+1): irfft(|rfft(frame, n_pad)|**2) in float32
   // (scipy.fft keeps single precision); the first max_period+1 lags end up in acf_.
@@ -128,7 +131,7 @@ class YinFrame {
   }
 
   // librosa.yin's choice among the candidate lags (index into cmnd_).
-  std::size_t pick() const {
+  std::size_t pick() {
     const std::vector<double>& x = cmnd_;
     const std::size_t n = x.size();
     // util.localmin (x[i] < x[i-1] and x[i] <= x[i+1]; last: x[-1] < x[-2]), with row 0
@@ -143,9 +146,13 @@ class YinFrame {
       } else {
         trough = x[i] < x[i - 1] && x[i] <= x[i + 1];
       }
-      if (trough && x[i] < kTroughThreshold) return i;
+      if (trough && x[i] < kTroughThreshold) {
+        voiced_ = true;
+        return i;
+      }
     }
     // No trough below the threshold: np.argmin (first occurrence of the minimum).
+    voiced_ = false;
     return static_cast<std::size_t>(std::min_element(x.begin(), x.end()) - x.begin());
   }
 
@@ -157,6 +164,7 @@ class YinFrame {
   std::vector<float> diff_, cumulative_;
   std::vector<double> lag_;  // k as float64
   std::vector<double> cmnd_;
+  bool voiced_ = false;
 };
 
 }  // namespace
@@ -206,6 +214,7 @@ void YinTracker::drain() {
   while (frames_.next(x)) {
     std::copy(x.begin(), x.end(), work_->frame.frame());
     f0_.push_back(sr_ / work_->frame.period());
+    if (keep_voicing_) voiced_.push_back(work_->frame.voiced() ? 1 : 0);
   }
 }
 

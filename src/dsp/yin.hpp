@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <span>
 #include <vector>
@@ -30,6 +31,11 @@ class YinTracker {
   void finish();
   const std::vector<double>& f0() const { return f0_; }
 
+  // Also record, per frame, whether a trough below the 0.1 threshold was found (1) or the
+  // global minimum was taken (0): YIN's own voicing. Off unless asked (for a trace).
+  void keep_voicing() { keep_voicing_ = true; }
+  const std::vector<std::uint8_t>& voiced() const { return voiced_; }
+
  private:
   void drain();
   struct Work;
@@ -37,6 +43,8 @@ class YinTracker {
   FrameStream frames_;
   double sr_;
   std::vector<double> f0_;
+  bool keep_voicing_ = false;
+  std::vector<std::uint8_t> voiced_;
 };
 
 std::vector<double> yin(std::span<const float> y, double sr, double fmin, double fmax,

@@ -23,6 +23,21 @@ void CrestMeter::push(std::span<const float> y) {
     sum_sq_ += x * x;
   }
   count_ += y.size();
+  if (trace_ != nullptr) trace_waveform(y);
+}
+
+// Sample i falls in hop i / kHop; each hop's entry is made by its first sample.
+void CrestMeter::trace_waveform(std::span<const float> y) {
+  std::size_t at = count_ - y.size();
+  for (float v : y) {
+    if (at++ % kHop == 0) {
+      trace_->wave_min.push_back(v);
+      trace_->wave_max.push_back(v);
+    } else {
+      trace_->wave_min.back() = std::min(trace_->wave_min.back(), v);
+      trace_->wave_max.back() = std::max(trace_->wave_max.back(), v);
+    }
+  }
 }
 
 double CrestMeter::crest_db() const {

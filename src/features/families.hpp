@@ -7,6 +7,8 @@
 // stereo.cpp: stereo_width, phase_correlation
 // The families that read the shared STFT consume it one frame at a time, in order (push), so
 // it is never stored; the others read y. lufs is measured at the native rate (io/loudness).
+// Given a Trace (trace_into), a family also hands out the series it computes on the way; without
+// one (nullptr, the default) it keeps nothing more than it needs.
 #pragma once
 
 #include <array>
@@ -26,7 +28,9 @@
 #include "dsp/tuning.hpp"
 #include "dsp/yin.hpp"
 #include "features/analysis_input.hpp"
+#include "features/column_pool.hpp"
 #include "trackprint/fingerprint.hpp"
+#include "trackprint/trace.hpp"
 
 namespace trackprint::features {
 
@@ -55,14 +59,18 @@ BandEnergies band_energies(std::span<const float> y);
 void measure_frequency(const BandEnergies& bands, Fingerprint& fp);
 
 // Peak and energy of y, summed in sample order, for crest_db.
+// With a trace it also keeps the waveform (min and max of each hop).
 class CrestMeter {
  public:
+  void trace_into(Trace* trace) { trace_ = trace; }
   void push(std::span<const float> y);
   double crest_db() const;
 
  private:
+  void trace_waveform(std::span<const float> y);
   double peak_ = 0, sum_sq_ = 0;
   std::size_t count_ = 0;
+  Trace* trace_ = nullptr;
 };
 void measure_dynamics(const CrestMeter& crest, const BandEnergies& bands, Fingerprint& fp);
 
@@ -70,6 +78,7 @@ void measure_dynamics(const CrestMeter& crest, const BandEnergies& bands, Finger
 class VariationFamily {
  public:
   VariationFamily();
+  void trace_into(Trace* trace) { trace_ = trace; }
   void push(std::span<const float> y);
   void finish(Fingerprint& fp);
 
@@ -82,17 +91,20 @@ class VariationFamily {
   dsp::FrameStream blocks_;
   std::vector<double> block_peak_, block_rms_;
   dsp::RmsTracker rms_;
+  Trace* trace_ = nullptr;
 };
 
 // pitch_stability from YIN's f0 of every 2048-sample frame (hop 512, centred).
 class PitchFamily {
  public:
   PitchFamily();
+  void trace_into(Trace* trace);
   void push(std::span<const float> y);
   void finish(Fingerprint& fp);
 
  private:
   dsp::YinTracker yin_;
+  Trace* trace_ = nullptr;
 };
 
 // The same families over a whole y.
@@ -103,6 +115,7 @@ void measure_pitch_stability(std::span<const float> y, Fingerprint& fp);  // YIN
 // Per-frame centroid, rolloff and flatness of |S|; their medians at the end.
 class SpectralFamily {
  public:
+  void trace_into(Trace* trace) { trace_ = trace; }
   void push(std::span<const float> magnitude);
   void finish(Fingerprint& fp);
 
@@ -110,6 +123,7 @@ class SpectralFamily {
   dsp::SpectralShape shape_{kAnalysisRate, kFftSize};
   std::vector<double> centroid_, rolloff_;
   std::vector<float> flatness_;
+  Trace* trace_ = nullptr;
 };
 
 // The mel power of each frame (128 floats kept per frame); onset envelope, tempo, beats and
@@ -123,6 +137,9 @@ class TemporalFamily {
   TemporalFamily();
   static TemporalFamily first_of_two();
   static TemporalFamily second_of_two(float peak_db, std::size_t length);  // len(y)
+  // The trace gets the RMS and the mel spectrogram from the first pass, the onset envelope,
+  // tempo, beats and onsets from the second (a single pass gives all).
+  void trace_into(Trace* trace);
   void push(std::span<const float> magnitude);
   void push_samples(std::span<const float> y);  // not in the second of two passes
   float peak_db();                              // after the first of two passes
@@ -143,6 +160,8 @@ class TemporalFamily {
   dsp::RmsTracker rms_;
   std::size_t samples_ = 0;
   bool any_sound_ = false;
+  Trace* trace_ = nullptr;
+  std::optional<ColumnPool> spectrogram_;  // with a trace, in a pass that sees the mel power
 };
 
 // harmonic_ratio from the HPSS energies of the shared STFT, fed frame by frame. librosa.istft
@@ -150,12 +169,16 @@ class TemporalFamily {
 class HpssFamily {
  public:
   explicit HpssFamily(std::size_t length);  // len(y)
+  // The trace gets the RMS of the harmonic and percussive signals over each hop.
+  void trace_into(Trace* trace);
   void push(std::span<const std::complex<float>> frame, std::span<const float> magnitude);
   void finish(Fingerprint& fp);
 
  private:
   dsp::HpssEnergyAccumulator hpss_;
   std::size_t length_;
+  Trace* trace_ = nullptr;
+  std::optional<dsp::RmsTracker> harmonic_rms_, percussive_rms_;  // with a trace
 };
 
 // chroma_cqt's tuning: estimate_tuning over |S| of the shared STFT (piptrack evidence per frame).
@@ -166,6 +189,7 @@ dsp::TuningEstimator make_tuning_estimator();
 class ChromaFamily {
  public:
   explicit ChromaFamily(double tuning);
+  void trace_into(Trace* trace) { trace_ = trace; }
   void push(std::span<const float> y);
   void finish(Fingerprint& fp);
 
@@ -178,6 +202,7 @@ class ChromaFamily {
   std::vector<float> pending_;  // CQT frames awaiting the fold
   double sum_ = 0;
   std::size_t values_ = 0;
+  Trace* trace_ = nullptr;
 };
 
 // The same families over a stored STFT (AnalysisInput), for tests and tools.

@@ -31,6 +31,18 @@ double pitch_stability(std::vector<double> f0) {
 
 HpssFamily::HpssFamily(std::size_t length) : hpss_(kFftSize, kHop, length), length_(length) {}
 
+void HpssFamily::trace_into(Trace* trace) {
+  trace_ = trace;
+  if (trace == nullptr) return;
+  // RMS over each hop of samples, frames wholly inside the signal.
+  harmonic_rms_.emplace(kHop, kHop, /*center=*/false);
+  percussive_rms_.emplace(kHop, kHop, /*center=*/false);
+  hpss_.stream_signals([this](std::span<const float> h, std::span<const float> p) {
+    harmonic_rms_->push(h);
+    percussive_rms_->push(p);
+  });
+}
+
 void HpssFamily::push(std::span<const std::complex<float>> frame,
                       std::span<const float> magnitude) {
   hpss_.push(frame, magnitude);
@@ -42,6 +54,12 @@ void HpssFamily::finish(Fingerprint& fp) {
   const double rh = std::sqrt(e.harmonic / n);
   const double rp = std::sqrt(e.percussive / n);
   fp[Dim::harmonic_ratio] = (rh + rp) > 0 ? rh / (rh + rp) : 0.5;
+  if (trace_ != nullptr) {
+    harmonic_rms_->finish();
+    percussive_rms_->finish();
+    trace_->harmonic_rms = harmonic_rms_->values();
+    trace_->percussive_rms = percussive_rms_->values();
+  }
 }
 
 ChromaFamily::ChromaFamily(double tuning)
@@ -69,6 +87,7 @@ void ChromaFamily::fold() {
   const std::vector<float> chroma =
       dsp::chroma_from_cqt(pending_, n_frames, n_bins_, dsp::kChromaBinsPerOctave);
   for (float c : chroma) sum_ += static_cast<double>(c);
+  if (trace_ != nullptr) trace_->chroma.insert(trace_->chroma.end(), chroma.begin(), chroma.end());
   values_ += chroma.size();
   pending_.clear();
 }
@@ -83,6 +102,11 @@ void ChromaFamily::finish(Fingerprint& fp) {
 
 PitchFamily::PitchFamily() : yin_(kAnalysisRate, kFminC2, kFmaxC7, kFftSize, kHop) {}
 
+void PitchFamily::trace_into(Trace* trace) {
+  trace_ = trace;
+  if (trace != nullptr) yin_.keep_voicing();
+}
+
 void PitchFamily::push(std::span<const float> y) {
   yin_.push(y);
 }
@@ -90,6 +114,10 @@ void PitchFamily::push(std::span<const float> y) {
 void PitchFamily::finish(Fingerprint& fp) {
   yin_.finish();
   fp[Dim::pitch_stability] = pitch_stability(yin_.f0());
+  if (trace_ != nullptr) {
+    trace_->f0_hz = yin_.f0();
+    trace_->voiced = yin_.voiced();
+  }
 }
 
 void measure_pitch_stability(std::span<const float> y, Fingerprint& fp) {

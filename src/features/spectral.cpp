@@ -30,6 +30,11 @@ void SpectralFamily::push(std::span<const float> magnitude) {
 }
 
 void SpectralFamily::finish(Fingerprint& fp) {
+  if (trace_ != nullptr) {
+    trace_->centroid_hz = centroid_;
+    trace_->rolloff_hz = rolloff_;
+    trace_->flatness = flatness_;
+  }
   fp[Dim::spectral_centroid] = std::clamp(median(std::move(centroid_)) / 8000.0, 0.0, 1.0);
   fp[Dim::spectral_rolloff] = std::clamp(median(std::move(rolloff_)) / 10000.0, 0.0, 1.0);
   fp[Dim::spectral_flatness] =

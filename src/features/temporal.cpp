@@ -71,6 +71,18 @@ TemporalFamily TemporalFamily::second_of_two(float peak_db, std::size_t length) 
   return family;
 }
 
+void TemporalFamily::trace_into(Trace* trace) {
+  trace_ = trace;
+  if (trace == nullptr || pass_ == Pass::second_of_two || trace->max_spectrogram_columns == 0) {
+    return;
+  }
+  spectrogram_.emplace(mel_.n_mels(), trace->max_spectrogram_columns);
+  const dsp::OnsetParams p = onset_params();
+  // Band m is the triangle between mel_frequencies(n_mels + 2)[m] and [m + 2], centred on [m + 1].
+  const std::vector<double> edges = dsp::mel_frequencies(p.n_mels + 2, 0.0, p.sr / 2.0);
+  trace->mel_bands_hz.assign(edges.begin() + 1, edges.end() - 1);
+}
+
 void TemporalFamily::push(std::span<const float> magnitude) {
   float* power = power_block_.data() + block_frames_ * magnitude.size();
   for (std::size_t k = 0; k < magnitude.size(); ++k) power[k] = magnitude[k] * magnitude[k];
@@ -88,11 +100,15 @@ void TemporalFamily::flush_block() {
     mel_power_.resize(at + block_frames_ * n_mels);
     mel_.apply(power, std::span<float>(mel_power_.data() + at, block_frames_ * n_mels),
                block_frames_);
+    if (spectrogram_) {
+      spectrogram_->push(std::span<const float>(mel_power_.data() + at, block_frames_ * n_mels));
+    }
   } else {
     mel_block_.resize(block_frames_ * n_mels);
     mel_.apply(power, mel_block_, block_frames_);
     if (pass_ == Pass::first_of_two) {
       peak_db_ = std::max(peak_db_, dsp::mel_peak_db(mel_block_));
+      if (spectrogram_) spectrogram_->push(mel_block_);
     } else {
       envelope_->push(mel_block_);
     }
@@ -118,6 +134,12 @@ void TemporalFamily::finish(Fingerprint& fp) {
   if (pass_ != Pass::second_of_two) {
     rms_.finish();
     fp[Dim::silence_ratio] = silence_ratio(rms_.values(), any_sound_);
+    if (trace_ != nullptr) trace_->rms = rms_.values();
+  }
+  if (spectrogram_) {
+    trace_->spectrogram_db = spectrogram_->finish_db();
+    trace_->spectrogram_columns = spectrogram_->columns();
+    trace_->frames_per_column = spectrogram_->frames_per_column();
   }
   if (pass_ == Pass::first_of_two) return;
   const std::vector<float> onset =
@@ -133,12 +155,27 @@ void TemporalFamily::finish(Fingerprint& fp) {
   dsp::BeatParams bp;
   bp.sr = kAnalysisRate;
   bp.hop = kHop;
-  fp[Dim::rhythm_stability] = rhythm_stability(dsp::beat_track(onset, bpm, bp));
+  const std::vector<std::size_t> beats = dsp::beat_track(onset, bpm, bp);
+  fp[Dim::rhythm_stability] = rhythm_stability(beats);
 
-  const std::size_t n_onsets = dsp::onset_detect(onset, kAnalysisRate, kHop).size();
+  const std::vector<std::size_t> onsets = dsp::onset_detect(onset, kAnalysisRate, kHop);
+  const std::size_t n_onsets = onsets.size();
   const double seconds = static_cast<double>(samples_) / kAnalysisRate;
   fp[Dim::transient_density] =
       seconds > 0 ? std::clamp(static_cast<double>(n_onsets) / seconds / 10.0, 0.0, 1.0) : 0.0;
+  if (trace_ != nullptr) {
+    const auto to_seconds = [](const std::vector<std::size_t>& frames) {
+      std::vector<double> t(frames.size());
+      for (std::size_t i = 0; i < frames.size(); ++i) {
+        t[i] = static_cast<double>(frames[i] * kHop) / kAnalysisRate;  // librosa.frames_to_time
+      }
+      return t;
+    };
+    trace_->onset_envelope = onset;
+    trace_->tempo_bpm = bpm;
+    trace_->beat_times = to_seconds(beats);
+    trace_->onset_times = to_seconds(onsets);
+  }
 }
 
 void measure_temporal(const AnalysisInput& in, Fingerprint& fp) {

@@ -86,6 +86,12 @@ void VariationFamily::finish(Fingerprint& fp) {
   fp[Dim::dynamic_range_variation] = dynamic_range_variation(block_peak_, block_rms_);
   fp[Dim::loudness_variation_std] = loudness_variation_std(rms_.values());
   fp[Dim::peak_consistency] = peak_consistency(block_peak_);
+  if (trace_ != nullptr) {
+    trace_->block_rate = kAnalysisRate / static_cast<double>(kBlockHop);
+    trace_->block_peak = block_peak_;
+    trace_->block_rms = block_rms_;
+    trace_->sparse_rms = rms_.values();
+  }
 }
 
 void measure_variation(std::span<const float> y, Fingerprint& fp) {

@@ -8,6 +8,7 @@ extern "C" {
 #include <libswresample/swresample.h>
 }
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cstring>
@@ -15,6 +16,7 @@ extern "C" {
 #include <fstream>
 #include <string>
 
+#include "io/file_input.hpp"
 #include "trackprint/error.hpp"
 
 namespace trackprint::io {
@@ -28,9 +30,6 @@ std::string av_error_text(int code) {
   return buf.data();
 }
 
-struct FormatCloser {
-  void operator()(AVFormatContext* c) const { avformat_close_input(&c); }
-};
 struct CodecFreer {
   void operator()(AVCodecContext* c) const { avcodec_free_context(&c); }
 };
@@ -77,10 +76,21 @@ AVChannelLayout effective_layout(const AVChannelLayout& in) {
   return out;
 }
 
+std::string seconds_text(double s) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.0f s", s);
+  return buf;
+}
+
+Failure too_long(const std::string& what, double limit_s) {
+  return Failure(ErrorKind::too_long, what + ", over the limit of " + seconds_text(limit_s) +
+                                          " (--max-duration changes it)");
+}
+
 }  // namespace
 
 struct Decoder::State {
-  std::unique_ptr<AVFormatContext, FormatCloser> format;
+  Input input;
   std::unique_ptr<AVCodecContext, CodecFreer> codec;
   std::unique_ptr<AVPacket, PacketFreer> packet{av_packet_alloc()};
   std::unique_ptr<AVFrame, FrameFreer> frame{av_frame_alloc()};
@@ -90,14 +100,15 @@ struct Decoder::State {
   bool draining = false;
   bool finished = false;
   int64_t frames_decoded = 0;
+  int64_t max_frames = 0;
   int corrupt_packets = 0;
   std::vector<float*> planes;
 
   ~State() { av_channel_layout_uninit(&layout); }
 };
 
-Decoder::Decoder(const std::string& path) : state_(std::make_unique<State>()), path_(path) {
-  av_log_set_level(AV_LOG_QUIET);  // reasons reach the user through Failure, not stderr noise
+Decoder::Decoder(const std::string& path, double max_duration_s)
+    : state_(std::make_unique<State>()), path_(path), max_duration_s_(max_duration_s) {
   std::error_code ec;
   const auto status = std::filesystem::status(path, ec);
   if (ec || !std::filesystem::exists(status)) throw Failure(ErrorKind::io, "no such file");
@@ -107,16 +118,21 @@ Decoder::Decoder(const std::string& path) : state_(std::make_unique<State>()), p
     if (!probe) throw Failure(ErrorKind::io, std::string("cannot open: ") + std::strerror(errno));
   }
   if (std::filesystem::file_size(path, ec) == 0) throw Failure(ErrorKind::not_audio, "empty file");
+  state_->input = open_file_input(path);
+  open_stream();
+}
 
-  AVFormatContext* raw = nullptr;
-  int rc = avformat_open_input(&raw, path.c_str(), nullptr, nullptr);
-  if (rc < 0) {
-    throw Failure(ErrorKind::not_audio, "not an audio file (no known container format)");
-  }
-  state_->format.reset(raw);
-  rc = avformat_find_stream_info(raw, nullptr);
-  if (rc < 0)
-    throw Failure(ErrorKind::decode, "cannot read stream information (" + av_error_text(rc) + ")");
+Decoder::Decoder(std::span<const std::uint8_t> bytes, const std::string& name,
+                 double max_duration_s)
+    : state_(std::make_unique<State>()), path_(name), max_duration_s_(max_duration_s) {
+  if (bytes.empty()) throw Failure(ErrorKind::not_audio, "empty file");
+  state_->input = open_memory_input(bytes);
+  open_stream();
+}
+
+void Decoder::open_stream() {
+  if (!state_->packet || !state_->frame) throw std::bad_alloc();
+  AVFormatContext* raw = state_->input.get();
 
   for (unsigned i = 0; i < raw->nb_streams; ++i) {
     if (raw->streams[i]->codecpar->codec_type == AVMEDIA_TYPE_AUDIO) {
@@ -127,6 +143,21 @@ Decoder::Decoder(const std::string& path) : state_(std::make_unique<State>()), p
   if (state_->stream_index < 0) throw Failure(ErrorKind::no_audio, "no audio stream");
   AVStream* stream = raw->streams[state_->stream_index];
   const AVCodecParameters* par = stream->codecpar;
+  // The limits, before a decoder is even opened: a crafted header costs nothing.
+  const auto check_limits = [](int rate, int channels) {
+    if (channels > kMaxChannels) {
+      throw Failure(ErrorKind::unsupported, std::to_string(channels) +
+                                                " channels; trackprint reads 1 to " +
+                                                std::to_string(kMaxChannels));
+    }
+    if (rate > 0 && (rate < kMinSampleRate || rate > kMaxSampleRate)) {
+      throw Failure(ErrorKind::unsupported, "sample rate " + std::to_string(rate) +
+                                                " Hz; trackprint reads " +
+                                                std::to_string(kMinSampleRate) + " to " +
+                                                std::to_string(kMaxSampleRate) + " Hz");
+    }
+  };
+  check_limits(par->sample_rate, par->ch_layout.nb_channels);
   const AVCodec* codec = avcodec_find_decoder(par->codec_id);
   if (codec == nullptr) {
     throw Failure(ErrorKind::unsupported,
@@ -134,7 +165,10 @@ Decoder::Decoder(const std::string& path) : state_(std::make_unique<State>()), p
   }
   state_->codec.reset(avcodec_alloc_context3(codec));
   if (!state_->codec) throw std::bad_alloc();
-  avcodec_parameters_to_context(state_->codec.get(), par);
+  int rc = avcodec_parameters_to_context(state_->codec.get(), par);
+  if (rc < 0)
+    throw Failure(ErrorKind::decode,
+                  "cannot read the codec parameters (" + av_error_text(rc) + ")");
   rc = avcodec_open2(state_->codec.get(), codec, nullptr);
   if (rc < 0)
     throw Failure(ErrorKind::decode, "cannot open the " + std::string(codec->name) + " decoder (" +
@@ -144,10 +178,13 @@ Decoder::Decoder(const std::string& path) : state_(std::make_unique<State>()), p
   if (ctx->sample_rate <= 0 || ctx->ch_layout.nb_channels <= 0) {
     throw Failure(ErrorKind::decode, "the audio stream declares no sample rate or channels");
   }
+  check_limits(ctx->sample_rate, ctx->ch_layout.nb_channels);
   info_.sample_rate = ctx->sample_rate;
   info_.channels = ctx->ch_layout.nb_channels;
   info_.codec = avcodec_get_name(par->codec_id);  // "mp3", not the decoder's "mp3float"
   state_->layout = effective_layout(ctx->ch_layout);
+  if (state_->layout.nb_channels != info_.channels)
+    throw Failure(ErrorKind::unsupported, "cannot read this channel layout");
   for (int c = 0; c < info_.channels; ++c) info_.speakers.push_back(speaker_of(state_->layout, c));
   // A duration guessed from the bitrate (a VBR MP3 without a Xing header) is no promise, so
   // it cannot reveal a truncated file.
@@ -158,6 +195,13 @@ Decoder::Decoder(const std::string& path) : state_(std::make_unique<State>()), p
       info_.declared_duration_s = static_cast<double>(raw->duration) / AV_TIME_BASE;
     }
   }
+  // Even a guessed duration over the limit is refused: guesses err by percents, not by hours.
+  double announced_s = info_.declared_duration_s;
+  if (announced_s == 0 && raw->duration != AV_NOPTS_VALUE && raw->duration > 0)
+    announced_s = static_cast<double>(raw->duration) / AV_TIME_BASE;
+  if (announced_s > max_duration_s_)
+    throw too_long("declares " + seconds_text(announced_s) + " of audio", max_duration_s_);
+  state_->max_frames = static_cast<int64_t>(std::min(max_duration_s_ * info_.sample_rate, 9.0e18));
 }
 
 Decoder::~Decoder() = default;
@@ -198,6 +242,7 @@ bool Decoder::next_block(std::vector<std::vector<float>>& channels) {
       if (rc < 0)
         throw Failure(ErrorKind::decode, "sample conversion failed (" + av_error_text(rc) + ")");
       s.frames_decoded += rc;
+      if (s.frames_decoded > s.max_frames) throw too_long("decodes to more", max_duration_s_);
       if (rc == 0) continue;
       for (auto& ch : channels) ch.resize(static_cast<std::size_t>(rc));
       return true;
@@ -220,9 +265,24 @@ bool Decoder::next_block(std::vector<std::vector<float>>& channels) {
     }
     // The decoder wants input.
     for (;;) {
-      rc = av_read_frame(s.format.get(), s.packet.get());
+      rc = av_read_frame(s.input.get(), s.packet.get());
       if (rc < 0) {
-        avcodec_send_packet(ctx, nullptr);  // end of input (or a truncated file): drain
+        // The file could not be read to its end (a disk or network error): not the end of
+        // the track. FFmpeg keeps the system's error in the I/O context.
+        const AVIOContext* pb = s.input.get()->pb;
+        const bool pb_failed = pb != nullptr && pb->error < 0 && pb->error != AVERROR_EOF;
+        const int read_error = pb_failed ? pb->error : rc;
+        if (read_error == AVERROR(ENOMEM)) throw std::bad_alloc();
+        if (pb_failed || is_read_failure(read_error)) {
+          throw Failure(ErrorKind::io, "read error after " +
+                                           seconds_text(static_cast<double>(s.frames_decoded) /
+                                                        info_.sample_rate) +
+                                           " of audio (" + av_error_text(read_error) + ")");
+        }
+        // End of input (or a truncated file, checked below): drain.
+        rc = avcodec_send_packet(ctx, nullptr);
+        if (rc < 0 && rc != AVERROR_EOF)
+          throw Failure(ErrorKind::decode, "cannot drain the decoder (" + av_error_text(rc) + ")");
         s.draining = true;
         break;
       }

@@ -13,7 +13,9 @@ namespace trackprint::io {
 
 class LoudnessMeter {
  public:
-  LoudnessMeter(int sample_rate, std::span<const Speaker> speakers);
+  // With `envelope`, the momentary and short-term loudness are also read every 100 ms of input
+  // (for a trace); the integrated loudness is the same either way.
+  LoudnessMeter(int sample_rate, std::span<const Speaker> speakers, bool envelope = false);
   ~LoudnessMeter();
   LoudnessMeter(const LoudnessMeter&) = delete;
   LoudnessMeter& operator=(const LoudnessMeter&) = delete;
@@ -24,9 +26,16 @@ class LoudnessMeter {
   void add(std::span<const std::span<const float>> planar);
   // Gated integrated loudness in LUFS; -70.0 when no block passes the absolute gate (silence).
   double integrated_lufs() const;
+  // With `envelope`: the loudness of the last 400 ms and of the last 3 s at the end of each
+  // 100 ms of input, in LUFS, floored at -70 like integrated_lufs().
+  double envelope_rate() const;  // readings per second (10, give or take a rounding)
+  const std::vector<double>& momentary() const;
+  const std::vector<double>& short_term() const;
 
  private:
   struct State;
+  void add_frames(const float* frames, std::size_t count);  // checks libebur128's answer
+  void add_reading_envelope(const float* frames, std::size_t count);
   std::unique_ptr<State> state_;
 };
 

@@ -1,11 +1,13 @@
 // The public face of the extraction queue (include/trackprint/extraction_queue.hpp): a store
-// of its own, locked for the queue's life, and the engine of library/queue_core.hpp.
+// of its own, locked and watched for crashes for the queue's life, and the engine of
+// library/queue_core.hpp.
 #include "trackprint/extraction_queue.hpp"
 
 #include <mutex>
 #include <optional>
 #include <utility>
 
+#include "library/crash_witness.hpp"
 #include "library/queue_core.hpp"
 #include "library/scan_lock.hpp"
 #include "library/store.hpp"
@@ -15,11 +17,16 @@ namespace trackprint {
 
 struct ExtractionQueue::Impl {
   Impl(library::Store s, library::ScanLock l, QueueOptions options)
-      : store(std::move(s)), lock(std::move(l)), core(store, std::move(options)) {}
+      : store(std::move(s)), lock(std::move(l)), core(store, std::move(options)) {
+    // A crash leaves the files in flight marked, and this mark: the next scan then blames
+    // what it retries alone, as it would after a crashed scan.
+    witness.emplace(store.path());
+  }
   library::Store store;
   std::mutex lock_mutex;
-  std::optional<library::ScanLock> lock;  // released by close()
-  library::QueueCore core;                // last: it stops before the store closes
+  std::optional<library::ScanLock> lock;         // released by close()
+  std::optional<library::CrashWitness> witness;  // released by close()
+  library::QueueCore core;                       // last: it stops before the store closes
 };
 
 Result<ExtractionQueue> ExtractionQueue::open(const std::string& store_path, QueueOptions options) {
@@ -77,6 +84,7 @@ ExtractionQueue::Wait ExtractionQueue::next_result(
 std::vector<std::string> ExtractionQueue::close(bool wait) {
   std::vector<std::string> dropped = impl_->core.close(wait);
   const std::lock_guard held(impl_->lock_mutex);
+  impl_->witness.reset();
   impl_->lock.reset();  // nothing more is written: another scan or queue may have the store
   return dropped;
 }

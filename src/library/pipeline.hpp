@@ -1,11 +1,14 @@
 // The analysis workers and the store's one writer, which the scan, the extraction queue and the
 // watch share: workers take files from a source and analyse them (or have them answered from the
 // store), the writer commits their results and any change sent to it in batches, and reports
-// each item once its batch is committed. Idle, every thread waits on a condition variable.
+// each item once its batch is committed. A file is marked in flight, and the mark committed,
+// before its analysis starts: what a crash leaves (docs/store.md, Crashes). Idle, every thread
+// waits on a condition variable.
 #pragma once
 
 #include <atomic>
 #include <functional>
+#include <future>
 #include <optional>
 #include <string>
 #include <thread>
@@ -14,15 +17,27 @@
 #include "library/bounded_queue.hpp"
 #include "library/store.hpp"
 #include "library/walker.hpp"
+#include "trackprint/limits.hpp"
 
 namespace trackprint::library {
 
-// What the writer takes: a result to store, a change to the store, or both.
+// What the writer takes: a result to store, a change to the store, or both; or the in-flight
+// mark of a file about to be analysed (what a crash leaves behind, docs/store.md).
 struct WriterItem {
   std::optional<AnalysisResult> result;
-  bool write_result = true;            // false: answered from the store, already there
-  std::function<void(Store&)> change;  // a rename, a file gone, a row restored
-  std::function<void()> committed;     // called on the writer thread once it is committed
+  bool write_result = true;               // false: answered from the store, already there
+  std::function<void(Store&)> change;     // a rename, a file gone, a row restored
+  std::function<void()> committed;        // called on the writer thread once it is committed
+  std::string starting;                   // set: mark this file in flight, commit, then answer
+  std::promise<bool>* started = nullptr;  // true once the mark is on disk; false: do not start
+};
+
+// How each file is analysed.
+struct AnalysisSettings {
+  bool sidecars = false;
+  double max_duration_s = kDefaultMaxDurationSeconds;
+  // The real folders a sidecar may be written in (none given: the file's own folder).
+  std::vector<std::string> sidecar_folders;
 };
 
 struct PipelineHooks {
@@ -36,19 +51,26 @@ struct PipelineHooks {
   std::function<void(const Error& error)> store_failed;
   // On the writer thread, last: every worker has ended and everything is committed.
   std::function<void()> finished;
+  // Optional: true once no more file may start; a worker then gets no in-flight mark.
+  std::function<bool()> stopping;
 };
 
-// The identity (size, mtime) stored with a result is the one seen just before reading: a file
-// changed during its analysis then differs from it next time and is analysed again.
-AnalysisResult analyse(const FoundFile& file, bool sidecars);
+// The identity (size, mtime) stored with a result is the one seen just before reading, and it
+// must still hold after: a file changed or gone meanwhile fails (io) and is read again later.
+AnalysisResult analyse(const FoundFile& file, const AnalysisSettings& settings);
+
+// The folders of the roots with every symlink resolved: sidecars are written only inside them.
+std::vector<std::string> real_folders(const std::vector<std::string>& roots);
 
 // The current UTC time, ISO 8601, as the store keeps it.
 std::string utc_now();
 
 class Pipeline {
  public:
-  // Starts `workers` workers (at `worker_nice`, when above 0) and the writer.
-  Pipeline(Store& store, int workers, bool sidecars, PipelineHooks hooks, int worker_nice = 0);
+  // Starts `workers` workers (at `worker_nice`, when above 0) and the writer. Each file is
+  // marked in flight (committed) before its analysis starts.
+  Pipeline(Store& store, int workers, AnalysisSettings settings, PipelineHooks hooks,
+           int worker_nice = 0);
   // Waits for the workers to end and the writer to commit everything (join()).
   ~Pipeline();
   Pipeline(const Pipeline&) = delete;
@@ -64,7 +86,7 @@ class Pipeline {
   void write();
 
   Store& store_;
-  bool sidecars_;
+  AnalysisSettings settings_;
   PipelineHooks hooks_;
   BoundedQueue<WriterItem> items_;
   std::atomic<int> running_;

@@ -6,11 +6,12 @@
 
 #include "library/scanner.hpp"
 #include "library/walker.hpp"
+#include "trackprint/numbers_version.hpp"
 #include "trackprint/trackprint.hpp"
 
 namespace trackprint::library {
 
-QueueCore::QueueCore(Store& store, QueueOptions options)
+QueueCore::QueueCore(Store& store, QueueOptions options, std::vector<std::string> sidecar_folders)
     : options_(std::move(options)), recall_store_(store.path(), /*read_only=*/true) {
   PipelineHooks hooks;
   hooks.next = [this] { return next_file(); };
@@ -24,7 +25,11 @@ QueueCore::QueueCore(Store& store, QueueOptions options)
     pending_.clear();
     work_ready_.notify_all();
   };
-  pipeline_.emplace(store, worker_count(options_.workers), options_.sidecars, std::move(hooks),
+  AnalysisSettings settings;
+  settings.sidecars = options_.sidecars;
+  settings.max_duration_s = options_.max_duration_s;
+  settings.sidecar_folders = std::move(sidecar_folders);
+  pipeline_.emplace(store, worker_count(options_.workers), std::move(settings), std::move(hooks),
                     options_.worker_nice);
 }
 
@@ -143,8 +148,9 @@ std::optional<WriterItem> QueueCore::recall(const FoundFile& file) {
     return std::nullopt;  // unreadable now: analyse, and let the writer meet the problem
   }
   if (!row || row->size != size || row->mtime_ns != mtime_ns) return std::nullopt;
+  // Current as the store counts it: this spec version and this numbers version.
   const bool current = row->fingerprint && row->fingerprint->version == kFingerprintVersion &&
-                       row->engine_version == engine_version();
+                       row->numbers_version == kNumbersVersion;
   const bool failure = row->error_kind.has_value() && !options_.retry_failed;
   if (!current && !failure) return std::nullopt;
 

@@ -25,8 +25,9 @@ namespace trackprint::library {
 
 class QueueCore {
  public:
-  // `store` is written only by the queue's writer until close() returns.
-  QueueCore(Store& store, QueueOptions options);
+  // `store` is written only by the queue's writer until close() returns. Sidecars are
+  // written inside `sidecar_folders` (none: each file's own folder).
+  QueueCore(Store& store, QueueOptions options, std::vector<std::string> sidecar_folders = {});
   ~QueueCore();
   QueueCore(const QueueCore&) = delete;
   QueueCore& operator=(const QueueCore&) = delete;

@@ -8,7 +8,11 @@
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <unordered_map>
+#include <unordered_set>
+#include <utility>
 
+#include "library/crash_witness.hpp"
 #include "library/pipeline.hpp"
 #include "library/scan_lock.hpp"
 #include "library/walker.hpp"
@@ -25,6 +29,10 @@ double seconds_since(Clock::time_point t) {
   return std::chrono::duration<double>(Clock::now() - t).count();
 }
 
+// A scan that died with a file in flight three times while retrying it alone blames it even
+// without a crash mark (each death could have been a kill; three in a row are not chance).
+constexpr std::int64_t kLoneDeathsBeforeBlame = 3;
+
 // What the writer shares with the reporting thread.
 struct Shared {
   std::mutex mutex;
@@ -37,6 +45,66 @@ struct Shared {
   std::optional<Error> store_error;
   bool writer_finished = false;
 };
+
+struct LoneRetry {
+  FoundFile file;
+  std::int64_t alone_deaths = 0;
+};
+
+// What the files left in flight by a dead scan become: retried alone, or blamed (failed, kind
+// crashed) when the last scan died while it was the only file in flight.
+struct Recovery {
+  std::vector<LoneRetry> alone;  // taken out of plan.to_analyse
+  std::vector<Error> blamed;
+};
+
+Recovery recover_in_flight(Store& store, ScanPlan& plan, bool crashed_before) {
+  Recovery out;
+  const std::vector<InFlight> marks = store.in_flight();
+  if (marks.empty()) return out;
+  std::unordered_map<std::string, const InFlight*> by_path;
+  for (const InFlight& m : marks) by_path.emplace(m.path, &m);
+  std::unordered_set<std::string> changed;
+  for (const FoundFile& f : plan.to_pending) changed.insert(f.path);
+  std::vector<FoundFile> rest;
+  store.begin();
+  for (FoundFile& f : plan.to_analyse) {
+    const auto it = by_path.find(f.path);
+    if (it == by_path.end()) {
+      rest.push_back(std::move(f));
+      continue;
+    }
+    const InFlight& mark = *it->second;
+    // A file changed since is a new file: it gets a fresh lone try, whatever the old one did.
+    const std::int64_t deaths =
+        changed.contains(f.path) ? 0 : mark.alone_deaths + (mark.alone ? 1 : 0);
+    if (mark.alone && !changed.contains(f.path) &&
+        (crashed_before || deaths >= kLoneDeathsBeforeBlame)) {
+      const std::string reason =
+          "analysing this file crashed trackprint, twice (a defect: please report it with the "
+          "file); it is skipped until it changes or 'scan --retry-failed'";
+      store.put_crashed(f.path, reason, utc_now());
+      out.blamed.push_back(Error{ErrorKind::crashed, f.path, reason});
+    } else {
+      out.alone.push_back({std::move(f), deaths});
+    }
+  }
+  store.commit();
+  plan.to_analyse = std::move(rest);
+  return out;
+}
+
+// A result is in the store: the counts and the failures to report follow.
+void count_stored(Shared& shared, AnalysisResult& r) {
+  const std::lock_guard lock(shared.mutex);
+  ++shared.done;
+  shared.from_sidecars += r.from_sidecar ? 1 : 0;
+  if (r.warning) shared.warnings.push_back(std::move(*r.warning));
+  if (r.error) {
+    ++shared.failed;
+    shared.new_failures.push_back(*r.error);
+  }
+}
 
 }  // namespace
 
@@ -67,6 +135,10 @@ ScanSummary run_scan(Store& store, const std::vector<std::string>& roots,
     report(final_progress);
     return summary;
   }
+  // A mark found here was left by an earlier process (a crash ends this one). Inside a watch,
+  // whose witness is already watching, this scan's witness does nothing.
+  const bool crashed_before = CrashWitness::take_mark(store.path());
+  const CrashWitness witness(store.path());
 
   auto last_report = Clock::now();
   WalkResult walked = walk(absolute_roots, [&](std::int64_t found) {
@@ -87,12 +159,14 @@ ScanSummary run_scan(Store& store, const std::vector<std::string>& roots,
   }
 
   ScanPlan plan;
+  Recovery recovery;
   try {
     plan = plan_scan(walked, absolute_roots, store.known_rows(),
                      PlanRules{options.retry_failed, options.prune});
     store.begin();
     write_plan(store, plan);
     store.commit();
+    recovery = recover_in_flight(store, plan, crashed_before);
   } catch (const Failure& e) {
     summary.store_error = Error{e.kind(), store.path(), e.reason()};
     summary.seconds = seconds_since(started);
@@ -103,7 +177,8 @@ ScanSummary run_scan(Store& store, const std::vector<std::string>& roots,
   // the scan alone on a long track (the store does not depend on the order).
   std::stable_sort(plan.to_analyse.begin(), plan.to_analyse.end(),
                    [](const FoundFile& a, const FoundFile& b) { return a.size > b.size; });
-  const auto total = static_cast<std::int64_t>(plan.to_analyse.size());
+  const auto total = static_cast<std::int64_t>(plan.to_analyse.size() + recovery.alone.size() +
+                                               recovery.blamed.size());
   summary.unchanged = plan.unchanged;
   summary.found = plan.unchanged + total;
   final_progress.found = summary.found;  // a file reached from two roots counts once
@@ -112,6 +187,8 @@ ScanSummary run_scan(Store& store, const std::vector<std::string>& roots,
   const int jobs = std::max(
       1, std::min(worker_count(options.jobs), static_cast<int>(std::max<std::int64_t>(total, 1))));
   Shared shared;
+  shared.done = shared.failed = static_cast<std::int64_t>(recovery.blamed.size());
+  shared.new_failures = recovery.blamed;
   std::atomic<bool> stop{false};
   std::atomic<std::size_t> next{0};
   const auto analysis_start = Clock::now();
@@ -135,6 +212,39 @@ ScanSummary run_scan(Store& store, const std::vector<std::string>& roots,
     first.total = total;
     ask_to_continue(first);
   }
+  AnalysisSettings settings;
+  settings.sidecars = options.sidecars;
+  settings.max_duration_s = options.max_duration_s;
+  settings.sidecar_folders = real_folders(absolute_roots);
+  // The files a dead scan left in flight, one at a time before any other: if one of them
+  // kills the process again, it is the only one in flight, and the next scan blames it.
+  for (const LoneRetry& retry : recovery.alone) {
+    if (stop) break;
+    try {
+      store.begin();
+      store.mark_in_flight(retry.file.path, true, retry.alone_deaths);
+      store.commit();
+      AnalysisResult r = analyse(retry.file, settings);
+      store.begin();
+      store.put_result(r);
+      store.commit();
+      count_stored(shared, r);
+    } catch (const Failure& e) {
+      shared.store_error = Error{e.kind(), store.path(), e.reason()};
+      stop = true;
+    }
+    if (options.progress && !stop) {
+      ScanProgress p;
+      p.phase = ScanProgress::Phase::analysing;
+      p.found = summary.found;
+      p.total = total;
+      p.done = shared.done;
+      p.failed = shared.failed;
+      p.new_failures.swap(shared.new_failures);
+      p.elapsed_s = seconds_since(analysis_start);
+      ask_to_continue(p);
+    }
+  }
   {
     PipelineHooks hooks;
     hooks.next = [&]() -> std::optional<FoundFile> {
@@ -142,28 +252,19 @@ ScanSummary run_scan(Store& store, const std::vector<std::string>& roots,
       if (stop || i >= plan.to_analyse.size()) return std::nullopt;
       return plan.to_analyse[i];
     };
-    hooks.committed = [&](WriterItem& item) {
-      AnalysisResult& r = *item.result;
-      const std::lock_guard lock(shared.mutex);
-      ++shared.done;
-      shared.from_sidecars += r.from_sidecar ? 1 : 0;
-      if (r.warning) shared.warnings.push_back(std::move(*r.warning));
-      if (r.error) {
-        ++shared.failed;
-        shared.new_failures.push_back(*r.error);
-      }
-    };
+    hooks.committed = [&](WriterItem& item) { count_stored(shared, *item.result); };
     hooks.store_failed = [&](const Error& e) {
       stop = true;
       const std::lock_guard lock(shared.mutex);
       shared.store_error = e;
     };
+    hooks.stopping = [&] { return stop.load(); };
     hooks.finished = [&] {
       const std::lock_guard lock(shared.mutex);
       shared.writer_finished = true;
       shared.changed.notify_all();
     };
-    const Pipeline pipeline(store, jobs, options.sidecars, std::move(hooks));
+    const Pipeline pipeline(store, jobs, std::move(settings), std::move(hooks));
 
     for (;;) {
       ScanProgress p;

@@ -1,12 +1,15 @@
 #include "library/store.hpp"
 
 #include <sqlite3.h>
+#include <unistd.h>
 
 #include <array>
+#include <cstdio>
 #include <filesystem>
 #include <functional>
 #include <utility>
 
+#include "trackprint/numbers_version.hpp"
 #include "trackprint/trackprint.hpp"
 
 namespace trackprint::library {
@@ -14,9 +17,6 @@ namespace {
 
 constexpr std::array<TrackStatus, 4> kStatuses{TrackStatus::pending, TrackStatus::analysed,
                                                TrackStatus::failed, TrackStatus::missing};
-constexpr std::array<ErrorKind, 8> kErrorKinds{
-    ErrorKind::io,          ErrorKind::not_audio, ErrorKind::no_audio,      ErrorKind::decode,
-    ErrorKind::unsupported, ErrorKind::too_short, ErrorKind::invalid_input, ErrorKind::internal};
 
 TrackStatus status_named(std::string_view name) {
   for (const TrackStatus s : kStatuses) {
@@ -44,6 +44,33 @@ std::string dimension_columns(std::string_view suffix) {
   return out;
 }
 
+// The folder of `path` cannot be written: SQLite could not make a -shm file there.
+bool on_read_only_medium(const std::string& path) {
+  const auto folder = std::filesystem::path(path).parent_path();
+  return access(folder.empty() ? "." : folder.c_str(), W_OK) != 0;
+}
+
+bool has_wal_content(const std::string& path) {
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path + "-wal", ec);
+  return !ec && size > 0;
+}
+
+// A path as the path of an SQLite URI (file:...): '%', '?' and '#' percent-encoded.
+std::string uri_path(const std::string& path) {
+  std::string out;
+  for (const char c : path) {
+    if (c == '%' || c == '?' || c == '#') {
+      char buf[4];
+      std::snprintf(buf, sizeof buf, "%%%02X", static_cast<unsigned char>(c));
+      out += buf;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 // Migration i takes a store from user_version i to i + 1; never edit one that has shipped.
 std::vector<std::string> migrations() {
   return {
@@ -66,6 +93,14 @@ std::vector<std::string> migrations() {
           dimension_columns(" REAL") +
           ");"
           "CREATE INDEX tracks_status ON tracks(status);",
+      // 2: the numbers version (which bits the engine computes) decides whether a stored
+      // fingerprint is current; files in flight are marked before their analysis starts, so
+      // that a scan that dies in a file is known by the next one (docs/store.md, Crashes).
+      "ALTER TABLE tracks ADD COLUMN numbers_version INTEGER;"
+      "CREATE TABLE in_flight ("
+      " path TEXT PRIMARY KEY,"
+      " alone INTEGER NOT NULL DEFAULT 0,"
+      " alone_deaths INTEGER NOT NULL DEFAULT 0);",
   };
 }
 
@@ -155,15 +190,21 @@ std::int64_t single_int(sqlite3* db, const std::string& sql) {
   return s.step() ? s.int64(0) : 0;
 }
 
-const std::string kRecordColumns =
-    "id, path, size, mtime_ns, status, error_kind, reason, fingerprint_version, engine_version,"
-    " analysed_at, analysis_s, duration_s, sample_rate, channels, codec" +
-    dimension_columns("");
+// The columns a TrackRecord is read from. A store of schema 1 (opened read-only, so not
+// migrated) has no numbers version: its fingerprints read as outdated.
+std::string record_columns(int schema) {
+  return "id, path, size, mtime_ns, status, error_kind, reason, fingerprint_version,"
+         " engine_version, analysed_at, analysis_s, duration_s, sample_rate, channels, codec" +
+         dimension_columns("") + (schema >= 2 ? ", numbers_version" : ", NULL");
+}
 constexpr int kFirstDimensionColumn = 15;
+constexpr int kNumbersVersionColumn = kFirstDimensionColumn + static_cast<int>(kDimensionCount);
 
-bool is_current(const Statement& s, int version_col, int engine_col) {
+// Current: made by this spec version and this numbers version (the release version does not
+// matter: a release that changes no bit recomputes nothing).
+bool is_current(const Statement& s, int version_col, int numbers_col) {
   return !s.is_null(version_col) && s.int64(version_col) == kFingerprintVersion &&
-         s.text(engine_col) == engine_version();
+         !s.is_null(numbers_col) && s.int64(numbers_col) == kNumbersVersion;
 }
 
 TrackRecord record_from(const Statement& s) {
@@ -178,6 +219,8 @@ TrackRecord record_from(const Statement& s) {
   t.engine_version = s.text(8);
   t.analysed_at = s.text(9);
   t.analysis_s = s.real(10);
+  t.numbers_version =
+      s.is_null(kNumbersVersionColumn) ? 0 : static_cast<int>(s.int64(kNumbersVersionColumn));
   if (!s.is_null(7)) {
     Fingerprint fp;
     fp.version = static_cast<int>(s.int64(7));
@@ -188,7 +231,7 @@ TrackRecord record_from(const Statement& s) {
     for (std::size_t i = 0; i < kDimensionCount; ++i)
       fp.values[i] = s.real(kFirstDimensionColumn + static_cast<int>(i));
     t.fingerprint = std::move(fp);
-    t.outdated = t.status == TrackStatus::analysed && !is_current(s, 7, 8);
+    t.outdated = t.status == TrackStatus::analysed && !is_current(s, 7, kNumbersVersionColumn);
   }
   return t;
 }
@@ -202,6 +245,19 @@ struct Store::Impl {
   std::optional<Statement> put_result;
   std::optional<Statement> put_pending;
 
+  void open(const std::string& name, int flags) {
+    db.reset();
+    sqlite3* raw = nullptr;
+    const int rc = sqlite3_open_v2(name.c_str(), &raw, flags, nullptr);
+    db.reset(raw);
+    if (rc != SQLITE_OK) {
+      throw Failure(ErrorKind::io, std::string("cannot open: ") +
+                                       (raw != nullptr ? sqlite3_errmsg(raw) : sqlite3_errstr(rc)));
+    }
+    sqlite3_busy_timeout(raw, 10000);
+    sqlite3_extended_result_codes(raw, 1);
+  }
+
   // The store's state, checked before anything is written so a foreign file stays untouched.
   void check_is_store(bool read_only) {
     const auto not_store = [](const std::string& why) {
@@ -214,6 +270,7 @@ struct Store::Impl {
     } catch (const Failure& e) {
       throw not_store(e.reason());
     }
+    if (schema < 0) throw not_store("its schema version is " + std::to_string(schema));
     if (schema > kSchemaVersion) {
       throw not_store("its schema is version " + std::to_string(schema) +
                       ", newer than this trackprint reads (" + std::to_string(kSchemaVersion) +
@@ -224,7 +281,9 @@ struct Store::Impl {
     if (schema == 0 && read_only) throw not_store("an empty database");
     if (schema > 0) {
       try {
-        Statement probe(db.get(), "SELECT " + kRecordColumns + " FROM tracks LIMIT 0");
+        Statement probe(db.get(), "SELECT " + record_columns(schema) + " FROM tracks LIMIT 0");
+        if (schema >= 2)
+          Statement in_flight(db.get(), "SELECT path, alone, alone_deaths FROM in_flight LIMIT 0");
       } catch (const Failure& e) {
         throw not_store("its tracks table is not the expected one (" + e.reason() + ")");
       }
@@ -238,6 +297,11 @@ struct Store::Impl {
     try {
       // Another process may have migrated between our check and the lock.
       schema = static_cast<int>(single_int(db.get(), "PRAGMA user_version"));
+      if (schema < 0 || schema > kSchemaVersion)
+        throw Failure(ErrorKind::invalid_input,
+                      "not a readable trackprint store: its schema "
+                      "version became " +
+                          std::to_string(schema));
       for (; schema < static_cast<int>(all.size()); ++schema) {
         exec(db.get(), all[static_cast<std::size_t>(schema)]);
         exec(db.get(), "PRAGMA user_version = " + std::to_string(schema + 1));
@@ -260,23 +324,28 @@ Store::Store(const std::string& path, bool read_only) : impl_(std::make_unique<I
     const auto folder = std::filesystem::path(path).parent_path();
     if (!folder.empty()) std::filesystem::create_directories(folder, ec);
   }
-  sqlite3* raw = nullptr;
   const int flags = read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
-  const int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
-  impl_->db.reset(raw);
-  if (rc != SQLITE_OK) {
-    throw Failure(ErrorKind::io, std::string("cannot open: ") +
-                                     (raw != nullptr ? sqlite3_errmsg(raw) : sqlite3_errstr(rc)));
-  }
-  sqlite3_busy_timeout(raw, 10000);
-  sqlite3_extended_result_codes(raw, 1);
-  impl_->check_is_store(read_only);
-  if (!read_only) {
+  impl_->open(path, flags);
+  if (read_only) {
+    try {
+      impl_->check_is_store(true);
+    } catch (const Failure&) {
+      // A store in WAL mode needs its -shm file, which SQLite cannot create on a read-only
+      // medium (a backup disc, a read-only mount). With no -wal left to replay, the file alone
+      // is the whole store and cannot change under us: it is opened as immutable.
+      if (!on_read_only_medium(path) || has_wal_content(path)) throw;
+      impl_->open("file:" + uri_path(path) + "?immutable=1", flags | SQLITE_OPEN_URI);
+      impl_->check_is_store(true);
+    }
+  } else {
+    impl_->check_is_store(false);
+    // Migrated first: a migration that fails (a damaged or foreign schema) rolls back and
+    // leaves the file byte for byte as it was, which switching to WAL first would not.
+    impl_->migrate();
     // WAL: readers (status, export) never block the writer; NORMAL sync is still safe against
     // a killed process (only a power cut may lose the last commits, never corrupt them).
-    exec(raw, "PRAGMA journal_mode = WAL");
-    exec(raw, "PRAGMA synchronous = NORMAL");
-    impl_->migrate();
+    exec(impl_->db.get(), "PRAGMA journal_mode = WAL");
+    exec(impl_->db.get(), "PRAGMA synchronous = NORMAL");
   }
 }
 
@@ -301,7 +370,7 @@ void Store::commit() {
 namespace {
 
 const char* const kKnownRowColumns =
-    "SELECT id, path, size, mtime_ns, status, fingerprint_version, engine_version, error_kind"
+    "SELECT id, path, size, mtime_ns, status, fingerprint_version, numbers_version, error_kind"
     " FROM tracks";
 
 std::vector<KnownRow> known_rows_of(Statement& s) {
@@ -354,6 +423,7 @@ void Store::put_pending(const std::string& path, std::int64_t size, std::int64_t
         "INSERT INTO tracks (path, size, mtime_ns, status) VALUES (?1, ?2, ?3, 'pending')"
         " ON CONFLICT(path) DO UPDATE SET size = ?2, mtime_ns = ?3, status = 'pending',"
         " error_kind = NULL, reason = NULL, fingerprint_version = NULL, engine_version = NULL,"
+        " numbers_version = NULL,"
         " analysed_at = NULL, analysis_s = NULL, duration_s = NULL, sample_rate = NULL,"
         " channels = NULL, codec = NULL" +
             dimension_columns(" = NULL"));
@@ -369,19 +439,61 @@ void Store::set_status(std::int64_t id, TrackStatus status) {
 }
 
 void Store::remove(std::int64_t id) {
+  Statement(impl_->db.get(),
+            "DELETE FROM in_flight WHERE path = (SELECT path FROM tracks WHERE id = ?1)")
+      .bind(1, id)
+      .run();
   Statement(impl_->db.get(), "DELETE FROM tracks WHERE id = ?1").bind(1, id).run();
 }
 
+std::vector<InFlight> Store::in_flight() {
+  std::vector<InFlight> out;
+  if (impl_->schema < 2) return out;
+  Statement s(impl_->db.get(), "SELECT path, alone, alone_deaths FROM in_flight ORDER BY path");
+  while (s.step()) out.push_back({s.text(0), s.int64(1) != 0, s.int64(2)});
+  return out;
+}
+
+void Store::mark_in_flight(const std::string& path, bool alone, std::int64_t alone_deaths) {
+  Statement(impl_->db.get(),
+            "INSERT INTO in_flight (path, alone, alone_deaths) VALUES (?1, ?2, ?3)"
+            " ON CONFLICT(path) DO UPDATE SET alone = ?2, alone_deaths = ?3")
+      .bind(1, path)
+      .bind(2, static_cast<std::int64_t>(alone ? 1 : 0))
+      .bind(3, alone_deaths)
+      .run();
+}
+
+void Store::clear_in_flight(const std::string& path) {
+  Statement(impl_->db.get(), "DELETE FROM in_flight WHERE path = ?1").bind(1, path).run();
+}
+
+void Store::put_crashed(const std::string& path, const std::string& reason,
+                        const std::string& analysed_at) {
+  Statement(impl_->db.get(),
+            "UPDATE tracks SET status = 'failed', error_kind = 'crashed', reason = ?2,"
+            " fingerprint_version = NULL, numbers_version = NULL, analysed_at = ?3,"
+            " engine_version = ?4, analysis_s = NULL, duration_s = NULL, sample_rate = NULL,"
+            " channels = NULL, codec = NULL" +
+                dimension_columns(" = NULL") + " WHERE path = ?1")
+      .bind(1, path)
+      .bind(2, reason)
+      .bind(3, analysed_at)
+      .bind(4, std::string(engine_version()))
+      .run();
+  clear_in_flight(path);
+}
+
 void Store::put_result(const AnalysisResult& r) {
+  constexpr int kColumns = 15 + static_cast<int>(kDimensionCount);
   if (!impl_->put_result) {
     std::string names =
         "path, size, mtime_ns, status, error_kind, reason, fingerprint_version,"
         " engine_version, analysed_at, analysis_s, duration_s, sample_rate,"
         " channels, codec" +
-        dimension_columns("");
+        dimension_columns("") + ", numbers_version";
     std::string values;
     std::string updates;
-    constexpr int kColumns = 14 + static_cast<int>(kDimensionCount);
     for (int i = 1; i <= kColumns; ++i) values += (i > 1 ? ", ?" : "?") + std::to_string(i);
     // Every column but the path is replaced, so no value of an earlier analysis survives.
     std::size_t start = names.find(',') + 2;
@@ -406,14 +518,16 @@ void Store::put_result(const AnalysisResult& r) {
     s.bind(13, static_cast<std::int64_t>(fp.channels)).bind(14, fp.codec);
     for (std::size_t i = 0; i < kDimensionCount; ++i)
       s.bind(15 + static_cast<int>(i), fp.values[i]);
+    s.bind(kColumns, static_cast<std::int64_t>(kNumbersVersion));
   } else {
     const Error& e = r.error.value();
     s.bind(4, std::string("failed")).bind(5, std::string(to_string(e.kind))).bind(6, e.reason);
-    for (int i = 7; i <= 14 + static_cast<int>(kDimensionCount); ++i) {
+    for (int i = 7; i <= kColumns; ++i) {
       if (i != 8 && i != 9 && i != 10) s.bind_null(i);
     }
   }
   s.run();
+  clear_in_flight(r.path);
 }
 
 LibraryStatus Store::status() {
@@ -440,12 +554,17 @@ LibraryStatus Store::status() {
         break;
     }
   }
-  Statement outdated(db,
-                     "SELECT count(*) FROM tracks WHERE status = 'analysed' AND"
-                     " (fingerprint_version IS NOT ?1 OR engine_version IS NOT ?2)");
-  outdated.bind(1, static_cast<std::int64_t>(kFingerprintVersion))
-      .bind(2, std::string(engine_version()));
-  if (outdated.step()) st.outdated = outdated.int64(0);
+  if (impl_->schema >= 2) {
+    Statement outdated(db,
+                       "SELECT count(*) FROM tracks WHERE status = 'analysed' AND"
+                       " (fingerprint_version IS NOT ?1 OR numbers_version IS NOT ?2)");
+    outdated.bind(1, static_cast<std::int64_t>(kFingerprintVersion))
+        .bind(2, static_cast<std::int64_t>(kNumbersVersion));
+    if (outdated.step()) st.outdated = outdated.int64(0);
+    for (const InFlight& f : in_flight()) st.in_flight.push_back(f.path);
+  } else {
+    st.outdated = st.analysed;
+  }
   Statement kinds(db,
                   "SELECT error_kind, count(*) FROM tracks WHERE status = 'failed'"
                   " GROUP BY error_kind ORDER BY error_kind");
@@ -453,29 +572,31 @@ LibraryStatus Store::status() {
     st.failed_by_kind.emplace_back(error_kind_named(kinds.text(0)).value_or(ErrorKind::internal),
                                    kinds.int64(1));
   }
-  Statement failures(
-      db, "SELECT " + kRecordColumns + " FROM tracks WHERE status = 'failed' ORDER BY path");
+  Statement failures(db, "SELECT " + record_columns(impl_->schema) +
+                             " FROM tracks WHERE status = 'failed' ORDER BY path");
   while (failures.step()) st.failures.push_back(record_from(failures));
   return st;
 }
 
 std::optional<TrackRecord> Store::by_path(const std::string& path) {
-  Statement s(impl_->db.get(), "SELECT " + kRecordColumns + " FROM tracks WHERE path = ?1");
+  Statement s(impl_->db.get(),
+              "SELECT " + record_columns(impl_->schema) + " FROM tracks WHERE path = ?1");
   s.bind(1, path);
   if (!s.step()) return std::nullopt;
   return record_from(s);
 }
 
 std::optional<TrackRecord> Store::by_id(std::int64_t id) {
-  Statement s(impl_->db.get(), "SELECT " + kRecordColumns + " FROM tracks WHERE id = ?1");
+  Statement s(impl_->db.get(),
+              "SELECT " + record_columns(impl_->schema) + " FROM tracks WHERE id = ?1");
   s.bind(1, id);
   if (!s.step()) return std::nullopt;
   return record_from(s);
 }
 
 std::vector<TrackRecord> Store::analysed() {
-  Statement s(impl_->db.get(),
-              "SELECT " + kRecordColumns + " FROM tracks WHERE status = 'analysed' ORDER BY path");
+  Statement s(impl_->db.get(), "SELECT " + record_columns(impl_->schema) +
+                                   " FROM tracks WHERE status = 'analysed' ORDER BY path");
   std::vector<TrackRecord> out;
   while (s.step()) out.push_back(record_from(s));
   return out;

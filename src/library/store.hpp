@@ -14,7 +14,7 @@
 namespace trackprint::library {
 
 // The schema this build writes; PRAGMA user_version holds the store's.
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;
 
 // What planning a scan needs to know of a row.
 struct KnownRow {
@@ -25,7 +25,14 @@ struct KnownRow {
   TrackStatus status = TrackStatus::pending;
   bool has_fingerprint = false;
   bool has_error = false;
-  bool current = false;  // fingerprint of this build's fingerprint and engine versions
+  bool current = false;  // fingerprint of this build's fingerprint and numbers versions
+};
+
+// A file whose analysis had started and not been stored when the store was last written.
+struct InFlight {
+  std::string path;
+  bool alone = false;             // it was being retried alone
+  std::int64_t alone_deaths = 0;  // scans that died while retrying it alone, before this one
 };
 
 // A finished analysis, as the writer stores it.
@@ -65,9 +72,18 @@ class Store {
   void remove(std::int64_t id);
   // A file renamed: its row keeps its id, identity, values and error.
   void set_path(std::int64_t id, const std::string& path);
+  // Stores a finished analysis (and clears its in-flight mark).
   void put_result(const AnalysisResult& result);
   // The rows of the files inside folder `dir` (at any depth), by path.
   std::vector<KnownRow> rows_under(const std::string& dir);
+
+  // Files in flight: marked (and committed) before an analysis starts, cleared with its result.
+  std::vector<InFlight> in_flight();
+  void mark_in_flight(const std::string& path, bool alone, std::int64_t alone_deaths);
+  void clear_in_flight(const std::string& path);
+  // The file's analysis killed the process (docs/store.md): failed, kind crashed.
+  void put_crashed(const std::string& path, const std::string& reason,
+                   const std::string& analysed_at);
 
   LibraryStatus status();
   std::optional<TrackRecord> by_path(const std::string& path);

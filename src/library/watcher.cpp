@@ -14,6 +14,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "library/crash_witness.hpp"
 #include "library/inotify_tree.hpp"
 #include "library/plan.hpp"
 #include "library/queue_core.hpp"
@@ -76,6 +77,8 @@ class Watcher {
       summary.store_error = Error{ErrorKind::io, store_.path(), busy};
       return summary;
     }
+    // For the whole watch, not only its first scan: a crash in the queue leaves its mark too.
+    const CrashWitness witness(store_.path());
     // Watches before the first scan: nothing written during it goes unseen.
     if (!options_.poll) start_inotify();
     ScanSummary summary = run_scan(store_, roots_, options_.scan, /*lock_held=*/true);
@@ -86,9 +89,10 @@ class Watcher {
     q.workers = options_.scan.jobs;
     q.retry_failed = options_.scan.retry_failed;
     q.sidecars = options_.scan.sidecars;
+    q.max_duration_s = options_.scan.max_duration_s;
     q.on_result = [this](const QueueResult& r) { post(event_of(r)); };
     try {
-      queue_.emplace(store_, std::move(q));
+      queue_.emplace(store_, std::move(q), real_folders(roots_));
     } catch (const Failure& e) {  // its read-only connection to the store cannot be opened
       summary.store_error = Error{e.kind(), store_.path(), e.reason()};
       close(wake_);

@@ -9,5 +9,7 @@ namespace trackprint::python {
 void bind_library(nanobind::module_& m);
 // trackprint._trackprint.ExtractionQueue and its result types (queue.cpp).
 void bind_queue(nanobind::module_& m);
+// trackprint.trace() and trackprint.Trace (trace.cpp).
+void bind_trace(nanobind::module_& m);
 
 }  // namespace trackprint::python

@@ -44,7 +44,7 @@ class PyLibrary {
   nb::object path() const { return path_text(library_->path()); }
 
   ScanSummary scan(nb::handle roots, int jobs, bool retry_failed, bool prune, bool sidecars,
-                   nb::handle progress) {
+                   double max_duration, nb::handle progress) {
     std::vector<std::string> paths;
     if (PyUnicode_Check(roots.ptr()) || PyBytes_Check(roots.ptr()) ||
         PyObject_HasAttrString(roots.ptr(), "__fspath__")) {
@@ -52,6 +52,7 @@ class PyLibrary {
     } else {
       for (nb::handle root : roots) paths.push_back(fs_path(root));
     }
+    if (!(max_duration > 0)) raise_invalid("max_duration must be more than 0 seconds");
     if (jobs < 0)
       raise_invalid("jobs must be 0 (one per core) or more, not " + std::to_string(jobs));
     if (!progress.is_none() && !PyCallable_Check(progress.ptr())) {
@@ -62,6 +63,7 @@ class PyLibrary {
     options.retry_failed = retry_failed;
     options.prune = prune;
     options.sidecars = sidecars;
+    options.max_duration_s = max_duration;
     // The first Python exception (the callable's, or KeyboardInterrupt from Ctrl-C) cancels the
     // scan; it is raised once scan() has committed what was finished.
     std::optional<nb::python_error> failure;
@@ -258,6 +260,8 @@ void bind_library(nb::module_& m) {
           },
           "For a failed track, its trackprint.Error (not raised); else None.")
       .def_ro("engine_version", &TrackRecord::engine_version, "The engine version of the analysis.")
+      .def_ro("numbers_version", &TrackRecord::numbers_version,
+              "The numbers version of the analysis (0: a store older than numbers versions).")
       .def_ro("analysed_at", &TrackRecord::analysed_at, "When, in UTC (ISO 8601).")
       .def_ro("analysis_seconds", &TrackRecord::analysis_s, "Wall time of the analysis.")
       .def_ro("outdated", &TrackRecord::outdated,
@@ -288,6 +292,14 @@ void bind_library(nb::module_& m) {
           },
           "{kind: count} of the failed tracks.")
       .def_ro("failures", &LibraryStatus::failures, "The failed tracks, as Track objects.")
+      .def_prop_ro(
+          "in_flight",
+          [](const LibraryStatus& s) {
+            nb::list out;
+            for (const std::string& p : s.in_flight) out.append(path_text(p));
+            return out;
+          },
+          "Paths being analysed, or left in flight by a scan that died (retried alone next).")
       .def("__repr__", [](const LibraryStatus& s) {
         return "<trackprint.LibraryStatus " + std::to_string(s.tracks) +
                " tracks: " + std::to_string(s.analysed) + " analysed, " + std::to_string(s.failed) +
@@ -306,9 +318,11 @@ void bind_library(nb::module_& m) {
       .def_prop_ro("path", &PyLibrary::path, "The store's file (absolute).")
       .def("scan", &PyLibrary::scan, "paths"_a, nb::kw_only(), "jobs"_a = 0,
            "retry_failed"_a = false, "prune"_a = false, "sidecars"_a = false,
-           "progress"_a = nb::none(),
+           "max_duration"_a = kDefaultMaxDurationSeconds, "progress"_a = nb::none(),
            "Walks `paths` (folders or files; one path or a list) and fingerprints what is new or "
-           "changed, `jobs` files at once (0: one per core). `progress(ScanProgress)` is called "
+           "changed, `jobs` files at once (0: one per core); files over `max_duration` seconds "
+           "fail (kind too_long). One scan of a store at a time: another one raises "
+           "FileReadError 'store busy'. `progress(ScanProgress)` is called "
            "on this thread about 10 times a second; returning False, or raising, cancels the "
            "scan (finished tracks stay committed; the exception is re-raised). Ctrl-C cancels "
            "likewise. Releases the GIL while it works. Returns a ScanSummary.")

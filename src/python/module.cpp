@@ -28,9 +28,10 @@ using namespace nb::literals;
 namespace trackprint::python {
 namespace {
 
-AnalysisOptions options_of(int threads) {
+AnalysisOptions options_of(int threads, double max_duration) {
   if (threads < 1) raise_invalid("threads must be at least 1, not " + std::to_string(threads));
-  return AnalysisOptions{threads};
+  if (!(max_duration > 0)) raise_invalid("max_duration must be more than 0 seconds");
+  return AnalysisOptions{threads, max_duration};
 }
 
 // The sample rate as an int: Python ints, and floats with no fraction (44100.0).
@@ -111,8 +112,8 @@ std::vector<std::vector<float>> channels_of(nb::handle samples) {
                        frame_stride);
 }
 
-Fingerprint analyze(nb::handle samples, nb::handle sr, int threads) {
-  const AnalysisOptions options = options_of(threads);
+Fingerprint analyze(nb::handle samples, nb::handle sr, int threads, double max_duration) {
+  const AnalysisOptions options = options_of(threads, max_duration);
   const int rate = rate_of(sr);
   const std::vector<std::vector<float>> channels = channels_of(samples);
   const std::vector<std::span<const float>> spans(channels.begin(), channels.end());
@@ -125,8 +126,8 @@ Fingerprint analyze(nb::handle samples, nb::handle sr, int threads) {
   return std::move(result->value());
 }
 
-Fingerprint analyze_path(nb::handle path, int threads) {
-  const AnalysisOptions options = options_of(threads);
+Fingerprint analyze_path(nb::handle path, int threads, double max_duration) {
+  const AnalysisOptions options = options_of(threads, max_duration);
   nb::module_ os = nb::module_::import_("os");
   // Bytes as the file system spells them: any path Python can name, UTF-8 or not.
   const nb::bytes encoded(os.attr("fsencode")(path));
@@ -278,21 +279,26 @@ NB_MODULE(_trackprint, m) {
       .def("__repr__", &fingerprint_repr);
 
   m.def("analyze", &analyze, "samples"_a, "sr"_a, nb::kw_only(), "threads"_a = 1,
-        nb::sig("def analyze(samples: numpy.typing.ArrayLike, sr: int, *, threads: int = 1) -> "
-                "Fingerprint"),
+        "max_duration"_a = kDefaultMaxDurationSeconds,
+        nb::sig("def analyze(samples: numpy.typing.ArrayLike, sr: int, *, threads: int = 1, "
+                "max_duration: float = 21600.0) -> Fingerprint"),
         "The fingerprint of decoded audio: `samples` is mono (n,) or channels-first (C, n), "
         "float32 or float64 in [-1, 1] at `sr` Hz (float64 is rounded to float32). Channels 0 "
         "and 1 are taken as left and right. `threads` (>= 1) run inside the track; the result "
         "is the same for any value. Raises InvalidInputError for a wrong dtype, shape, NaN/Inf "
-        "or rate, TooShortError under 0.5 s. Releases the GIL while it works.");
+        "or rate, TooShortError under 0.5 s, TooLongError over `max_duration` seconds. Releases "
+        "the GIL while it works.");
   m.def("analyze_file", &analyze_path, "path"_a, nb::kw_only(), "threads"_a = 1,
-        nb::sig("def analyze_file(path: str | os.PathLike[str] | bytes, *, threads: int = 1) -> "
-                "Fingerprint"),
-        "Decodes `path` (any format FFmpeg reads) and returns its fingerprint. Raises a "
+        "max_duration"_a = kDefaultMaxDurationSeconds,
+        nb::sig("def analyze_file(path: str | os.PathLike[str] | bytes, *, threads: int = 1, "
+                "max_duration: float = 21600.0) -> Fingerprint"),
+        "Decodes `path` (any format FFmpeg reads) and returns its fingerprint; a file of more "
+        "than `max_duration` seconds raises TooLongError. Raises a "
         "trackprint.Error subclass naming the file and the reason when it cannot. Releases the "
         "GIL while it works.");
   bind_library(m);
   bind_queue(m);
+  bind_trace(m);
   m.def(
       "engine_version", [] { return std::string(engine_version()); },
       "The engine's version, stored beside every fingerprint.");

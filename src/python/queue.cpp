@@ -28,14 +28,16 @@ namespace {
 
 class PyQueue {
  public:
-  PyQueue(nb::handle db_path, int workers, bool retry_failed, bool sidecars) {
+  PyQueue(nb::handle db_path, int workers, bool retry_failed, bool sidecars, double max_duration) {
     if (workers < 0)
       raise_invalid("workers must be 0 (one per core) or more, not " + std::to_string(workers));
+    if (!(max_duration > 0)) raise_invalid("max_duration must be more than 0 seconds");
     const std::string path = db_path.is_none() ? default_library_path() : fs_path(db_path);
     QueueOptions options;
     options.workers = workers;
     options.retry_failed = retry_failed;
     options.sidecars = sidecars;
+    options.max_duration_s = max_duration;
     std::optional<Result<ExtractionQueue>> opened;
     {
       nb::gil_scoped_release unlocked;
@@ -163,8 +165,8 @@ void bind_queue(nb::module_& m) {
       });
 
   nb::class_<PyQueue>(m, "ExtractionQueue", "The engine of trackprint.Queue (use that).")
-      .def(nb::init<nb::handle, int, bool, bool>(), "db_path"_a, "workers"_a, "retry_failed"_a,
-           "sidecars"_a)
+      .def(nb::init<nb::handle, int, bool, bool, double>(), "db_path"_a, "workers"_a,
+           "retry_failed"_a, "sidecars"_a, "max_duration"_a)
       .def("submit", &PyQueue::submit, "path"_a, "priority"_a)
       .def("submit_many", &PyQueue::submit_many, "paths"_a, "priority"_a)
       .def("cancel", &PyQueue::cancel, "path"_a)

@@ -96,7 +96,8 @@ def test_threads_below_one_are_invalid(corpus):
 def test_each_kind_has_one_class():
     kinds = {cls.kind: cls for cls in trackprint.Error.__subclasses__()}
     assert sorted(kinds) == sorted(["io", "not_audio", "no_audio", "decode", "unsupported",
-                                    "too_short", "invalid_input", "internal"])  # fmt: skip
+                                    "too_short", "too_long", "invalid_audio", "invalid_input",
+                                    "crashed", "internal"])  # fmt: skip
     assert kinds["no_audio"] is trackprint.NoAudioError
     assert kinds["unsupported"] is trackprint.UnsupportedError
     assert kinds["internal"] is trackprint.InternalError

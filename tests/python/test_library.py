@@ -1,12 +1,17 @@
 """trackprint.Library: scans into a SQLite store, and what it gives back."""
 
+import json
+import os
 import shutil
+import subprocess
+import sys
 import threading
 
 import numpy as np
 import pytest
 
 import trackprint
+from conftest import _env_path
 
 GOOD = ["half_silence.flac", "silence_10s.flac", "deeper/electro.ogg"]
 BAD = {  # file: the kind its failure is stored with
@@ -131,6 +136,25 @@ def test_other_python_threads_run_during_a_scan(music, library):
     assert library.status().tracks == 7
 
 
+def test_a_second_scan_of_the_same_store_raises_store_busy(music, library):
+    other = trackprint.Library(library.path)
+    caught = []
+
+    def second(progress):
+        # Inside the first scan's progress: the store is locked by it.
+        if not caught:
+            try:
+                other.scan(music)
+            except trackprint.FileReadError as e:
+                caught.append(e)
+
+    library.scan(music, jobs=1, progress=second)
+    assert caught and "store busy: another scan is using it" in caught[0].reason
+    assert caught[0].path == library.path
+    assert library.status().tracks == 7  # the first scan was not disturbed
+    assert other.scan(music).unchanged == 7  # once it is over, the other one may scan
+
+
 def test_a_file_that_is_not_a_store_is_refused_and_left_alone(tmp_path):
     impostor = tmp_path / "notes.db"
     impostor.write_bytes(b"shopping list\n" * 100)
@@ -161,10 +185,80 @@ def test_repr_and_path(tmp_path, library):
 def test_a_file_name_that_is_not_utf8_round_trips(corpus, tmp_path, library):
     music = tmp_path / "music"
     music.mkdir()
-    name = b"caf\xe9.flac"  # Latin-1: not valid UTF-8
-    shutil.copyfile(corpus / "odd" / "silence_10s.flac", bytes(music) + b"/" + name)
-    assert library.scan(music).analysed == 1
-    (track,) = library.tracks()
-    assert track.path.encode("utf-8", "surrogateescape") == bytes(music) + b"/" + name
-    assert library.get(track.path).id == track.id
-    assert repr(track) == f"<trackprint.Track analysed {track.path}>"
+    names = [b"caf\xe9.flac", b"\xff.flac"]  # Latin-1, and a byte no UTF-8 text holds
+    for name in names:
+        shutil.copyfile(corpus / "odd" / "silence_10s.flac", bytes(music) + b"/" + name)
+    broken = bytes(music) + b"/broken\xff.mp3"
+    shutil.copyfile(corpus / "odd" / "not_audio.mp3", broken)
+    reported = []
+    summary = library.scan(music, progress=lambda p: reported.extend(p.new_failures))
+    assert (summary.analysed, summary.failed) == (2, 1)
+    tracks = library.tracks()
+    assert sorted(os.fsencode(t.path) for t in tracks) == sorted(bytes(music) + b"/" + n
+                                                                 for n in names)  # fmt: skip
+    for track in tracks:
+        assert library.get(track.path).id == track.id
+        assert library.get(os.fsencode(track.path)).id == track.id
+        assert repr(track) == f"<trackprint.Track analysed {track.path}>"
+    assert library.fingerprints()[0] == [t.path for t in tracks]
+    (failure,) = library.status().failures
+    assert os.fsencode(failure.path) == broken and os.fsencode(failure.error.path) == broken
+    assert failure.error.kind == "not_audio" and failure.error.reason
+    assert [os.fsencode(e.path) for e in reported] == [broken]
+
+
+def test_json_path_gives_back_the_name_the_cli_wrote(corpus, tmp_path, library):
+    """The CLI's JSON writes a name that is not UTF-8 with U+FFFD and its bytes beside it;
+    json_path turns such a record into the path Library and open() take."""
+    cli = _env_path("TRACKPRINT_BIN", "needs the trackprint CLI")
+    music = tmp_path / "music"
+    music.mkdir()
+    weird = bytes(music) + b"/\xff live.flac"
+    shutil.copyfile(corpus / "odd" / "silence_10s.flac", weird)
+    shutil.copyfile(corpus / "odd" / "silence_10s.flac", music / "plain.flac")
+    library.scan(music)
+    out = subprocess.run([cli, "export", "--db", library.path, "--format", "jsonl"],
+                         capture_output=True, check=True).stdout  # fmt: skip
+    records = [json.loads(line) for line in out.decode("utf-8").splitlines()]
+    assert sorted(os.fsencode(trackprint.json_path(r)) for r in records) == sorted(
+        [weird, bytes(music / "plain.flac")])  # fmt: skip
+    for record in records:
+        assert library.get(trackprint.json_path(record)).id == record["id"]
+    assert trackprint.json_path({"store": "/a.db"}, "store") == "/a.db"
+
+
+SCAN_IN_A_CHILD = """
+import sys, trackprint
+summary = trackprint.Library(sys.argv[1]).scan(sys.argv[2], jobs=2)
+print("done", summary.analysed, summary.failed)
+"""
+
+
+def test_a_file_that_crashes_python_s_scan_is_blamed_by_the_third_scan(music, tmp_path):
+    """Library.scan goes through the engine's scanner: a file whose analysis kills the Python
+    process is retried alone by the next scan, then stored as failed (kind crashed), and every
+    other file gets its fingerprint."""
+    shim = os.environ.get("TRACKPRINT_FAULTY_IO")
+    if not shim:
+        if os.environ.get("CI") == "true":
+            pytest.fail("TRACKPRINT_FAULTY_IO (the fault shim) is not set")
+        pytest.skip("fault shim not built (TRACKPRINT_FAULTY_IO)")
+    shutil.copyfile(music / "half_silence.flac", music / "crash-me.flac")
+    env = dict(os.environ, LD_PRELOAD=shim, TRACKPRINT_FAULT="crash",
+               TRACKPRINT_FAULT_PATH="crash-me.flac")
+    db = tmp_path / "crash.db"
+    codes = []
+    for _ in range(4):
+        r = subprocess.run([sys.executable, "-c", SCAN_IN_A_CHILD, str(db), str(music)],
+                           capture_output=True, text=True, env=env, timeout=600)
+        codes.append(r.returncode)
+        if r.returncode == 0:
+            break
+    assert codes[:2] == [-11, -11] and codes[2:] == [0], (codes, r.stderr)
+    library = trackprint.Library(db, read_only=True)
+    crashed = library.get(music / "crash-me.flac")
+    assert crashed.status == "failed" and crashed.error.kind == "crashed"
+    assert isinstance(crashed.error, trackprint.CrashedError)
+    assert library.status().failed_by_kind["crashed"] == 1
+    assert library.status().in_flight == []
+    assert sorted(t.path for t in library.tracks()) == sorted(str(music / n) for n in GOOD)

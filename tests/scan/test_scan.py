@@ -92,15 +92,17 @@ class FirstScan(LibraryTest):
     def test_the_schema_is_the_documented_one(self):
         self.scan()
         con = sqlite3.connect(self.db)
-        self.assertEqual(con.execute("PRAGMA user_version").fetchone()[0], 1)
+        self.assertEqual(con.execute("PRAGMA user_version").fetchone()[0], 2)
         self.assertEqual(con.execute("PRAGMA journal_mode").fetchone()[0], "wal")
         columns = [c[1] for c in con.execute("PRAGMA table_info(tracks)")]
+        in_flight = [c[1] for c in con.execute("PRAGMA table_info(in_flight)")]
         con.close()
+        self.assertEqual(in_flight, ["path", "alone", "alone_deaths"])
         self.assertEqual(columns[:15], [
             "id", "path", "size", "mtime_ns", "status", "error_kind", "reason",
             "fingerprint_version", "engine_version", "analysed_at", "analysis_s", "duration_s",
             "sample_rate", "channels", "codec"])
-        self.assertEqual(columns[15:], SPEC_NAMES)
+        self.assertEqual(columns[15:], SPEC_NAMES + ["numbers_version"])
 
     def test_status_counts_and_lists_the_failures(self):
         self.scan()
@@ -179,12 +181,14 @@ class Rescan(LibraryTest):
         self.assertEqual(len(stored), len(GOOD_TRACKS) + len(BAD_TRACKS) + 1)
         self.assertEqual(stored[self.path("tone.wav")]["status"], "analysed")
 
-    def test_fingerprints_of_another_engine_version_are_outdated_and_recomputed(self):
+    def test_fingerprints_of_another_numbers_version_are_outdated_and_recomputed(self):
         target = self.path("noise.mp3")
         values = fingerprints(self.db)[target]
         con = sqlite3.connect(self.db)
-        con.execute("UPDATE tracks SET engine_version = '0.0.1', lufs = 0 WHERE path = ?",
-                    (target,))
+        con.execute("UPDATE tracks SET numbers_version = 0, lufs = 0 WHERE path = ?", (target,))
+        # Another release that computes the same numbers is current: nothing to redo.
+        con.execute("UPDATE tracks SET engine_version = '0.0.1' WHERE path = ?",
+                    (self.path("tone.wav"),))
         con.commit()
         con.close()
         self.assertIn("outdated: 1 ", run("status", "--db", self.db).stdout)
@@ -252,6 +256,61 @@ class Output(LibraryTest):
         self.assertEqual(numbers(one), numbers(two))
 
 
+class Json(LibraryTest):
+    def setUp(self):
+        super().setUp()
+        self.scan()
+
+    def test_status_json_carries_the_counts_and_the_failures(self):
+        r = run("status", "--db", self.db, "--json")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        (line,) = r.stdout.splitlines()
+        st = json.loads(line)
+        self.assertEqual(st["store"], self.db)
+        self.assertEqual((st["tracks"], st["analysed"], st["failed"], st["pending"],
+                          st["missing"], st["outdated"]),
+                         (len(GOOD_TRACKS) + len(BAD_TRACKS), len(GOOD_TRACKS), len(BAD_TRACKS),
+                          0, 0, 0))
+        self.assertEqual(st["failed_by_kind"], {"decode": 1, "not_audio": 2, "too_short": 1})
+        self.assertEqual({f["path"]: f["error_kind"] for f in st["failures"]},
+                         {self.path(n): k for n, k in BAD_TRACKS.items()})
+        self.assertTrue(all(f["reason"] and f["status"] == "failed" for f in st["failures"]))
+
+    def test_names_that_are_not_utf8_are_valid_json_everywhere_and_recoverable(self):
+        good = os.fsencode(self.lib) + b"/tone\xff.wav"
+        bad = os.fsencode(self.lib) + b"/junk\xfe.mp3"
+        shutil.copy(os.path.join(tracks.dir, "tone.wav"), good)
+        with open(bad, "wb") as f:
+            f.write(b"not music\n" * 10)
+        raw = subprocess.run([BIN, "scan", "--db", self.db, "--sidecars", "--progress", "json",
+                              self.lib], capture_output=True, timeout=600)
+        self.assertEqual(raw.returncode, 1, raw.stderr)
+        outputs = {
+            "scan": raw.stdout,
+            "export": subprocess.run([BIN, "export", "--db", self.db, "--format", "jsonl"],
+                                     capture_output=True, timeout=60).stdout,
+            "show": subprocess.run([BIN, "show", "--db", self.db, "--json", good, bad],
+                                   capture_output=True, timeout=60).stdout,
+            "status": subprocess.run([BIN, "status", "--db", self.db, "--json"],
+                                     capture_output=True, timeout=60).stdout,
+        }
+        found = {}
+        for name, out in outputs.items():
+            objs = [json.loads(line) for line in out.decode("utf-8").splitlines()]  # strict
+            objs += [f for o in objs for f in o.get("failures", [])]
+            for o in objs:
+                if "path_bytes" in o:
+                    self.assertIn("\ufffd", o["path"])
+                    found.setdefault(name, set()).add(bytes(o["path_bytes"]))
+                elif "path" in o:
+                    self.assertEqual(os.fsencode(o["path"]).decode("utf-8"), o["path"])
+        self.assertEqual(found, {"scan": {bad}, "export": {good}, "show": {good, bad},
+                                 "status": {bad}})
+        with open(good + b".25d", "rb") as f:
+            side = json.loads(f.read().decode("utf-8"))
+        self.assertEqual(bytes(side["audio_file"]["path_bytes"]), b"tone\xff.wav")
+
+
 class Sidecars(LibraryTest):
     def test_sidecars_are_written_and_trusted_only_when_they_match(self):
         _, done = self.scan("--sidecars")
@@ -271,12 +330,12 @@ class Sidecars(LibraryTest):
         self.assertEqual((done["analysed"], done["from_sidecars"]), (len(GOOD_TRACKS),) * 2)
         self.assertEqual(fingerprints(fresh), fingerprints(self.db))
 
-        # A stale sidecar (the audio changed) or another engine's is not trusted.
+        # A stale sidecar (the audio changed) or one of other numbers is not trusted.
         st = os.stat(self.path("tone.wav"))
         os.utime(self.path("tone.wav"), ns=(st.st_atime_ns, st.st_mtime_ns + 5_000_000_000))
         with open(self.path("tone.flac.25d")) as f:
             side = json.load(f)
-        side["trackprint"]["engine_version"] = "0.0.0-elsewhere"
+        side["trackprint"]["numbers_version"] = 0
         side["fingerprint"]["lufs"] = 0.0
         with open(self.path("tone.flac.25d"), "w") as f:
             json.dump(side, f)

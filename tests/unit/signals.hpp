@@ -1,8 +1,11 @@
 // Synthetic test signals at the analysis rate, shared by the unit tests.
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <filesystem>
+#include <fstream>
 #include <numbers>
 #include <vector>
 
@@ -101,6 +104,33 @@ inline Analysed analysed(std::vector<float> y) {
   a.stft = dsp::stft(a.y, features::kFftSize, features::kHop, true);
   a.magnitude = dsp::magnitude(a.stft);
   return a;
+}
+
+// A 16-bit PCM WAV file of interleaved stereo samples.
+inline void write_wav(const std::filesystem::path& path, const std::vector<float>& left,
+                      const std::vector<float>& right, int rate) {
+  std::ofstream out(path, std::ios::binary);
+  const auto u32 = [&out](std::uint32_t v) { out.write(reinterpret_cast<const char*>(&v), 4); };
+  const auto u16 = [&out](std::uint16_t v) { out.write(reinterpret_cast<const char*>(&v), 2); };
+  const auto data_bytes = static_cast<std::uint32_t>(left.size() * 4);
+  out.write("RIFF", 4);
+  u32(36 + data_bytes);
+  out.write("WAVEfmt ", 8);
+  u32(16);
+  u16(1);  // PCM
+  u16(2);
+  u32(static_cast<std::uint32_t>(rate));
+  u32(static_cast<std::uint32_t>(rate * 4));
+  u16(4);
+  u16(16);
+  out.write("data", 4);
+  u32(data_bytes);
+  for (std::size_t i = 0; i < left.size(); ++i) {
+    for (float v : {left[i], right[i]}) {
+      u16(static_cast<std::uint16_t>(
+          static_cast<std::int16_t>(std::clamp(v, -1.0f, 1.0f) * 32767.0f)));
+    }
+  }
 }
 
 }  // namespace trackprint::test

@@ -40,12 +40,35 @@ TEST(PublicApi, SamplesGiveAFingerprintWithTheirDescription) {
   }
 }
 
+std::vector<std::span<const float>> mono_of(const std::vector<float>& y) {
+  return {std::span<const float>(y)};
+}
+
 TEST(PublicApi, BadInputIsAnErrorWithAKindNotACrash) {
   const auto y = tone(440, 1, 22050);
   auto nan = y;
   nan[100] = std::numeric_limits<float>::quiet_NaN();
   const std::vector<std::span<const float>> with_nan{nan};
   EXPECT_EQ(trackprint::analyze_samples(with_nan, 22050).error().kind,
+            trackprint::ErrorKind::invalid_audio);
+  // Finite but absurd (their powers overflow): bad audio, not an engine fault.
+  const std::vector<float> huge(22050, 3e38f);
+  const std::vector<std::span<const float>> with_huge{huge};
+  EXPECT_EQ(trackprint::analyze_samples(with_huge, 22050).error().kind,
+            trackprint::ErrorKind::invalid_audio);
+  // 65 channels: over libebur128's 64, refused before any work ("out of memory" before).
+  const std::vector<std::span<const float>> many(65, std::span<const float>(y));
+  const auto r65 = trackprint::analyze_samples(many, 22050);
+  ASSERT_FALSE(r65.ok());
+  EXPECT_EQ(r65.error().kind, trackprint::ErrorKind::invalid_input);
+  EXPECT_EQ(r65.error().reason, "65 channels; trackprint reads 1 to 64");
+  // Over the duration limit.
+  trackprint::AnalysisOptions half_second;
+  half_second.max_duration_s = 0.5;
+  EXPECT_EQ(trackprint::analyze_samples(mono_of(y), 22050, half_second).error().kind,
+            trackprint::ErrorKind::too_long);
+  half_second.max_duration_s = -1;
+  EXPECT_EQ(trackprint::analyze_samples(mono_of(y), 22050, half_second).error().kind,
             trackprint::ErrorKind::invalid_input);
 
   const std::vector<float> short_y(22050 / 4, 0.1f);

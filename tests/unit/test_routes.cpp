@@ -1,12 +1,11 @@
 // A file gives the same fingerprint whether y is held whole (one decode) or streamed past every
 // family (two decodes, the route of long tracks): each family sees the same samples either way.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
-#include <cstdint>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <string>
 #include <vector>
 
@@ -17,33 +16,6 @@ namespace trackprint {
 namespace {
 
 namespace fs = std::filesystem;
-
-// A 16-bit PCM WAV file of interleaved stereo samples.
-void write_wav(const fs::path& path, const std::vector<float>& left,
-               const std::vector<float>& right, int rate) {
-  std::ofstream out(path, std::ios::binary);
-  const auto u32 = [&out](std::uint32_t v) { out.write(reinterpret_cast<const char*>(&v), 4); };
-  const auto u16 = [&out](std::uint16_t v) { out.write(reinterpret_cast<const char*>(&v), 2); };
-  const auto data_bytes = static_cast<std::uint32_t>(left.size() * 4);
-  out.write("RIFF", 4);
-  u32(36 + data_bytes);
-  out.write("WAVEfmt ", 8);
-  u32(16);
-  u16(1);  // PCM
-  u16(2);
-  u32(static_cast<std::uint32_t>(rate));
-  u32(static_cast<std::uint32_t>(rate * 4));
-  u16(4);
-  u16(16);
-  out.write("data", 4);
-  u32(data_bytes);
-  for (std::size_t i = 0; i < left.size(); ++i) {
-    for (float v : {left[i], right[i]}) {
-      u16(static_cast<std::uint16_t>(
-          static_cast<std::int16_t>(std::clamp(v, -1.0f, 1.0f) * 32767.0f)));
-    }
-  }
-}
 
 void expect_routes_agree(const std::string& path) {
   const Fingerprint held = analysis::fingerprint_file(path, 1, analysis::Route::held);
@@ -59,7 +31,9 @@ void expect_routes_agree(const std::string& path) {
 }
 
 TEST(Routes, HeldAndStreamedGiveTheSameBitsOnASyntheticTrack) {
-  const fs::path path = fs::temp_directory_path() / "trackprint_routes_test.wav";
+  // A name of this process's own: other checkouts may run this test at the same moment.
+  const fs::path path =
+      fs::temp_directory_path() / ("trackprint_routes_test_" + std::to_string(getpid()) + ".wav");
   // 12 s of clicks at 120 BPM over a saw and a sine, with some noise in the right channel.
   std::vector<float> left = test::click_track(120, 12, 44100);
   const std::vector<float> saw = test::saw_with_bursts(left.size());
@@ -69,7 +43,7 @@ TEST(Routes, HeldAndStreamedGiveTheSameBitsOnASyntheticTrack) {
     left[i] = 0.5f * left[i] + 0.3f * saw[i];
     right[i] += tone[i] + 0.3f * saw[i];
   }
-  write_wav(path, left, right, 44100);
+  test::write_wav(path, left, right, 44100);
   expect_routes_agree(path.string());
   fs::remove(path);
 }

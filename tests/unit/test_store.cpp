@@ -21,6 +21,7 @@
 #include "library/walker.hpp"
 #include "trackprint/extraction_queue.hpp"
 #include "trackprint/library.hpp"
+#include "trackprint/numbers_version.hpp"
 #include "trackprint/trackprint.hpp"
 
 namespace trackprint::library {
@@ -150,6 +151,65 @@ TEST(Store, AnOlderFingerprintVersionIsOutdated) {
   const auto rows = store.known_rows();
   ASSERT_EQ(rows.size(), 2u);
   for (const KnownRow& r : rows) EXPECT_EQ(r.current, r.path == "/m/new.flac") << r.path;
+}
+
+TEST(Store, AnotherNumbersVersionIsOutdatedAndAnotherReleaseIsNot) {
+  TempDir dir;
+  {
+    Store store(dir / "s.db", false);
+    store.begin();
+    store.put_result(analysed("/m/a.flac", 0.3));
+    store.put_result(analysed("/m/b.flac", 0.4));
+    store.commit();
+  }
+  // What an older build would have left: other numbers for a.flac, another release for b.flac.
+  {
+    Store store(dir / "s.db", false);
+    EXPECT_EQ(store.by_path("/m/a.flac")->numbers_version, kNumbersVersion);
+    EXPECT_EQ(store.status().outdated, 0);
+  }
+  const std::string db = dir / "s.db";
+  ASSERT_EQ(std::system(("python3 -c \"import sqlite3; c = sqlite3.connect('" + db +
+                         "'); c.execute(\\\"UPDATE tracks SET numbers_version = 0 WHERE path = "
+                         "'/m/a.flac'\\\"); c.execute(\\\"UPDATE tracks SET engine_version = "
+                         "'0.0.1' WHERE path = '/m/b.flac'\\\"); c.commit()\"")
+                            .c_str()),
+            0);
+  Store store(db, false);
+  EXPECT_EQ(store.status().outdated, 1);
+  EXPECT_TRUE(store.by_path("/m/a.flac")->outdated);
+  EXPECT_FALSE(store.by_path("/m/b.flac")->outdated);
+  for (const KnownRow& r : store.known_rows())
+    EXPECT_EQ(r.current, r.path == "/m/b.flac") << r.path;
+}
+
+TEST(Store, InFlightMarksAreClearedByTheirResultAndCrashesAreFailures) {
+  TempDir dir;
+  Store store(dir / "s.db", false);
+  store.begin();
+  store.put_pending("/m/a.flac", 1, 1);
+  store.put_pending("/m/b.flac", 1, 1);
+  store.mark_in_flight("/m/a.flac", false, 0);
+  store.mark_in_flight("/m/b.flac", true, 2);
+  store.commit();
+  auto marks = store.in_flight();
+  ASSERT_EQ(marks.size(), 2u);
+  EXPECT_EQ(marks[1].path, "/m/b.flac");
+  EXPECT_TRUE(marks[1].alone);
+  EXPECT_EQ(marks[1].alone_deaths, 2);
+  EXPECT_EQ(store.status().in_flight, (std::vector<std::string>{"/m/a.flac", "/m/b.flac"}));
+  store.begin();
+  store.put_result(analysed("/m/a.flac", 0.2));
+  store.put_crashed("/m/b.flac", "it crashed", "2026-01-01T00:00:00Z");
+  store.commit();
+  EXPECT_TRUE(store.in_flight().empty());
+  const auto b = store.by_path("/m/b.flac");
+  ASSERT_TRUE(b.has_value());
+  EXPECT_EQ(b->status, TrackStatus::failed);
+  EXPECT_EQ(b->error_kind, ErrorKind::crashed);
+  EXPECT_EQ(b->reason, "it crashed");
+  EXPECT_EQ(store.status().failed_by_kind,
+            (std::vector<std::pair<ErrorKind, std::int64_t>>{{ErrorKind::crashed, 1}}));
 }
 
 TEST(Store, PendingClearsTheOldFingerprint) {
@@ -497,12 +557,27 @@ TEST(Library, TheDefaultStoreFollowsXdgDataHome) {
 namespace trackprint::library {
 namespace {
 
+// A fingerprint the engine could make: every value inside its dimension's range, with long
+// decimal forms (the JSON text must read back to the same bits).
+Fingerprint in_range_fingerprint(double seed) {
+  Fingerprint fp = sample_fingerprint(seed);
+  for (std::size_t i = 0; i < kDimensionCount; ++i) {
+    const DimensionInfo& d = kDimensions[i];
+    const double lo = std::isfinite(d.min) ? d.min : -100;
+    const double hi = std::isfinite(d.max) ? d.max : 100;
+    fp.values[i] = lo + (hi - lo) * (0.5 + 0.4 * std::sin(seed + static_cast<double>(i)));
+  }
+  return fp;
+}
+
+const std::vector<std::string> kAnywhere{"/"};
+
 TEST(Sidecar, TrustedOnlyWhenIdentityAndVersionsMatch) {
   TempDir dir;
   const std::string audio = dir / "song.flac";
   std::ofstream(audio) << "audio";
-  const Fingerprint fp = sample_fingerprint(0.7);
-  ASSERT_FALSE(write_sidecar(audio, 5, 1234, fp, "2026-01-01T00:00:00Z").has_value());
+  const Fingerprint fp = in_range_fingerprint(0.7);
+  ASSERT_FALSE(write_sidecar(audio, 5, 1234, fp, "2026-01-01T00:00:00Z", kAnywhere).has_value());
   EXPECT_TRUE(fs::exists(dir / "song.flac.25d"));
   const auto back = read_sidecar(audio, 5, 1234);
   ASSERT_TRUE(back.has_value());
@@ -514,24 +589,77 @@ TEST(Sidecar, TrustedOnlyWhenIdentityAndVersionsMatch) {
   EXPECT_FALSE(read_sidecar(dir / "other.flac", 5, 1234).has_value()) << "no sidecar";
   // A file name that is not UTF-8 (JSON must be) still gets its sidecar.
   const std::string latin1 = dir / "caf\xe9.flac";
-  ASSERT_FALSE(write_sidecar(latin1, 5, 1234, fp, "2026-01-01T00:00:00Z").has_value());
+  ASSERT_FALSE(write_sidecar(latin1, 5, 1234, fp, "2026-01-01T00:00:00Z", kAnywhere).has_value());
   EXPECT_TRUE(read_sidecar(latin1, 5, 1234).has_value());
 
-  // Another engine's sidecar, and a damaged one, are not trusted.
+  // Another numbers version's sidecar, and a damaged one, are not trusted; another release
+  // with the same numbers is.
   std::ifstream in(dir / "song.flac.25d");
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  const std::string version = "\"engine_version\": \"" + std::string(engine_version()) + "\"";
-  ASSERT_NE(text.find(version), std::string::npos) << text;
-  std::string other = text;
-  other.replace(other.find(version), version.size(), "\"engine_version\": \"0.0.0-other\"");
-  std::ofstream(dir / "song.flac.25d") << other;
-  EXPECT_FALSE(read_sidecar(audio, 5, 1234).has_value());
+  const auto replaced = [&text](const std::string& from, const std::string& to) {
+    std::string out = text;
+    const std::size_t at = out.find(from);
+    EXPECT_NE(at, std::string::npos) << from << " in " << text;
+    if (at != std::string::npos) out.replace(at, from.size(), to);
+    return out;
+  };
+  const std::string numbers = "\"numbers_version\": " + std::to_string(kNumbersVersion);
+  std::ofstream(dir / "song.flac.25d") << replaced(numbers, "\"numbers_version\": 999");
+  EXPECT_FALSE(read_sidecar(audio, 5, 1234).has_value()) << "another numbers version";
+  const std::string release = "\"engine_version\": \"" + std::string(engine_version()) + "\"";
+  std::ofstream(dir / "song.flac.25d") << replaced(release, "\"engine_version\": \"9.9.9\"");
+  EXPECT_TRUE(read_sidecar(audio, 5, 1234).has_value()) << "another release, same numbers";
   std::ofstream(dir / "song.flac.25d") << text.substr(0, text.size() / 2);
   EXPECT_FALSE(read_sidecar(audio, 5, 1234).has_value());
-  std::string no_lufs = text;
-  no_lufs.replace(no_lufs.find("\"lufs\""), 6, "\"lufz\"");
-  std::ofstream(dir / "song.flac.25d") << no_lufs;
+  std::ofstream(dir / "song.flac.25d") << replaced("\"lufs\"", "\"lufz\"");
   EXPECT_FALSE(read_sidecar(audio, 5, 1234).has_value());
+}
+
+TEST(Sidecar, ValuesOutsideTheirRangesAreNotTrusted) {
+  TempDir dir;
+  const std::string audio = dir / "song.flac";
+  std::ofstream(audio) << "audio";
+  for (const auto& [dim, value] :
+       std::vector<std::pair<Dim, double>>{{Dim::bass_pct, 1.5},
+                                           {Dim::tempo_bpm, 1e308},
+                                           {Dim::lufs, -71},
+                                           {Dim::phase_correlation, -2}}) {
+    Fingerprint fp = in_range_fingerprint(0.3);
+    fp[dim] = value;
+    ASSERT_FALSE(write_sidecar(audio, 5, 1234, fp, "2026-01-01T00:00:00Z", kAnywhere));
+    EXPECT_FALSE(read_sidecar(audio, 5, 1234).has_value()) << info(dim).name << " = " << value;
+  }
+  Fingerprint fp = in_range_fingerprint(0.3);
+  fp.channels = 1000;
+  ASSERT_FALSE(write_sidecar(audio, 5, 1234, fp, "2026-01-01T00:00:00Z", kAnywhere));
+  EXPECT_FALSE(read_sidecar(audio, 5, 1234).has_value()) << "1000 channels";
+}
+
+TEST(Sidecar, NeverWrittenThroughASymlinkOrOutsideTheScannedFolders) {
+  TempDir scanned, elsewhere;
+  const Fingerprint fp = in_range_fingerprint(0.1);
+  const std::vector<std::string> roots{fs::canonical(scanned.path()).string()};
+  // A folder inside the scanned one that is a symlink to elsewhere: no sidecar there.
+  fs::create_directory_symlink(elsewhere.path(), scanned / "linked");
+  std::ofstream(elsewhere / "song.flac") << "audio";
+  const auto refused = write_sidecar(scanned / "linked/song.flac", 5, 1, fp, "t", roots);
+  ASSERT_TRUE(refused.has_value());
+  EXPECT_NE(refused->find("outside the scanned folders"), std::string::npos) << *refused;
+  EXPECT_FALSE(fs::exists(elsewhere / "song.flac.25d"));
+  // A sidecar that is a symlink to a file elsewhere: the link is replaced, the file untouched.
+  std::ofstream(scanned / "own.flac") << "audio";
+  std::ofstream(elsewhere / "precious.txt") << "keep me";
+  fs::create_symlink(elsewhere / "precious.txt", scanned / "own.flac.25d");
+  ASSERT_FALSE(write_sidecar(scanned / "own.flac", 5, 1, fp, "t", roots).has_value());
+  EXPECT_FALSE(fs::is_symlink(scanned / "own.flac.25d"));
+  std::ifstream precious(elsewhere / "precious.txt");
+  std::string kept;
+  std::getline(precious, kept);
+  EXPECT_EQ(kept, "keep me");
+  EXPECT_TRUE(read_sidecar(scanned / "own.flac", 5, 1).has_value());
+  // No temporary file is left behind.
+  for (const auto& entry : fs::directory_iterator(scanned.path()))
+    EXPECT_EQ(entry.path().string().find(".tmp"), std::string::npos) << entry.path();
 }
 
 // --- the extraction queue (trackprint/extraction_queue.hpp) ---
@@ -604,6 +732,55 @@ TEST(ExtractionQueue, AnswersAnUnchangedFileFromTheStoreAndHoldsTheScanLock) {
   const auto direct = analyze_file(dir / "a.wav");
   ASSERT_TRUE(direct.ok());
   EXPECT_EQ(direct.value().values, seen[0].fingerprint->values);
+}
+
+TEST(ExtractionQueue, WritesTheRowsAScanWrites) {
+  TempDir dir;
+  fs::create_directory(dir.path() / "music");
+  write_wav(dir / "music/tone.wav", 440.0, 0.8, 22050);
+  write_wav(dir / "music/long.wav", 550.0, 2.0, 22050);  // over the limit below: too_long
+  std::ofstream(dir / "music/broken.mp3") << "not audio at all";
+  const std::vector<std::string> files{dir / "music/tone.wav", dir / "music/long.wav",
+                                       dir / "music/broken.mp3"};
+  constexpr double kLimit = 1.5;
+  {
+    QueueOptions options;
+    options.workers = 2;
+    options.max_duration_s = kLimit;
+    auto opened = ExtractionQueue::open(dir / "queue.db", options);
+    ASSERT_TRUE(opened.ok()) << opened.error().message();
+    EXPECT_EQ(opened.value().submit_many(files), 3u);
+    opened.value().close(true);
+  }
+  auto scanned = Library::open(dir / "scan.db");
+  ASSERT_TRUE(scanned.ok());
+  ScanOptions options;
+  options.max_duration_s = kLimit;
+  EXPECT_EQ(scanned.value().scan({dir / "music"}, options).found, 3);
+  auto queued = Library::open(dir / "queue.db", Library::Mode::read_only);
+  ASSERT_TRUE(queued.ok());
+  for (const std::string& path : files) {
+    const auto q = queued.value().get(path);
+    const auto s = scanned.value().get(path);
+    ASSERT_TRUE(q.ok() && q.value() && s.ok() && s.value()) << path;
+    const TrackRecord& a = *q.value();
+    const TrackRecord& b = *s.value();
+    EXPECT_EQ(a.status, b.status) << path;
+    EXPECT_EQ(a.error_kind, b.error_kind) << path;
+    EXPECT_EQ(a.reason, b.reason) << path;
+    EXPECT_EQ((std::pair{a.size, a.mtime_ns}), (std::pair{b.size, b.mtime_ns})) << path;
+    EXPECT_EQ(a.numbers_version, kNumbersVersion) << path;
+    EXPECT_EQ(a.numbers_version, b.numbers_version) << path;
+    EXPECT_EQ(a.engine_version, b.engine_version) << path;
+    EXPECT_FALSE(a.outdated) << path;
+    ASSERT_EQ(a.fingerprint.has_value(), b.fingerprint.has_value()) << path;
+    if (a.fingerprint) EXPECT_EQ(a.fingerprint->values, b.fingerprint->values) << path;
+  }
+  EXPECT_EQ(queued.value().get(files[0]).value()->status, TrackStatus::analysed);
+  EXPECT_EQ(queued.value().get(files[1]).value()->error_kind, ErrorKind::too_long);
+  EXPECT_EQ(queued.value().get(files[2]).value()->error_kind, ErrorKind::not_audio);
+  // Every mark made before an analysis was cleared with its result.
+  EXPECT_TRUE(queued.value().status().value().in_flight.empty());
 }
 
 }  // namespace

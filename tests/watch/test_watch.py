@@ -1,8 +1,9 @@
 """`trackprint watch` as a user meets it: it scans, then follows copies, renames, deletions and
 folders moved in, holds the store against a concurrent scan, and stops cleanly on a signal.
 
-Run by ctest with TRACKPRINT_BIN (standard library only; tracks are generated with ffmpeg, as in
-tests/scan). Each test starts `watch --progress json` on a fresh folder and reads its events.
+Run by ctest with TRACKPRINT_BIN and TRACKPRINT_FAULTY_IO (standard library only; tracks are
+generated with ffmpeg, as in tests/scan). Each test starts `watch --progress json` on a fresh
+folder and reads its events.
 """
 import json
 import os
@@ -20,6 +21,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "scan"))
 from scantools import BIN, fingerprints, make_track, rows, run  # noqa: E402
 
 SETTLE = "0.5"
+SHIM = os.environ.get("TRACKPRINT_FAULTY_IO", "")
 TIMEOUT = 60  # seconds for one expected event (sanitizer builds are slow)
 
 
@@ -30,10 +32,11 @@ def tone(path, freq, seconds=2):
 class Watch:
     """A running `trackprint watch --progress json`, its events read on a thread."""
 
-    def __init__(self, db, *dirs, extra=()):
+    def __init__(self, db, *dirs, extra=(), env=None):
         self.proc = subprocess.Popen([BIN, "watch", "--db", db, "--progress", "json",
                                       "--settle", SETTLE, *extra, *dirs],
-                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                     env=env)  # fmt: skip
         self.events = queue.Queue()
         self.seen = []
         threading.Thread(target=self._read, daemon=True).start()
@@ -185,6 +188,39 @@ class WatchTest(unittest.TestCase):
         self.addCleanup(again.kill)
         again.wait_for(event("watching"), "watching again")
         self.assertEqual(again.stop(signal.SIGINT), 128 + signal.SIGINT, again.stderr)
+
+    def test_a_file_that_crashes_the_watch_is_blamed_as_after_a_crashed_scan(self):
+        # The watch's queue marks each file in flight before analysing it and witnesses a
+        # crash, as scan does: the scans after it retry the file alone, then blame it.
+        if not SHIM:
+            raise AssertionError("TRACKPRINT_FAULTY_IO (the fault shim) is not set")
+        self.watch.stop()
+        env = dict(os.environ, LD_PRELOAD=SHIM, TRACKPRINT_FAULT="crash",
+                   TRACKPRINT_FAULT_PATH="crash-me.wav", TRACKPRINT_FAULT_AFTER="0")
+        env["ASAN_OPTIONS"] = env.get("ASAN_OPTIONS", "") + ":verify_asan_link_order=0"
+        crashing = Watch(self.db, self.music, env=env)
+        self.addCleanup(crashing.kill)
+        crashing.wait_for(event("watching"), "watching")
+        crasher = self.path("crash-me.wav")
+        tone(crasher, 550)
+        self.assertNotEqual(crashing.proc.wait(timeout=TIMEOUT), 0)
+        self.assertTrue(os.path.exists(self.db + "-crashed"))  # what the witness leaves
+        status = run("status", "--db", self.db, "--json")
+        self.assertEqual(json.loads(status.stdout)["in_flight"], [{"path": crasher}])
+
+        def finished(r):  # the scan's "done" event, or None when it died first
+            last = r.stdout.splitlines()[-1:]
+            return json.loads(last[0]) if last and '"done"' in last[0] else None
+
+        scans = [run("scan", "--db", self.db, "--progress", "json", self.music, env=env)
+                 for _ in range(2)]  # fmt: skip
+        # The first retries it alone and dies again; the second blames it and completes.
+        self.assertEqual([finished(r) is not None for r in scans], [False, True], scans[-1].stderr)
+        self.assertEqual((scans[-1].returncode, finished(scans[-1])["failed"]), (1, 1))
+        row = rows(self.db)[crasher]
+        self.assertEqual((row["status"], row["error_kind"]), ("failed", "crashed"))
+        self.assertEqual(json.loads(run("status", "--db", self.db, "--json").stdout)["in_flight"],
+                         [])
 
 
 class PollTest(unittest.TestCase):

@@ -4,6 +4,7 @@
     fp = trackprint.analyze_file("song.flac")          # or trackprint.analyze(samples, sr)
     fp.as_dict()["tempo_bpm"], fp.as_array()           # by name, or a (25,) float64 array
     [d.name for d in trackprint.DIMENSIONS]            # the spec's names, in spec order
+    t = trackprint.trace("song.flac")                  # the series behind them (numpy arrays)
 
 Both analyse functions release the GIL while they decode and compute, so a thread pool of N
 workers analyses N tracks at once. Failures raise a subclass of trackprint.Error.
@@ -12,18 +13,22 @@ iterator or asyncio) and `await trackprint.analyze_file_async(path)`.
 """
 
 from ._errors import (
+    CrashedError,
     DecodeError,
     Error,
     FileReadError,
     InternalError,
+    InvalidAudioError,
     InvalidInputError,
     NoAudioError,
     NotAudioError,
+    TooLongError,
     TooShortError,
     UnsupportedError,
 )
 from ._async import analyze_file_async
 from ._queue import Queue
+from ._json_path import json_path
 from ._trackprint import (
     DIMENSIONS,
     FINGERPRINT_VERSION,
@@ -35,11 +40,13 @@ from ._trackprint import (
     QueueStatus,
     ScanProgress,
     ScanSummary,
+    Trace,
     Track,
     analyze,
     analyze_file,
     default_library_path,
     engine_version,
+    trace,
 )
 
 __version__ = engine_version()
@@ -47,12 +54,14 @@ __version__ = engine_version()
 __all__ = [
     "DIMENSIONS",
     "FINGERPRINT_VERSION",
+    "CrashedError",
     "DecodeError",
     "Dimension",
     "Error",
     "FileReadError",
     "Fingerprint",
     "InternalError",
+    "InvalidAudioError",
     "InvalidInputError",
     "Library",
     "LibraryStatus",
@@ -63,7 +72,9 @@ __all__ = [
     "QueueStatus",
     "ScanProgress",
     "ScanSummary",
+    "TooLongError",
     "TooShortError",
+    "Trace",
     "Track",
     "UnsupportedError",
     "analyze",
@@ -71,4 +82,6 @@ __all__ = [
     "analyze_file_async",
     "default_library_path",
     "engine_version",
+    "json_path",
+    "trace",
 ]

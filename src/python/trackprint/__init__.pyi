@@ -67,17 +67,119 @@ class Fingerprint:
     def version(self) -> int:
         """The fingerprint definition's version (FINGERPRINT_VERSION when it was made)."""
 
-def analyze(samples: npt.ArrayLike, sr: int, *, threads: int = 1) -> Fingerprint:
+def analyze(samples: npt.ArrayLike, sr: int, *, threads: int = 1,
+            max_duration: float = 21600.0) -> Fingerprint:  # fmt: skip
     """The fingerprint of decoded audio: mono (n,) or channels-first (C, n), float32 or float64
     in [-1, 1] at `sr` Hz. Releases the GIL while it works.
 
     Raises InvalidInputError (wrong dtype or shape, empty, NaN/Inf, bad rate or threads) or
-    TooShortError (under 0.5 s)."""
+    TooShortError (under 0.5 s) or TooLongError (over max_duration seconds)."""
 
 def analyze_file(path: str | bytes | os.PathLike[str] | os.PathLike[bytes], *,
-                 threads: int = 1) -> Fingerprint:  # fmt: skip
+                 threads: int = 1, max_duration: float = 21600.0) -> Fingerprint:  # fmt: skip
     """Decodes `path` (any format FFmpeg reads) and returns its fingerprint. Releases the GIL
     while it works. Raises a subclass of Error naming the file and the reason."""
+
+class Trace:
+    """The series behind one track's fingerprint, as the analysis computed them (made by
+    trace()). Every array is a new numpy array; *_times give each series' time axis in seconds.
+    'Frames' are the shared STFT's (2048/512 at 22050 Hz, centred)."""
+
+    @property
+    def fingerprint(self) -> Fingerprint:
+        """The fingerprint, bit-identical to analyze_file()'s."""
+    @property
+    def sample_rate(self) -> float:
+        """Rate of the analysis signal y (22050.0)."""
+    @property
+    def hop(self) -> int:
+        """Samples between frames (512)."""
+    @property
+    def duration(self) -> float:
+        """Seconds of y."""
+    @property
+    def frame_times(self) -> npt.NDArray[np.float64]:
+        """The time of each frame (its centre), seconds."""
+    @property
+    def wave_min(self) -> npt.NDArray[np.float32]:
+        """The least sample of y in each hop of 512 samples."""
+    @property
+    def wave_max(self) -> npt.NDArray[np.float32]:
+        """The greatest sample of y in each hop."""
+    @property
+    def momentary_lufs(self) -> npt.NDArray[np.float64]:
+        """BS.1770 loudness of the last 400 ms, every 100 ms (floored at -70)."""
+    @property
+    def short_term_lufs(self) -> npt.NDArray[np.float64]:
+        """BS.1770 loudness of the last 3 s, every 100 ms (floored at -70)."""
+    @property
+    def loudness_times(self) -> npt.NDArray[np.float64]:
+        """The end of each loudness reading's 100 ms, seconds."""
+    @property
+    def rms(self) -> npt.NDArray[np.float32]:
+        """RMS of each frame (librosa.feature.rms)."""
+    @property
+    def spectrogram_db(self) -> npt.NDArray[np.float32]:
+        """Mel spectrogram (128, columns) in dB below its loudest cell, floor -80."""
+    @property
+    def spectrogram_times(self) -> npt.NDArray[np.float64]:
+        """The time each spectrogram column starts at."""
+    @property
+    def mel_bands_hz(self) -> npt.NDArray[np.float64]:
+        """The centre of each mel band, Hz."""
+    @property
+    def centroid_hz(self) -> npt.NDArray[np.float64]:
+        """Spectral centroid of each frame, Hz."""
+    @property
+    def rolloff_hz(self) -> npt.NDArray[np.float64]:
+        """85 % spectral rolloff of each frame, Hz."""
+    @property
+    def flatness(self) -> npt.NDArray[np.float32]:
+        """Spectral flatness of each frame, 0-1."""
+    @property
+    def harmonic_rms(self) -> npt.NDArray[np.float32]:
+        """RMS of the HPSS harmonic signal over each hop of 512 samples."""
+    @property
+    def percussive_rms(self) -> npt.NDArray[np.float32]:
+        """RMS of the HPSS percussive signal over each hop."""
+    @property
+    def onset_envelope(self) -> npt.NDArray[np.float32]:
+        """librosa.onset.onset_strength of each frame."""
+    @property
+    def tempo_bpm(self) -> float:
+        """The global tempo estimate (before tempo_bpm's clip to 40-200)."""
+    @property
+    def beat_times(self) -> npt.NDArray[np.float64]:
+        """Beats (librosa.beat.beat_track), seconds."""
+    @property
+    def onset_times(self) -> npt.NDArray[np.float64]:
+        """Onsets (librosa.onset.onset_detect), seconds."""
+    @property
+    def chroma(self) -> npt.NDArray[np.float32]:
+        """CQT chroma (12, n_frames), C first; each frame scaled to a maximum of 1."""
+    @property
+    def f0_hz(self) -> npt.NDArray[np.float64]:
+        """YIN's f0 of each frame (librosa.yin, C2-C7), Hz."""
+    @property
+    def voiced(self) -> npt.NDArray[np.bool_]:
+        """Whether YIN found a trough below its threshold in each frame."""
+    @property
+    def block_peak(self) -> npt.NDArray[np.float64]:
+        """Peak of each 0.5 s block, every 0.25 s (the variation family)."""
+    @property
+    def block_rms(self) -> npt.NDArray[np.float64]:
+        """RMS of each 0.5 s block."""
+    @property
+    def block_times(self) -> npt.NDArray[np.float64]:
+        """The start of each block, seconds."""
+    @property
+    def sparse_rms(self) -> npt.NDArray[np.float32]:
+        """RMS of 2048 samples every 5512 (loudness_variation_std's series)."""
+
+def trace(path: str | bytes | os.PathLike[str] | os.PathLike[bytes], *, threads: int = 1,
+          spectrogram_columns: int = 1000) -> Trace:  # fmt: skip
+    """Analyses `path` like analyze_file() and returns the series its 25 values come from; its
+    .fingerprint is analyze_file()'s, bit for bit. Raises a subclass of Error naming the file."""
 
 def engine_version() -> str:
     """The engine's version, stored beside every fingerprint."""
@@ -108,6 +210,15 @@ class UnsupportedError(Error):
 class TooShortError(Error):
     """kind 'too_short': under 0.5 s of audio."""
 
+class TooLongError(Error):
+    """kind 'too_long': longer than max_duration (default 6 hours)."""
+
+class InvalidAudioError(Error, ValueError):
+    """kind 'invalid_audio': NaN, infinite or absurdly large samples in the decoded audio."""
+
+class CrashedError(Error):
+    """kind 'crashed': (library records only) analysing the file crashed the process twice."""
+
 class InvalidInputError(Error, ValueError):
     """kind 'invalid_input': unusable arguments (samples, rate, threads)."""
 
@@ -116,6 +227,11 @@ class InternalError(Error):
 
 def default_library_path() -> str:
     """$XDG_DATA_HOME/trackprint/library.db, or ~/.local/share/trackprint/library.db."""
+
+def json_path(record: dict[str, object], key: str = "path") -> str:
+    """The file name record[key] of a record of the CLI's JSON output, as Python spells file
+    names (os.fsdecode of its exact bytes, from record[key + "_bytes"] when the name is not
+    UTF-8), so that Library.get() and open() find the file."""
 
 class ScanProgress:
     """A snapshot of a running scan, passed to Library.scan()'s progress callable."""
@@ -190,6 +306,8 @@ class Track:
     @property
     def engine_version(self) -> str: ...
     @property
+    def numbers_version(self) -> int: ...
+    @property
     def analysed_at(self) -> str:
         """UTC, ISO 8601."""
     @property
@@ -220,6 +338,8 @@ class LibraryStatus:
     def failed_by_kind(self) -> dict[str, int]: ...
     @property
     def failures(self) -> list[Track]: ...
+    @property
+    def in_flight(self) -> list[str]: ...
 
 _Path = str | bytes | os.PathLike[str] | os.PathLike[bytes]
 
@@ -232,7 +352,7 @@ class Library:
     @property
     def path(self) -> str: ...
     def scan(self, paths: _Path | Iterable[_Path], *, jobs: int = 0, retry_failed: bool = False,
-             prune: bool = False, sidecars: bool = False,
+             prune: bool = False, sidecars: bool = False, max_duration: float = 21600.0,
              progress: Callable[[ScanProgress], bool | None] | None = None) -> ScanSummary:  # fmt: skip
         """Fingerprints what is new or changed under `paths`, `jobs` files at once (0: one per
         core). progress is called on this thread ~10 times a second; False or an exception
@@ -290,7 +410,8 @@ class Queue:
 
     def __init__(self, db_path: _Path | None = None, workers: int = 0, *,
                  callback: Callable[[QueueResult], object] | None = None,
-                 retry_failed: bool = False, sidecars: bool = False) -> None: ...  # fmt: skip
+                 retry_failed: bool = False, sidecars: bool = False,
+                 max_duration: float = 21600.0) -> None: ...  # fmt: skip
     @property
     def path(self) -> str: ...
     def submit(self, path: _Path, priority: int = 0) -> bool: ...

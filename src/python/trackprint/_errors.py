@@ -58,6 +58,27 @@ class TooShortError(Error):
     kind = "too_short"
 
 
+class TooLongError(Error):
+    """Longer than the duration limit (6 hours unless max_duration says otherwise), declared by
+    the file or found while decoding it."""
+
+    kind = "too_long"
+
+
+class InvalidAudioError(Error, ValueError):
+    """The decoded audio is unusable: NaN or infinite samples, or samples so far beyond full
+    scale that they are not audio. Also a ValueError."""
+
+    kind = "invalid_audio"
+
+
+class CrashedError(Error):
+    """Recorded by a library scan (never raised by analysis): analysing this file crashed the
+    process twice. Please report it with the file."""
+
+    kind = "crashed"
+
+
 class InvalidInputError(Error, ValueError):
     """Arguments that are unusable: samples of the wrong dtype or shape, empty, holding NaN or
     infinity, a sample rate out of range, threads < 1. Also a ValueError."""
@@ -78,7 +99,10 @@ ERRORS = (
     DecodeError,
     UnsupportedError,
     TooShortError,
+    TooLongError,
+    InvalidAudioError,
     InvalidInputError,
+    CrashedError,
     InternalError,
 )
 _BY_KIND = {cls.kind: cls for cls in ERRORS}

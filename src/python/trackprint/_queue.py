@@ -33,13 +33,14 @@ class Queue:
     A file whose size, mtime and versions are those already stored is answered from the store
     (result.from_store) without analysis. While the queue is open it holds the store's scan
     lock: a Library.scan of the same store raises that the store is busy. Idle, it uses no CPU.
+    Files over `max_duration` seconds (default 6 hours) fail with kind too_long, as in a scan.
     """
 
     def __init__(self, db_path=None, workers=0, *, callback=None, retry_failed=False,
-                 sidecars=False):  # fmt: skip
+                 sidecars=False, max_duration=21600.0):  # fmt: skip
         if callback is not None and not callable(callback):
             raise TypeError("callback must be callable")
-        self._engine = _Engine(db_path, workers, retry_failed, sidecars)
+        self._engine = _Engine(db_path, workers, retry_failed, sidecars, max_duration)
         self._lock = threading.Lock()
         self._buffer = collections.deque()  # results nobody was reading
         self._sink = callback  # where the pump hands each result (None: the buffer)

@@ -1,0 +1,13 @@
+// The numbers version: which exact bits this build computes. It changes whenever any output bit
+// of any fingerprint can change (an algorithm, a constant, an order of summation, a library
+// swapped), whether or not the spec changed, and unlike the release version it changes for
+// nothing else. Stored fingerprints and sidecars of another numbers version are outdated: a
+// scan recomputes them. tests/unit/test_pinned_fingerprint.cpp pins the bits of one signal so
+// that a change cannot go unannounced.
+#pragma once
+
+namespace trackprint {
+
+inline constexpr int kNumbersVersion = 1;
+
+}  // namespace trackprint
