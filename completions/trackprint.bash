@@ -5,7 +5,7 @@
 
 _trackprint() {
   local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
-  local commands="analyze decode dimensions scan status show export report map help"
+  local commands="analyze decode dimensions scan watch status show export report map help"
   # --opt=value arrives as three words: --opt, =, value.
   if [[ $cur == = ]]; then
     prev=${COMP_WORDS[COMP_CWORD - 1]}
@@ -42,7 +42,7 @@ _trackprint() {
       COMPREPLY=($(compgen -W "album genre lufs tempo_bpm" -- "$cur"))
       return
       ;;
-    -j | --jobs | --threads | --channel | --max-duration)
+    -j | --jobs | --threads | --channel | --max-duration | --settle | --poll)
       return  # a number
       ;;
     --db | -o | --out)
@@ -59,6 +59,10 @@ _trackprint() {
     scan)
       options="--db -j --jobs --max-duration --retry-failed --prune --sidecars -q --quiet"
       options+=" --progress"
+      ;;
+    watch)
+      options="--db -j --jobs --max-duration --retry-failed --prune --sidecars -q --quiet"
+      options+=" --progress --settle --poll"
       ;;
     status) options="--db --json" ;;
     show) options="--db --json" ;;
