@@ -209,8 +209,8 @@ class WatchTest(unittest.TestCase):
         self.assertEqual(json.loads(status.stdout)["in_flight"], [{"path": crasher}])
 
         def finished(r):  # the scan's "done" event, or None when it died first
-            last = r.stdout.splitlines()[-1:]
-            return json.loads(last[0]) if last and '"done"' in last[0] else None
+            last = [json.loads(line) for line in r.stdout.splitlines()][-1:]
+            return last[0] if last and last[0]["event"] == "done" else None
 
         scans = [run("scan", "--db", self.db, "--progress", "json", self.music, env=env)
                  for _ in range(2)]  # fmt: skip
