@@ -21,7 +21,7 @@ namespace trackprint::cli {
 constexpr int kExitOk = 0;
 constexpr int kExitFailed = 1;  // a file could not be analysed, or the store failed
 constexpr int kExitUsage = 2;
-constexpr int kExitInterrupted = 130;  // 128 + SIGINT, as shells report it (SIGTERM: 143)
+constexpr int kExitInterrupted = 130;  // 128 + SIGINT, as shells report it
 
 // A whole number from `min` to `max` written in decimal. CLI11 alone would read "010" as
 // octal 8 and "0x10" as 16; this check takes only digits, and hands CLI11 the plain number.

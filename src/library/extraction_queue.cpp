@@ -17,16 +17,17 @@ namespace trackprint {
 
 struct ExtractionQueue::Impl {
   Impl(library::Store s, library::ScanLock l, QueueOptions options)
-      : store(std::move(s)), lock(std::move(l)), core(store, std::move(options)) {
-    // A crash leaves the files in flight marked, and this mark: the next scan then blames
-    // what it retries alone, as it would after a crashed scan.
-    witness.emplace(store.path());
-  }
+      : store(std::move(s)),
+        lock(std::move(l)),
+        witness(std::in_place, store.path()),
+        core(store, std::move(options)) {}
   library::Store store;
   std::mutex lock_mutex;
-  std::optional<library::ScanLock> lock;         // released by close()
-  std::optional<library::CrashWitness> witness;  // released by close()
-  library::QueueCore core;                       // last: it stops before the store closes
+  std::optional<library::ScanLock> lock;  // released by close()
+  // Before the workers start: a crash leaves its files marked in flight and this mark, so the
+  // next scan blames what it retries alone, as after a crashed scan. Released by close().
+  std::optional<library::CrashWitness> witness;
+  library::QueueCore core;  // last: it stops before the store closes
 };
 
 Result<ExtractionQueue> ExtractionQueue::open(const std::string& store_path, QueueOptions options) {
