@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "analysis/analyze.hpp"
+#include "analysis/signal_builder.hpp"
 #include "io/decoder.hpp"
 
 namespace trackprint::bench {

@@ -1,11 +1,13 @@
 # bash completion for trackprint: commands, each command's options, and the values of
-# --progress, --format and --color. Installed as share/bash-completion/completions/trackprint; to try
-# it from a checkout: `source completions/trackprint.bash`. tests/cli/test_cli.py checks that
-# it offers exactly the options each command's --help lists.
+# --progress, --format, --color and --metric. Installed as
+# share/bash-completion/completions/trackprint; to try it from a checkout:
+# `source completions/trackprint.bash`. tests/cli/test_cli.py checks that it offers exactly the
+# options each command's --help lists.
 
 _trackprint() {
   local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
-  local commands="analyze decode dimensions scan watch status show export report map help"
+  local commands="analyze decode dimensions scan watch status show export import report map"
+  commands+=" similar playlist duplicates help"
   # --opt=value arrives as three words: --opt, =, value.
   if [[ $cur == = ]]; then
     prev=${COMP_WORDS[COMP_CWORD - 1]}
@@ -35,17 +37,22 @@ _trackprint() {
       return
       ;;
     --format)
-      COMPREPLY=($(compgen -W "csv jsonl" -- "$cur"))
+      COMPREPLY=($(compgen -W "csv jsonl parquet" -- "$cur"))
       return
       ;;
     --color | --colour)
       COMPREPLY=($(compgen -W "album genre lufs tempo_bpm" -- "$cur"))
       return
       ;;
-    -j | --jobs | --threads | --channel | --max-duration | --settle | --poll)
+    --metric)
+      COMPREPLY=($(compgen -W "auralis equal auralis-zscore equal-zscore" -- "$cur"))
+      return
+      ;;
+    -j | --jobs | --threads | --channel | --max-duration | -n | --count | --max-per-artist | \
+      --max-per-album | --min-distance | --settle | --poll)
       return  # a number
       ;;
-    --db | -o | --out)
+    --db | -o | --out | --output)
       COMPREPLY=($(compgen -f -- "$cur"))
       return
       ;;
@@ -66,9 +73,16 @@ _trackprint() {
       ;;
     status) options="--db --json" ;;
     show) options="--db --json" ;;
-    export) options="--db --format" ;;
+    export) options="--db --format --out" ;;
+    import) options="--db" ;;
     report) options="-o --out --db --threads" ;;
     map) options="--db -o --out --color" ;;
+    similar) options="--db -n --count --metric --explain --json --all" ;;
+    playlist)
+      options="--db -n --count --to --max-per-artist --max-per-album --min-distance --metric"
+      options+=" --json -o --output"
+      ;;
+    duplicates) options="--db --json" ;;
     help)
       COMPREPLY=($(compgen -W "${commands% help}" -- "$cur"))
       return

@@ -8,7 +8,7 @@
 #include <span>
 #include <vector>
 
-#include "analysis/analyze.hpp"
+#include "analysis/routes.hpp"
 #include "io/decoder.hpp"
 #include "trackprint/error.hpp"
 

@@ -25,7 +25,7 @@
 #include <string>
 #include <vector>
 
-#include "analysis/analyze.hpp"
+#include "analysis/routes.hpp"
 #include "decoded_track.hpp"
 #include "dsp/beat.hpp"
 #include "dsp/chroma.hpp"
@@ -33,6 +33,7 @@
 #include "dsp/hpss.hpp"
 #include "dsp/istft.hpp"
 #include "dsp/lane_median.hpp"
+#include "dsp/loudness.hpp"
 #include "dsp/median_filter.hpp"
 #include "dsp/onset.hpp"
 #include "dsp/resample.hpp"
@@ -44,7 +45,6 @@
 #include "dsp/yin.hpp"
 #include "features/families.hpp"
 #include "io/decoder.hpp"
-#include "io/loudness.hpp"
 
 namespace {
 
@@ -133,7 +133,8 @@ void decode_file(benchmark::State& state, const Track& t) {
 
 void loudness(benchmark::State& state, const Track& t) {
   for (auto _ : state) {
-    tp::io::LoudnessMeter meter(t.info.sample_rate, t.info.speakers);
+    tp::dsp::LoudnessMeter meter(t.info.sample_rate,
+                                 tp::analysis::loudness_channels(t.info.speakers));
     meter.add(spans(t.channels));
     double lufs = meter.integrated_lufs();
     benchmark::DoNotOptimize(lufs);
@@ -413,7 +414,7 @@ void stereo(benchmark::State& state, const Track& t) {
   }
 }
 
-// ---- the whole analysis: these follow analysis/analyze.hpp's API -------------------------
+// ---- the whole analysis: these follow analysis/routes.hpp's API --------------------------
 
 // The decoded track fed to a SignalBuilder in decoder-sized blocks, as bench/pipeline_stages
 // does: NaN check, loudness, mono mix, three streaming resamplers, stereo sums.
@@ -540,7 +541,7 @@ int main(int argc, char** argv) {
   const std::vector<std::string> paths = track_paths();
   if (paths.empty()) {
     std::fprintf(stderr,
-                 "micro_stages: no tracks; fetch the corpus (../shared/corpus/fetch) or set "
+                 "micro_stages: no tracks; build the corpus (scripts/corpus --tier bench) or set "
                  "TRACKPRINT_BENCH_TRACKS\n");
     return 1;
   }

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "analysis/analyze.hpp"
+#include "analysis/routes.hpp"
 #include "decoded_track.hpp"
 #include "io/decoder.hpp"
 #include "trackprint/error.hpp"

@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """How the Python module scales with Python threads: tracks/s with 1 and 2 worker threads
-over the corpus's flac/ tracks, and their ratio (2 threads on 2 cores: ideally 2x).
+over the corpus's ci-tier tracks, and their ratio (2 threads on 2 cores: ideally 2x).
 
     python bench/python/thread_scaling.py [--corpus DIR] [--repeats N] [--workers 1,2]
 
-Needs `import trackprint` (e.g. the venv tests/python/run makes: ~/.cache/trackprint/python-venv).
+Needs `import trackprint` (e.g. the venv tests/python/run makes: ~/.cache/trackprint/python-venv-HASH).
 The repeats and the report are worker_scaling.py's: medians over the repeats, the load average
 beside them.
 """

@@ -1,5 +1,5 @@
 """What thread_scaling.py and queue_scaling.py share: their command line, the interleaved
-repeats over the corpus's flac/ tracks, and the report of tracks/s, cpu/wall and the ratio.
+repeats over the corpus's ci-tier tracks, and the report of tracks/s, cpu/wall and the ratio.
 Each repeat runs every worker count once, interleaved, so that other load on the machine falls
 on both; the load average is printed beside every figure because the machine may be shared,
 and only a run on idle cores measures the engine."""
@@ -7,9 +7,13 @@ and only a run on idle cores measures the engine."""
 import argparse
 import os
 import statistics
+import sys
 from pathlib import Path
 
 import trackprint
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tests"))
+import corpus_manifest  # noqa: E402  (tests/, added to the path just above)
 
 
 def parse(doc):
@@ -26,9 +30,9 @@ def compare(doc, one_pass, unit):
     """Runs `one_pass(tracks, workers)` -> (wall s, cpu s, values) for each worker count in
     each repeat; values must not depend on the count. `unit` names a worker in the report."""
     args = parse(doc)
-    tracks = sorted((args.corpus / "flac").glob("*.flac"))
+    tracks = corpus_manifest.tracks(args.corpus, "ci")
     if not tracks:
-        raise SystemExit(f"no flac/ tracks under {args.corpus}")
+        raise SystemExit(f"no ci-tier tracks under {args.corpus}")
     worker_counts = [int(w) for w in args.workers.split(",")]
     print(f"trackprint {trackprint.__version__}, {len(tracks)} tracks, {os.cpu_count()} cores, "
           f"load average before {os.getloadavg()[0]:.2f}")  # fmt: skip

@@ -1,4 +1,4 @@
-// The one table of the 25 fingerprint dimensions (spec: shared/spec/fingerprint-v1.md §2).
+// The one table of the 25 fingerprint dimensions (spec: docs/fingerprint-v1.md §2).
 // Names, order, family, unit, range and oracle tolerance live here and nowhere else: the CLI's
 // keys, the store's columns, the Python names and the parity test's tolerances all read it.
 #pragma once

@@ -1,6 +1,7 @@
 // Failures are values: a kind a program can branch on, the file, and a reason a person can read.
 #pragma once
 
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -33,6 +34,8 @@ inline constexpr ErrorKind kErrorKinds[] = {
     ErrorKind::crashed,  ErrorKind::internal};
 
 TRACKPRINT_API std::string_view to_string(ErrorKind kind);
+// The kind whose to_string() is `name`, if any (for kinds read back from a store or a file).
+TRACKPRINT_API std::optional<ErrorKind> error_kind_named(std::string_view name);
 
 struct TRACKPRINT_API Error {
   ErrorKind kind;

@@ -18,6 +18,7 @@
 // The store's schema is documented in docs/store.md for programs that read it directly.
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -33,6 +34,7 @@
 #include "trackprint/export.hpp"
 #include "trackprint/fingerprint.hpp"
 #include "trackprint/limits.hpp"
+#include "trackprint/tags.hpp"
 
 namespace trackprint {
 
@@ -80,6 +82,9 @@ struct ScanSummary {
   std::int64_t from_sidecars = 0;  // of `analysed`, taken from a trusted sidecar
   std::int64_t failed = 0;         // failed in this scan (recorded with kind and reason)
   std::int64_t missing = 0;        // rows whose file is gone (marked missing, or deleted by prune)
+  // Of `unchanged`, tracks analysed before the store kept tags, whose tags were read now (their
+  // fingerprints are kept: only the container is opened).
+  std::int64_t tags_read = 0;
   bool cancelled = false;
   double seconds = 0;
   // Folders that could not be read, symlink loops, sidecars that could not be written.
@@ -97,6 +102,7 @@ struct TrackRecord {
   std::int64_t mtime_ns = 0;
   TrackStatus status = TrackStatus::pending;
   std::optional<Fingerprint> fingerprint;  // the last one computed (also kept while missing)
+  Tags tags;                               // read with the fingerprint; empty when none
   std::optional<ErrorKind> error_kind;     // set when status == failed
   std::string reason;
   std::string engine_version;  // of the analysis that produced the row
@@ -175,6 +181,40 @@ struct WatchOptions {
   std::function<void(const WatchEvent&)> on_event;
 };
 
+// What Library::merge() did with the rows it was given.
+struct MergeSummary {
+  std::int64_t added = 0;      // paths the store did not have
+  std::int64_t replaced = 0;   // rows overwritten: another identity, version or status
+  std::int64_t unchanged = 0;  // the store had this result already (same identity and versions)
+  std::int64_t kept = 0;       // the store's row is newer (a later mtime) or has a fingerprint
+                               // where the row given has only a failure of the same file
+};
+
+// Every analysed track's fingerprint and no more, ordered by id: what the similarity layer
+// loads (a million tracks in ~210 MB, where whole TrackRecords would take several times that).
+struct FingerprintTable {
+  std::vector<std::int64_t> ids;
+  std::vector<double> values;  // ids.size() rows of kDimensionCount values, spec order
+  std::vector<double> durations_s;
+  std::size_t size() const { return ids.size(); }
+};
+
+// A similarity metric fitted on the library, kept in the store so that every query uses the
+// metric that built the graph. The similarity layer fits and interprets it (docs/store.md): a
+// value v of dimension i becomes (v - centre[i]) / scale[i] (clipped to 0..1 when the
+// normalisation is "minmax"), and enters the distance with weight[i].
+struct StoredMetric {
+  std::int64_t id = 0;  // given by the store when saved; ids only grow
+  std::string name;     // "auralis", "equal", "auralis-zscore", ...
+  std::string normalisation;
+  std::array<double, kDimensionCount> centre{};
+  std::array<double, kDimensionCount> scale{};
+  std::array<double, kDimensionCount> weight{};
+  std::int64_t tracks = 0;          // the fingerprints it was fitted on
+  std::string fingerprints_digest;  // of those fingerprints: a refit is due when it changes
+  std::string fitted_at;            // UTC, ISO 8601, set when saved
+};
+
 class TRACKPRINT_API Library {
  public:
   enum class Mode { read_write, read_only };
@@ -205,6 +245,25 @@ class TRACKPRINT_API Library {
   Result<std::optional<TrackRecord>> get(const std::string& path_or_id) const;
   // Every analysed track with its fingerprint, ordered by path.
   Result<std::vector<TrackRecord>> tracks() const;
+  // The track with this id (and nothing else); nullopt if none.
+  Result<std::optional<TrackRecord>> by_id(std::int64_t id) const;
+  // Every analysed track's id, values and duration.
+  Result<FingerprintTable> fingerprint_table() const;
+
+  // The last metric saved under `name`, if any (a store older than metrics has none).
+  Result<std::optional<StoredMetric>> metric(const std::string& name) const;
+  // Saves `metric` under a new id (returned with fitted_at set), replacing older fits of its
+  // name. Fails on a store opened read_only.
+  Result<StoredMetric> save_metric(const StoredMetric& metric);
+
+  // Writes results made elsewhere (a cluster's Parquet dataset, another store) into this one,
+  // each exactly as a scan writes its own: `status` analysed with a fingerprint, or failed
+  // with error_kind and reason; path (made absolute), size, mtime_ns, engine_version,
+  // analysed_at and analysis_s are stored as given, id and outdated are ignored. A row of the
+  // store is replaced unless it is the same result, of a newer file, or a fingerprint where
+  // the row given is a failure of the same file (MergeSummary). One transaction: a row that is
+  // neither analysed nor failed is an invalid_input error and nothing is written.
+  Result<MergeSummary> merge(const std::vector<TrackRecord>& records);
 
  private:
   struct Impl;

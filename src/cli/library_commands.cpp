@@ -10,6 +10,7 @@
 #include "cli/output.hpp"
 #include "cli/progress.hpp"
 #include "cli/stop_signals.hpp"
+#include "cli/tags_output.hpp"
 #include "trackprint/library.hpp"
 #include "trackprint/trackprint.hpp"
 
@@ -22,6 +23,7 @@ Json record_json(const TrackRecord& t) {
   object["size"] = t.size;
   object["mtime_ns"] = t.mtime_ns;
   object["status"] = std::string(to_string(t.status));
+  add_tag_fields(object, t.tags);
   if (t.error_kind) {
     object["error_kind"] = std::string(to_string(*t.error_kind));
     object["reason"] = t.reason;
@@ -206,6 +208,12 @@ int run_show(const ShowCommand& c) {
       std::printf("  analysed %s in %.2f s by engine %s\n", t.analysed_at.c_str(), t.analysis_s,
                   t.engine_version.c_str());
     }
+    for (std::size_t i = 0; i < kTagNames.size(); ++i) {
+      if (const auto text = tag_text(t.tags, i)) {
+        std::printf("  %.*s: %s\n", static_cast<int>(kTagNames[i].size()), kTagNames[i].data(),
+                    text->c_str());
+      }
+    }
     if (t.fingerprint) print_fingerprint(stdout, Format::table, t.path, *t.fingerprint);
   }
   return status;
@@ -224,9 +232,11 @@ void add_show(CLI::App& app, int& exit_status) {
 struct ExportCommand {
   std::string db;
   std::string format;
+  std::string out;  // --format parquet: the dataset's folder
 };
 
 int run_export(const ExportCommand& c) {
+  if (c.format == "parquet") return run_parquet_export(c.db, c.out);
   auto lib = open_store(c.db, Library::Mode::read_only);
   if (!lib) return kExitFailed;
   const auto tracks = lib->tracks();
@@ -246,7 +256,12 @@ int run_export(const ExportCommand& c) {
   }
   header +=
       ",duration_s,sample_rate,channels,codec,fingerprint_version,engine_version,"
-      "analysed_at,size,mtime_ns\n";
+      "analysed_at,size,mtime_ns";
+  for (const std::string_view name : kTagNames) {
+    header += ',';
+    header += name;
+  }
+  header += '\n';
   std::fputs(header.c_str(), stdout);
   for (const TrackRecord& t : tracks.value()) {
     const Fingerprint& fp = t.fingerprint.value();
@@ -266,6 +281,8 @@ int run_export(const ExportCommand& c) {
     field(t.analysed_at);
     field(std::to_string(t.size));
     field(std::to_string(t.mtime_ns));
+    for (std::size_t i = 0; i < kTagNames.size(); ++i)
+      field(csv_field(tag_text(t.tags, i).value_or("")));
     line += '\n';
     std::fputs(line.c_str(), stdout);
   }
@@ -275,13 +292,24 @@ int run_export(const ExportCommand& c) {
 void add_export(CLI::App& app, int& exit_status) {
   auto c = std::make_shared<ExportCommand>();
   CLI::App* cmd = app.add_subcommand("export", "Print every analysed track with its fingerprint");
-  cmd->footer("Every analysed track with its fingerprint (columns and keys: the spec's names).");
+  cmd->footer(
+      "Every analysed track with its fingerprint (columns and keys: the spec's names).\n"
+      "parquet writes the analysed and failed tracks as a Parquet dataset in --out DIR; it needs\n"
+      "Python 3 with the trackprint module and pyarrow ($TRACKPRINT_PYTHON, default python3).");
   add_store_option(*cmd, c->db);
-  cmd->add_option("--format", c->format, "csv or jsonl")
+  cmd->add_option("--format", c->format, "csv, jsonl or parquet")
       ->required()
-      ->check(CLI::IsMember({"csv", "jsonl"}))
+      ->check(CLI::IsMember({"csv", "jsonl", "parquet"}))
       ->type_name("FORMAT");
-  cmd->callback([c, &exit_status] { exit_status = run_export(*c); });
+  CLI::Option* out =
+      cmd->add_option("--out", c->out, "the Parquet dataset's folder")->type_name("DIR");
+  cmd->callback([c, out, &exit_status] {
+    if (c->format == "parquet" && c->out.empty())
+      throw CLI::RequiredError("--out (for --format parquet)");
+    if (c->format != "parquet" && out->count() > 0)
+      throw CLI::ValidationError("--out", "is for --format parquet");
+    exit_status = run_export(*c);
+  });
 }
 
 }  // namespace

@@ -72,6 +72,8 @@ int main(int argc, char** argv) {
   add_library_commands(app, exit_status);
   add_watch_commands(app, exit_status);
   add_report_commands(app, exit_status);
+  add_parquet_commands(app, exit_status);
+  add_similarity_commands(app, exit_status);
   add_help_command(app);
 
   if (argc < 2) {

@@ -115,17 +115,21 @@ void ProgressDisplay::update(const ScanProgress& p) {
 void ProgressDisplay::finish(const ScanSummary& s, const std::string& store_path, bool quiet) {
   clear_bar();
   if (style_ == ProgressStyle::json) {
-    Json event = {{"event", "done"},        {"found", s.found},
-                  {"analysed", s.analysed}, {"from_sidecars", s.from_sidecars},
-                  {"failed", s.failed},     {"unchanged", s.unchanged},
-                  {"missing", s.missing},   {"cancelled", s.cancelled},
-                  {"seconds", s.seconds}};
+    Json event = {{"event", "done"},          {"found", s.found},
+                  {"analysed", s.analysed},   {"from_sidecars", s.from_sidecars},
+                  {"failed", s.failed},       {"unchanged", s.unchanged},
+                  {"tags_read", s.tags_read}, {"missing", s.missing},
+                  {"cancelled", s.cancelled}, {"seconds", s.seconds}};
     library::set_path(event, "store", store_path);
     print_json_line(stdout, event);
     std::fflush(stdout);
     return;
   }
   if (quiet) return;
+  if (s.tags_read > 0) {
+    std::printf("read the tags of %lld tracks analysed before the store kept tags\n",
+                static_cast<long long>(s.tags_read));
+  }
   std::printf(
       "%s %lld audio files in %.1f s: %lld analysed, %lld failed, %lld unchanged, "
       "%lld missing\nstore: %s\n",

@@ -13,7 +13,7 @@
 #include <thread>
 #include <vector>
 
-#include "analysis/analyze.hpp"
+#include "analysis/signal_builder.hpp"
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
 #include "cli/output.hpp"

@@ -30,6 +30,13 @@ std::string_view to_string(ErrorKind kind) {
   return "unknown";
 }
 
+std::optional<ErrorKind> error_kind_named(std::string_view name) {
+  for (const ErrorKind k : kErrorKinds) {
+    if (to_string(k) == name) return k;
+  }
+  return std::nullopt;
+}
+
 std::string Error::message() const {
   return path.empty() ? reason : path + ": " + reason;
 }

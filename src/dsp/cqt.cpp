@@ -1,5 +1,46 @@
-#include "dsp/cqt.hpp"
+// The sparse product's kernel is compiled once per instruction set by Highway (foreach_target)
+// and picked at run time; every lane does the same float operations in the same order (no fma),
+// so every target gives the same bits.
+#undef HWY_TARGET_INCLUDE
+#define HWY_TARGET_INCLUDE "dsp/cqt.cpp"
+#include <hwy/foreach_target.h>  // IWYU pragma: keep
+#include <hwy/highway.h>
 
+HWY_BEFORE_NAMESPACE();
+namespace trackprint::dsp {
+namespace HWY_NAMESPACE {
+namespace hn = hwy::HWY_NAMESPACE;
+
+// One row of fft_basis.dot(D) over 8 frames (one lane each): acc_re += ar * dr - ai * di and
+// acc_im += ar * di + ai * dr per lane, nonzeros jj in [begin, end) in order. spec + offset[jj]
+// holds 8 real parts, then 8 imaginary parts.
+void AccumulateRow(const float* HWY_RESTRICT value_re, const float* HWY_RESTRICT value_im,
+                   const std::uint32_t* HWY_RESTRICT offset, std::uint32_t begin, std::uint32_t end,
+                   const float* HWY_RESTRICT spec, float* HWY_RESTRICT acc_re,
+                   float* HWY_RESTRICT acc_im) {
+  constexpr std::size_t kFrames = 8;
+  const hn::CappedTag<float, kFrames> d;
+  const std::size_t w = hn::Lanes(d);
+  for (std::size_t f = 0; f < kFrames; f += w) {
+    auto re = hn::Zero(d), im = hn::Zero(d);
+    for (std::uint32_t jj = begin; jj < end; ++jj) {
+      const auto ar = hn::Set(d, value_re[jj]);
+      const auto ai = hn::Set(d, value_im[jj]);
+      const auto dr = hn::LoadU(d, spec + offset[jj] + f);
+      const auto di = hn::LoadU(d, spec + offset[jj] + kFrames + f);
+      re = hn::Add(re, hn::Sub(hn::Mul(ar, dr), hn::Mul(ai, di)));
+      im = hn::Add(im, hn::Add(hn::Mul(ar, di), hn::Mul(ai, dr)));
+    }
+    hn::StoreU(re, d, acc_re + f);
+    hn::StoreU(im, d, acc_im + f);
+  }
+}
+
+}  // namespace HWY_NAMESPACE
+}  // namespace trackprint::dsp
+HWY_AFTER_NAMESPACE();
+
+#if HWY_ONCE
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -7,12 +48,7 @@
 #include <numbers>
 #include <stdexcept>
 
-#if defined(__x86_64__) || defined(__i386__)
-#include <immintrin.h>
-#elif defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
+#include "dsp/cqt.hpp"
 #include "dsp/fft.hpp"
 #include "dsp/numpy_abs.hpp"
 #include "dsp/numpy_sum.hpp"
@@ -20,6 +56,7 @@
 #include "dsp/stft.hpp"
 
 namespace trackprint::dsp {
+HWY_EXPORT(AccumulateRow);
 namespace {
 
 constexpr double kHannBandwidth = 1.50018310546875;  // filters.WINDOW_BANDWIDTHS["hann"]
@@ -268,94 +305,39 @@ std::size_t ConstantQ::frame_count(std::size_t n_samples) const {
   return frames;
 }
 
-namespace {
-
-// One row of fft_basis.dot(D) over kBatch = 8 frames: acc_re += ar * dr - ai * di and
-// acc_im += ar * di + ai * dr per lane, nonzeros jj in [begin, end) in order. The AVX, SSE and
-// scalar versions do the same float operations in the same order on every lane (no fma: AVX
-// without FMA cannot contract them), so they give the same bits.
-#if defined(__x86_64__) || defined(__i386__)
-__attribute__((target("avx"))) void accumulate_row_avx(const float* value_re, const float* value_im,
-                                                       const std::uint32_t* offset,
-                                                       std::uint32_t begin, std::uint32_t end,
-                                                       const float* spec, float* acc_re,
-                                                       float* acc_im) {
-  __m256 re = _mm256_setzero_ps(), im = _mm256_setzero_ps();
-  for (std::uint32_t jj = begin; jj < end; ++jj) {
-    const __m256 ar = _mm256_set1_ps(value_re[jj]);
-    const __m256 ai = _mm256_set1_ps(value_im[jj]);
-    const __m256 dr = _mm256_loadu_ps(spec + offset[jj]);
-    const __m256 di = _mm256_loadu_ps(spec + offset[jj] + 8);
-    re = _mm256_add_ps(re, _mm256_sub_ps(_mm256_mul_ps(ar, dr), _mm256_mul_ps(ai, di)));
-    im = _mm256_add_ps(im, _mm256_add_ps(_mm256_mul_ps(ar, di), _mm256_mul_ps(ai, dr)));
-  }
-  _mm256_storeu_ps(acc_re, re);
-  _mm256_storeu_ps(acc_im, im);
-}
-#endif
-
-void accumulate_row(const float* value_re, const float* value_im, const std::uint32_t* offset,
-                    std::uint32_t begin, std::uint32_t end, const float* spec, float* acc_re,
-                    float* acc_im) {
-#if defined(__x86_64__) || defined(__i386__)
-  static const bool has_avx = __builtin_cpu_supports("avx");
-  if (has_avx) {
-    accumulate_row_avx(value_re, value_im, offset, begin, end, spec, acc_re, acc_im);
-    return;
-  }
-#endif
-#if defined(__SSE2__)
-  __m128 re0 = _mm_setzero_ps(), re1 = _mm_setzero_ps();
-  __m128 im0 = _mm_setzero_ps(), im1 = _mm_setzero_ps();
-  for (std::uint32_t jj = begin; jj < end; ++jj) {
-    const __m128 ar = _mm_set1_ps(value_re[jj]);
-    const __m128 ai = _mm_set1_ps(value_im[jj]);
-    const float* d = spec + offset[jj];
-    const __m128 dr0 = _mm_loadu_ps(d), dr1 = _mm_loadu_ps(d + 4);
-    const __m128 di0 = _mm_loadu_ps(d + 8), di1 = _mm_loadu_ps(d + 12);
-    re0 = _mm_add_ps(re0, _mm_sub_ps(_mm_mul_ps(ar, dr0), _mm_mul_ps(ai, di0)));
-    re1 = _mm_add_ps(re1, _mm_sub_ps(_mm_mul_ps(ar, dr1), _mm_mul_ps(ai, di1)));
-    im0 = _mm_add_ps(im0, _mm_add_ps(_mm_mul_ps(ar, di0), _mm_mul_ps(ai, dr0)));
-    im1 = _mm_add_ps(im1, _mm_add_ps(_mm_mul_ps(ar, di1), _mm_mul_ps(ai, dr1)));
-  }
-  _mm_storeu_ps(acc_re, re0);
-  _mm_storeu_ps(acc_re + 4, re1);
-  _mm_storeu_ps(acc_im, im0);
-  _mm_storeu_ps(acc_im + 4, im1);
-#else
-  for (std::size_t f = 0; f < 8; ++f) acc_re[f] = acc_im[f] = 0.0f;
-  for (std::uint32_t jj = begin; jj < end; ++jj) {
-    const float ar = value_re[jj];
-    const float ai = value_im[jj];
-    const float* dr = spec + offset[jj];
-    const float* di = dr + 8;
-    for (std::size_t f = 0; f < 8; ++f) {
-      acc_re[f] += ar * dr[f] - ai * di[f];
-      acc_im[f] += ar * di[f] + ai * dr[f];
-    }
-  }
-#endif
-}
-
-}  // namespace
-
-std::vector<float> ConstantQ::magnitude(std::span<const float> y) const {
-  const std::size_t n_bins = params_.n_bins;
-  const std::size_t n_frames = frame_count(y.size());
-  std::vector<float> out(n_frames * n_bins, 0.0f);
-
-  std::vector<float> decimated;
+ConstantQ::OctaveSignals ConstantQ::octave_signals(std::span<const float> y) const {
+  OctaveSignals out;
+  out.length = y.size();
+  out.owned.reserve(octaves_.size() + 1);  // no reallocation: the spans point into them
   std::span<const float> x = y;
   if (early_factor_ > 1) {
-    decimated = resample(y, static_cast<double>(early_factor_), 1.0, true);
-    x = decimated;
+    x = out.owned.emplace_back(resample(y, static_cast<double>(early_factor_), 1.0, true));
   }
+  for (const Octave& oct : octaves_) {
+    out.signal.push_back(x);
+    // audio.resample(my_y, orig_sr=2, target_sr=1, res_type="soxr_hq", scale=True)
+    if (oct.halve_after) x = out.owned.emplace_back(resample(x, 2.0, 1.0, true));
+  }
+  return out;
+}
 
+std::vector<float> ConstantQ::magnitude(std::span<const float> y) const {
+  const std::size_t n_frames = frame_count(y.size());
+  std::vector<float> out(n_frames * params_.n_bins, 0.0f);
+  magnitude_frames(octave_signals(y), 0, n_frames, out.data());
+  return out;
+}
+
+void ConstantQ::magnitude_frames(const OctaveSignals& signals, std::size_t first, std::size_t last,
+                                 float* out) const {
+  const std::size_t n_bins = params_.n_bins;
   std::unique_ptr<RealFft<double>> fft;
   AlignedBuffer<double> chunk;                   // the signal in double under kChunk frames
   AlignedBuffer<std::complex<double>> spectrum;  // one frame's FFT
   std::vector<float> spec;  // [column - col_begin][kBatch real parts, kBatch imaginary parts]
-  for (const Octave& oct : octaves_) {
+  for (std::size_t o = 0; o < octaves_.size(); ++o) {
+    const Octave& oct = octaves_[o];
+    const std::span<const float> x = signals.signal[o];
     if (!fft || fft->size() != oct.n_fft) fft = std::make_unique<RealFft<double>>(oct.n_fft);
     const std::size_t n_fft = oct.n_fft;
     const std::size_t width = oct.col_end - oct.col_begin;
@@ -363,12 +345,12 @@ std::vector<float> ConstantQ::magnitude(std::span<const float> y) const {
     spec.assign(width * 2 * kBatch, 0.0f);
     const auto len = static_cast<std::ptrdiff_t>(x.size());
     const std::size_t n_rows = oct.row_start.size() - 1;
-    for (std::size_t c0 = 0; c0 < n_frames; c0 += kChunk) {
+    for (std::size_t c0 = first; c0 < last; c0 += kChunk) {
       // __cqt_response: stft(window="ones", center=True, pad_mode="constant"), each frame
       // transformed in double and stored as complex64. The frames of a chunk overlap (by
       // n_fft - hop), so the signal is converted once into a zero-padded double copy and each
       // frame transformed where it lies in it.
-      const std::size_t n_chunk = std::min(kChunk, n_frames - c0);
+      const std::size_t n_chunk = std::min(kChunk, last - c0);
       const std::size_t span = (n_chunk - 1) * oct.hop + n_fft;
       const std::ptrdiff_t start =
           static_cast<std::ptrdiff_t>(c0 * oct.hop) - static_cast<std::ptrdiff_t>(n_fft / 2);
@@ -393,16 +375,10 @@ std::vector<float> ConstantQ::magnitude(std::span<const float> y) const {
             d[k * 2 * kBatch + kBatch] = static_cast<float>(freq[k].imag());
           }
         }
-        product(oct, spec.data(), n_rows, batch, out.data() + t0 * n_bins);
+        product(oct, spec.data(), n_rows, batch, out + (t0 - first) * n_bins);
       }
     }
-    if (oct.halve_after) {
-      // audio.resample(my_y, orig_sr=2, target_sr=1, res_type="soxr_hq", scale=True)
-      decimated = resample(x, 2.0, 1.0, true);
-      x = decimated;
-    }
   }
-  return out;
 }
 
 // fft_basis.dot(D) for kBatch frames, one SIMD lane per frame: scipy's csr_matvecs accumulates
@@ -412,11 +388,12 @@ std::vector<float> ConstantQ::magnitude(std::span<const float> y) const {
 void ConstantQ::product(const Octave& oct, const float* spec, std::size_t n_rows, std::size_t batch,
                         float* out) const {
   const std::size_t n_bins = params_.n_bins;
-  static_assert(kBatch == 8, "one AVX or two SSE registers per part");
+  static_assert(kBatch == 8, "AccumulateRow's frames");
   for (std::size_t r = 0; r < n_rows; ++r) {
     float acc_re[kBatch], acc_im[kBatch];
-    accumulate_row(oct.value_re.data(), oct.value_im.data(), oct.offset.data(), oct.row_start[r],
-                   oct.row_start[r + 1], spec, acc_re, acc_im);
+    HWY_DYNAMIC_DISPATCH(AccumulateRow)
+    (oct.value_re.data(), oct.value_im.data(), oct.offset.data(), oct.row_start[r],
+     oct.row_start[r + 1], spec, acc_re, acc_im);
     // V /= sqrt(lengths) in complex128, stored complex64, then np.abs.
     const double s = inv_sqrt_len_[oct.first_bin + r];
     std::complex<float> v[kBatch];
@@ -584,3 +561,4 @@ bool ConstantQStream::next(std::span<const float>& frame) {
 }
 
 }  // namespace trackprint::dsp
+#endif  // HWY_ONCE

@@ -45,6 +45,18 @@ class ConstantQ {
   // np.abs(librosa.cqt(y, sr, hop_length, fmin, n_bins, bins_per_octave, tuning)).
   std::vector<float> magnitude(std::span<const float> y) const;
 
+  // The same in two steps, so that frames can be made in any order or on several threads: the
+  // signal each octave runs on (y early downsampled, then halved octave by octave), then frames
+  // [first, last) of the magnitude into out (frame-major), exactly those magnitude() gives.
+  struct OctaveSignals {
+    std::size_t length = 0;                      // len(y)
+    std::vector<std::span<const float>> signal;  // one per octave, top octave first
+    std::vector<std::vector<float>> owned;       // the decimated ones
+  };
+  OctaveSignals octave_signals(std::span<const float> y) const;
+  void magnitude_frames(const OctaveSignals& signals, std::size_t first, std::size_t last,
+                        float* out) const;
+
  private:
   friend class ConstantQStream;
   // One octave of __vqt_filter_fft's sparse basis (CSR, rows = filters from low to high) and the

@@ -16,22 +16,54 @@ FrameStream::FrameStream(std::size_t frame_length, std::size_t hop, Edges edges)
 
 void FrameStream::push(std::span<const float> samples) {
   if (finished_) throw std::logic_error("FrameStream: push() after finish()");
+  keep_from(frames_out_ * hop_);
   samples_in_ += samples.size();
   const std::size_t dropped = std::min(skip_, samples.size());
   skip_ -= dropped;
   samples = samples.subspan(dropped);
   start_ += dropped;
   if (samples.empty()) return;
-  // Compact before growing: the part before head_ has been consumed.
-  if (head_ > 0 && head_ >= buffer_.size() / 2) {
-    buffer_.erase(buffer_.begin(), buffer_.begin() + static_cast<std::ptrdiff_t>(head_));
-    head_ = 0;
+  view_ = samples;
+  view_start_ = buffer_end();
+  // A frame that starts in the buffer ends within frame_length - 1 samples of the block: those
+  // are copied after the buffer, so that such a frame is contiguous there.
+  if (start_ < view_start_) {
+    const std::size_t head = std::min(samples.size(), frame_length_ - 1);
+    buffer_.insert(buffer_.end(), samples.begin(),
+                   samples.begin() + static_cast<std::ptrdiff_t>(head));
   }
-  buffer_.insert(buffer_.end(), samples.begin(), samples.end());
+}
+
+void FrameStream::keep_from(std::size_t from) {
+  const std::size_t stop = end();
+  if (from >= buffer_end()) {
+    buffer_.clear();
+    head_ = 0;
+    start_ = std::min(from, stop);
+  } else {
+    head_ += from - start_;
+    start_ = from;
+    // Compact before growing: the part before head_ has been consumed.
+    if (head_ > 0 && head_ >= buffer_.size() / 2) {
+      buffer_.erase(buffer_.begin(), buffer_.begin() + static_cast<std::ptrdiff_t>(head_));
+      head_ = 0;
+    }
+  }
+  if (!view_.empty()) {
+    const std::size_t copied = buffer_end();  // the block is in the buffer up to here
+    if (copied < stop) {
+      buffer_.insert(buffer_.end(),
+                     view_.begin() + static_cast<std::ptrdiff_t>(copied - view_start_),
+                     view_.end());
+    }
+    view_ = {};
+  }
+  if (from > stop) skip_ = from - stop;  // the next frame starts past the signal so far
 }
 
 void FrameStream::finish() {
   if (finished_) return;
+  keep_from(frames_out_ * hop_);
   finished_ = true;
   padded_length_ = samples_in_ + 2 * lead_;
   if (edges_ == Edges::centred) {
@@ -57,17 +89,16 @@ bool FrameStream::next(std::span<const float>& frame) {
     if (frames_out_ >= total_frames()) return false;
     last = std::min(last, padded_length_);
   } else if (end() < last) {
+    keep_from(first);  // the block may go away now: keep what later frames read
     return false;
   }
-  // start_ <= first always: the buffer is only ever dropped up to the next frame's start.
-  frame = std::span<const float>(buffer_.data() + head_ + (first - start_), last - first);
+  if (!view_.empty() && first >= view_start_) {
+    frame = view_.subspan(first - view_start_, last - first);
+  } else {
+    // start_ <= first always: the buffer is only ever dropped up to the next frame's start.
+    frame = std::span<const float>(buffer_.data() + head_ + (first - start_), last - first);
+  }
   ++frames_out_;
-  // Drop what no later frame reads; the caller's span stays valid since nothing moves here.
-  const std::size_t next_first = frames_out_ * hop_;
-  const std::size_t keep_from = std::min(next_first, end());
-  head_ += keep_from - start_;
-  start_ = keep_from;
-  skip_ = next_first - keep_from;
   return true;
 }
 

@@ -1,5 +1,141 @@
-#include "dsp/hpss.hpp"
+// The per-frame kernels (masks and phase; the transposes between frames and lanes) are
+// compiled once per instruction set by Highway (foreach_target) and picked at run time. They use
+// only IEEE-exact operations (+ - * /, compares, selects; no fusing), so the bits do not depend
+// on the instruction set; tests run every target the machine has.
+#undef HWY_TARGET_INCLUDE
+#define HWY_TARGET_INCLUDE "dsp/hpss.cpp"
+#include <hwy/foreach_target.h>  // IWYU pragma: keep
+#include <hwy/highway.h>
 
+#include "dsp/lane_median.hpp"
+
+HWY_BEFORE_NAMESPACE();
+namespace trackprint::dsp {
+namespace HWY_NAMESPACE {
+namespace hn = hwy::HWY_NAMESPACE;
+
+// decompose.hpss: S, phase = magphase(S); return (S * mask_harm) * phase, (S * mask_perc) *
+// phase, all complex64/float32, with the soft masks of hpss_soft_masks (the scalar reference
+// below: power 2, split_zeros, so where max(H, P) < tiny both are 0.5). magphase sets phase = 1
+// where |S| == 0. spec and the outputs are (re, im) pairs; Lanes(d) bins.
+template <class D>
+HWY_INLINE void mask_bins(D d, const float* HWY_RESTRICT spec, const float* HWY_RESTRICT mag,
+                          const float* HWY_RESTRICT harm, const float* HWY_RESTRICT perc,
+                          float* HWY_RESTRICT harm_out, float* HWY_RESTRICT perc_out) {
+  const auto one = hn::Set(d, 1.0f);
+  const auto zero = hn::Zero(d);
+  const auto half = hn::Set(d, 0.5f);
+  const auto h_in = hn::LoadU(d, harm);
+  const auto p_in = hn::LoadU(d, perc);
+  // One of X / Z is Z / Z = 1 exactly: one division gives both (a bad bin's are not used).
+  const auto perc_larger = hn::Lt(h_in, p_in);
+  const auto z = hn::IfThenElse(perc_larger, p_in, h_in);  // std::max(harm, perc)
+  const auto bad = hn::Lt(z, hn::Set(d, std::numeric_limits<float>::min()));
+  const auto q = hn::Div(hn::IfThenElse(perc_larger, h_in, p_in), hn::IfThenElse(bad, one, z));
+  const auto hq = hn::IfThenElse(perc_larger, q, one);
+  const auto pq = hn::IfThenElse(perc_larger, one, q);
+  const auto h2 = hn::Mul(hq, hq);  // (X / Z) ** 2.0: numpy squares
+  const auto p2 = hn::Mul(pq, pq);
+  const auto sum = hn::Add(h2, p2);
+  const auto mask_h = hn::IfThenElse(bad, half, hn::Div(h2, sum));
+  const auto mask_p = hn::IfThenElse(bad, half, hn::Div(p2, sum));
+  const auto a = hn::LoadU(d, mag);
+  hn::Vec<D> re, im;
+  hn::LoadInterleaved2(d, spec, re, im);
+  const auto is_zero = hn::Eq(a, zero);
+  const auto nonzero = hn::IfThenElse(is_zero, one, a);
+  const auto phase_re = hn::Add(hn::Div(re, nonzero), hn::IfThenElse(is_zero, one, zero));
+  const auto phase_im = hn::Div(im, nonzero);
+  const auto h = hn::Mul(a, mask_h);
+  const auto p = hn::Mul(a, mask_p);
+  hn::StoreInterleaved2(hn::Mul(h, phase_re), hn::Mul(h, phase_im), d, harm_out);
+  hn::StoreInterleaved2(hn::Mul(p, phase_re), hn::Mul(p, phase_im), d, perc_out);
+}
+
+void MaskFrame(const float* spec, const float* mag, const float* harm, const float* perc,
+               float* harm_out, float* perc_out, std::size_t n) {
+  const hn::ScalableTag<float> d;
+  const std::size_t w = hn::Lanes(d);
+  std::size_t b = 0;
+  for (; b + w <= n; b += w) {
+    mask_bins(d, spec + 2 * b, mag + b, harm + b, perc + b, harm_out + 2 * b, perc_out + 2 * b);
+  }
+  const hn::CappedTag<float, 1> d1;  // the last bins, through the same operations
+  for (; b < n; ++b) {
+    mask_bins(d1, spec + 2 * b, mag + b, harm + b, perc + b, harm_out + 2 * b, perc_out + 2 * b);
+  }
+}
+
+#if HWY_TARGET != HWY_SCALAR
+// The 4 x 4 transpose of rows a, b, c, e (in 128-bit vectors, on every target).
+template <class D, class V>
+HWY_INLINE void transpose4(D d, V& a, V& b, V& c, V& e) {
+  const hn::Repartition<double, D> dd;
+  const auto t0 = hn::BitCast(dd, hn::InterleaveLower(d, a, b));  // a0 b0 a1 b1
+  const auto t1 = hn::BitCast(dd, hn::InterleaveLower(d, c, e));  // c0 e0 c1 e1
+  const auto t2 = hn::BitCast(dd, hn::InterleaveUpper(d, a, b));  // a2 b2 a3 b3
+  const auto t3 = hn::BitCast(dd, hn::InterleaveUpper(d, c, e));  // c2 e2 c3 e3
+  a = hn::BitCast(d, hn::InterleaveLower(dd, t0, t1));
+  b = hn::BitCast(d, hn::InterleaveUpper(dd, t0, t1));
+  c = hn::BitCast(d, hn::InterleaveLower(dd, t2, t3));
+  e = hn::BitCast(d, hn::InterleaveUpper(dd, t2, t3));
+}
+#endif
+
+// Between 16 rows of a matrix (row l at rows + l * stride) and lanes (out[p * 16 + l]): the
+// percussive filter runs one lane per frame. 4 x 4 blocks are transposed in registers.
+void ToLanes(const float* HWY_RESTRICT rows, std::size_t stride, std::size_t n,
+             float* HWY_RESTRICT out) {
+  std::size_t p = 0;
+#if HWY_TARGET != HWY_SCALAR
+  const hn::FixedTag<float, 4> d;
+  for (; p + 4 <= n; p += 4) {
+    for (std::size_t l = 0; l < kLaneWidth; l += 4) {
+      auto a = hn::LoadU(d, rows + l * stride + p), b = hn::LoadU(d, rows + (l + 1) * stride + p),
+           c = hn::LoadU(d, rows + (l + 2) * stride + p),
+           e = hn::LoadU(d, rows + (l + 3) * stride + p);
+      transpose4(d, a, b, c, e);
+      hn::StoreU(a, d, out + p * kLaneWidth + l);
+      hn::StoreU(b, d, out + (p + 1) * kLaneWidth + l);
+      hn::StoreU(c, d, out + (p + 2) * kLaneWidth + l);
+      hn::StoreU(e, d, out + (p + 3) * kLaneWidth + l);
+    }
+  }
+#endif
+  for (; p < n; ++p) {
+    for (std::size_t l = 0; l < kLaneWidth; ++l) out[p * kLaneWidth + l] = rows[l * stride + p];
+  }
+}
+
+void FromLanes(const float* HWY_RESTRICT in, std::size_t n, float* HWY_RESTRICT rows,
+               std::size_t stride) {
+  std::size_t p = 0;
+#if HWY_TARGET != HWY_SCALAR
+  const hn::FixedTag<float, 4> d;
+  for (; p + 4 <= n; p += 4) {
+    for (std::size_t l = 0; l < kLaneWidth; l += 4) {
+      auto a = hn::LoadU(d, in + p * kLaneWidth + l),
+           b = hn::LoadU(d, in + (p + 1) * kLaneWidth + l),
+           c = hn::LoadU(d, in + (p + 2) * kLaneWidth + l),
+           e = hn::LoadU(d, in + (p + 3) * kLaneWidth + l);
+      transpose4(d, a, b, c, e);
+      hn::StoreU(a, d, rows + l * stride + p);
+      hn::StoreU(b, d, rows + (l + 1) * stride + p);
+      hn::StoreU(c, d, rows + (l + 2) * stride + p);
+      hn::StoreU(e, d, rows + (l + 3) * stride + p);
+    }
+  }
+#endif
+  for (; p < n; ++p) {
+    for (std::size_t l = 0; l < kLaneWidth; ++l) rows[l * stride + p] = in[p * kLaneWidth + l];
+  }
+}
+
+}  // namespace HWY_NAMESPACE
+}  // namespace trackprint::dsp
+HWY_AFTER_NAMESPACE();
+
+#if HWY_ONCE
 #include <algorithm>
 #include <bit>
 #include <complex>
@@ -8,11 +144,15 @@
 #include <stdexcept>
 #include <vector>
 
+#include "dsp/hpss.hpp"
 #include "dsp/istft.hpp"
-#include "dsp/lane_median.hpp"
 #include "dsp/median_filter.hpp"
 
 namespace trackprint::dsp {
+HWY_EXPORT(MaskFrame);
+HWY_EXPORT(ToLanes);
+HWY_EXPORT(FromLanes);
+
 namespace {
 
 // librosa.decompose.hpss defaults: kernel_size=31 for both filters (the lane kernels' window).
@@ -27,210 +167,11 @@ constexpr std::size_t kOutRing = 32;
 static_assert(kRing >= kBatch + 2 * kRadius + 1 && kRing % kLaneWidth == 0);
 static_assert(kOutRing > kBatch - 1 + kRadius && kOutRing % kLaneWidth == 0);
 
-// c ? x : y through the bits. GCC would otherwise keep a division that only one side uses
-// behind a branch (it may not speculate an operation that could raise an FP exception), and
-// the per-bin loops would not vectorise.
+// c ? x : y through the bits: the scalar reference below is branch-free like the kernels.
 [[gnu::always_inline]] inline float select(bool c, float x, float y) {
   const std::uint32_t m = 0u - static_cast<std::uint32_t>(c);
   return std::bit_cast<float>((std::bit_cast<std::uint32_t>(x) & m) |
                               (std::bit_cast<std::uint32_t>(y) & ~m));
-}
-
-[[gnu::always_inline]] inline HpssMasks soft_masks(float harm, float perc) {
-  // Branch-free so the per-frame loop vectorises; the unused quotients of a bad bin are ignored.
-  const float z = std::max(harm, perc);
-  const bool bad = z < std::numeric_limits<float>::min();
-  const float z_safe = select(bad, 1.0f, z);  // librosa: Z[bad_idx] = 1
-  // One of X / Z is Z / Z = 1 exactly: one division instead of two (a bad bin's quotients,
-  // which may differ, are not used).
-  const bool perc_larger = harm < perc;  // std::max(harm, perc) is perc
-  const float q = select(perc_larger, harm, perc) / z_safe;
-  const float h = select(perc_larger, q, 1.0f);
-  const float p = select(perc_larger, 1.0f, q);
-  const float h2 = h * h;  // (X / Z) ** 2.0: numpy squares
-  const float p2 = p * p;
-  const float sum = h2 + p2;
-  return {select(bad, 0.5f, h2 / sum), select(bad, 0.5f, p2 / sum)};
-}
-
-// decompose.hpss: S, phase = magphase(S); return (S * mask_harm) * phase, (S * mask_perc) *
-// phase, all complex64/float32. magphase sets phase = 1 where |S| == 0. Complex numbers as
-// (re, im) float pairs so the loop vectorises.
-[[gnu::always_inline]] inline void mask_frame_body(const float* __restrict spec,
-                                                   const float* __restrict mag,
-                                                   const float* __restrict harm,
-                                                   const float* __restrict perc,
-                                                   float* __restrict harm_out,
-                                                   float* __restrict perc_out, std::size_t n) {
-  for (std::size_t b = 0; b < n; ++b) {
-    const HpssMasks m = soft_masks(harm[b], perc[b]);
-    const float a = mag[b];
-    const bool zero = a == 0.0f;
-    const float nonzero = select(zero, 1.0f, a);
-    const float phase_re = spec[2 * b] / nonzero + select(zero, 1.0f, 0.0f);
-    const float phase_im = spec[2 * b + 1] / nonzero;
-    const float h = a * m.harmonic;
-    const float p = a * m.percussive;
-    harm_out[2 * b] = h * phase_re;
-    harm_out[2 * b + 1] = h * phase_im;
-    perc_out[2 * b] = p * phase_re;
-    perc_out[2 * b + 1] = p * phase_im;
-  }
-}
-
-// Between 16 rows of a matrix (row l at rows + l * stride) and lanes (out[p * 16 + l]): the
-// percussive filter runs one lane per frame. Plain loops, which GCC vectorises per target.
-[[gnu::always_inline]] inline void to_lanes_body(const float* __restrict rows, std::size_t stride,
-                                                 std::size_t n, float* __restrict out) {
-  for (std::size_t p = 0; p < n; ++p) {
-    for (std::size_t l = 0; l < kLaneWidth; ++l) out[p * kLaneWidth + l] = rows[l * stride + p];
-  }
-}
-[[gnu::always_inline]] inline void from_lanes_body(const float* __restrict in, std::size_t n,
-                                                   float* __restrict rows, std::size_t stride) {
-  for (std::size_t l = 0; l < kLaneWidth; ++l) {
-    for (std::size_t p = 0; p < n; ++p) rows[l * stride + p] = in[p * kLaneWidth + l];
-  }
-}
-
-// The same with W x W blocks transposed in registers (W = the target's vector width, 16 / W
-// blocks of lanes): log2(W) stages, each swapping one bit of the row index with the same bit of
-// the column index through two-source shuffles (vpermt2ps on AVX-512).
-template <std::size_t W>
-struct Vec;  // (GCC drops vector_size on a dependent int typedef: spelt out per width)
-template <>
-struct Vec<4> {
-  typedef float F __attribute__((vector_size(16)));
-  typedef int I __attribute__((vector_size(16)));
-};
-template <>
-struct Vec<8> {
-  typedef float F __attribute__((vector_size(32)));
-  typedef int I __attribute__((vector_size(32)));
-};
-template <>
-struct Vec<16> {
-  typedef float F __attribute__((vector_size(64)));
-  typedef int I __attribute__((vector_size(64)));
-};
-#if defined(__GNUC__) && !defined(__clang__)
-#define TRACKPRINT_BLOCK_TRANSPOSE 1  // __builtin_shuffle is GCC's
-template <std::size_t W>
-[[gnu::always_inline]] inline void transpose_block(typename Vec<W>::F (&m)[W]) {
-  using V = typename Vec<W>::F;
-  using I = typename Vec<W>::I;
-#pragma GCC unroll 4
-  for (std::size_t d = 1; d < W; d *= 2) {
-    I lo, hi;
-    for (std::size_t c = 0; c < W; ++c) {
-      const auto ci = static_cast<int>(c), di = static_cast<int>(d), wi = static_cast<int>(W);
-      lo[c] = (c & d) != 0 ? wi + (ci ^ di) : ci;  // row r (bit clear) takes row r + d's low half
-      hi[c] = (c & d) != 0 ? wi + ci : (ci | di);  // row r + d takes row r's high half
-    }
-#pragma GCC unroll 16
-    for (std::size_t r = 0; r < W; ++r) {
-      if ((r & d) != 0) continue;
-      const V a = m[r], b = m[r + d];
-      m[r] = __builtin_shuffle(a, b, lo);
-      m[r + d] = __builtin_shuffle(a, b, hi);
-    }
-  }
-}
-#endif
-template <std::size_t W>
-[[gnu::always_inline]] inline void to_lanes_blocks(const float* rows, std::size_t stride,
-                                                   std::size_t n, float* out) {
-  std::size_t p = 0;
-#ifdef TRACKPRINT_BLOCK_TRANSPOSE
-  using V = typename Vec<W>::F;
-  for (; p + W <= n; p += W) {
-#pragma GCC unroll 4
-    for (std::size_t l0 = 0; l0 < kLaneWidth; l0 += W) {
-      V m[W];
-#pragma GCC unroll 16
-      for (std::size_t i = 0; i < W; ++i) {
-        __builtin_memcpy(&m[i], rows + (l0 + i) * stride + p, sizeof(V));
-      }
-      transpose_block<W>(m);
-#pragma GCC unroll 16
-      for (std::size_t j = 0; j < W; ++j) {
-        __builtin_memcpy(out + (p + j) * kLaneWidth + l0, &m[j], sizeof(V));
-      }
-    }
-  }
-#endif
-  to_lanes_body(rows + p, stride, n - p, out + p * kLaneWidth);
-}
-template <std::size_t W>
-[[gnu::always_inline]] inline void from_lanes_blocks(const float* in, std::size_t n, float* rows,
-                                                     std::size_t stride) {
-  std::size_t p = 0;
-#ifdef TRACKPRINT_BLOCK_TRANSPOSE
-  using V = typename Vec<W>::F;
-  for (; p + W <= n; p += W) {
-#pragma GCC unroll 4
-    for (std::size_t l0 = 0; l0 < kLaneWidth; l0 += W) {
-      V m[W];
-#pragma GCC unroll 16
-      for (std::size_t j = 0; j < W; ++j) {
-        __builtin_memcpy(&m[j], in + (p + j) * kLaneWidth + l0, sizeof(V));
-      }
-      transpose_block<W>(m);
-#pragma GCC unroll 16
-      for (std::size_t i = 0; i < W; ++i) {
-        __builtin_memcpy(rows + (l0 + i) * stride + p, &m[i], sizeof(V));
-      }
-    }
-  }
-#endif
-  from_lanes_body(in + p * kLaneWidth, n - p, rows + p, stride);
-}
-
-using MaskFrameFn = void (*)(const float*, const float*, const float*, const float*, float*, float*,
-                             std::size_t);
-using ToLanesFn = void (*)(const float*, std::size_t, std::size_t, float*);
-using FromLanesFn = void (*)(const float*, std::size_t, float*, std::size_t);
-struct Kernels {
-  MaskFrameFn mask_frame;
-  ToLanesFn to_lanes;
-  FromLanesFn from_lanes;
-};
-
-#define TRACKPRINT_HPSS_KERNELS(suffix, attributes, width)                                    \
-  attributes void mask_frame_##suffix(const float* spec, const float* mag, const float* harm, \
-                                      const float* perc, float* harm_out, float* perc_out,    \
-                                      std::size_t n) {                                        \
-    mask_frame_body(spec, mag, harm, perc, harm_out, perc_out, n);                            \
-  }                                                                                           \
-  attributes void to_lanes_##suffix(const float* rows, std::size_t stride, std::size_t n,     \
-                                    float* out) {                                             \
-    to_lanes_blocks<width>(rows, stride, n, out);                                             \
-  }                                                                                           \
-  attributes void from_lanes_##suffix(const float* in, std::size_t n, float* rows,            \
-                                      std::size_t stride) {                                   \
-    from_lanes_blocks<width>(in, n, rows, stride);                                            \
-  }                                                                                           \
-  constexpr Kernels kernels_##suffix{mask_frame_##suffix, to_lanes_##suffix, from_lanes_##suffix};
-
-TRACKPRINT_HPSS_KERNELS(generic, , 4)
-#ifdef TRACKPRINT_X86_TARGETS
-// Only IEEE-exact operations (+ - * /, compares, no fusing), so the bits do not depend on the
-// instruction set.
-TRACKPRINT_HPSS_KERNELS(avx2, TRACKPRINT_TARGET_AVX2, 8)
-TRACKPRINT_HPSS_KERNELS(avx512, TRACKPRINT_TARGET_AVX512, 16)
-#endif
-
-Kernels kernels_for(SimdTarget target) {
-  switch (target) {
-#ifdef TRACKPRINT_X86_TARGETS
-    case SimdTarget::avx512:
-      return kernels_avx512;
-    case SimdTarget::avx2:
-      return kernels_avx2;
-#endif
-    default:
-      return kernels_generic;
-  }
 }
 
 // Four running sums: one would make every sample wait for the previous addition.
@@ -247,20 +188,28 @@ void add_energy(std::span<const float> part, double (&sums)[4]) {
 
 }  // namespace
 
+// The scalar reference of the soft masks (MaskFrame computes the same per bin).
 HpssMasks hpss_soft_masks(float harm, float perc) {
-  return soft_masks(harm, perc);
+  const float z = std::max(harm, perc);
+  const bool bad = z < std::numeric_limits<float>::min();
+  const float z_safe = select(bad, 1.0f, z);  // librosa: Z[bad_idx] = 1
+  const bool perc_larger = harm < perc;       // std::max(harm, perc) is perc
+  const float q = select(perc_larger, harm, perc) / z_safe;
+  const float h = select(perc_larger, q, 1.0f);
+  const float p = select(perc_larger, 1.0f, q);
+  const float h2 = h * h;
+  const float p2 = p * p;
+  const float sum = h2 + p2;
+  return {select(bad, 0.5f, h2 / sum), select(bad, 0.5f, p2 / sum)};
 }
 
 struct HpssEnergyAccumulator::State {
-  State(std::size_t n_fft_, std::size_t hop_, std::size_t length, std::size_t stft_frames,
-        SimdTarget target_)
+  State(std::size_t n_fft_, std::size_t hop_)
       : n_bins(n_fft_ / 2 + 1),
-        n_frames(stft_frames),
         groups((n_bins + kLaneWidth - 1) / kLaneWidth),
         padded(groups * kLaneWidth),
-        target(target_),
-        inv_h(n_fft_, hop_, stft_frames, length, true, target_),
-        inv_p(n_fft_, hop_, stft_frames, length, true, target_),
+        inv_h(n_fft_, hop_, true),
+        inv_p(n_fft_, hop_, true),
         mag_ring(kRing * padded, 0.0f),
         spec_ring(kOutRing * n_bins),
         perc_ring(kOutRing * padded),
@@ -269,8 +218,7 @@ struct HpssEnergyAccumulator::State {
         inf_row(padded, std::numeric_limits<float>::infinity()),
         ext((n_bins + 2 * kRadius) * kLaneWidth),
         perc_t(n_bins * kLaneWidth),
-        perc_state(kLaneGroupState),
-        kernels(kernels_for(target_)) {
+        perc_state(kLaneGroupState) {
     // The percussive filter slides along the bins of up to 16 frames at once (one lane each):
     // kLaneWindow steps load the reflected window of bin 0, then each step moves one bin.
     const std::size_t steps = n_bins + 2 * kRadius;
@@ -300,7 +248,8 @@ struct HpssEnergyAccumulator::State {
   // frames; its other lanes filter stale rows, unused), into perc_ring.
   void percussive(std::size_t first) {
     // Batches start at multiples of 16, and so do the rings: their rows are consecutive.
-    kernels.to_lanes(mag_row(first), padded, n_bins, ext.data() + kRadius * kLaneWidth);
+    HWY_DYNAMIC_DISPATCH(ToLanes)
+    (mag_row(first), padded, n_bins, ext.data() + kRadius * kLaneWidth);
     for (std::size_t p = 0; p < ext_bin.size(); ++p) {
       if (p >= kRadius && p < kRadius + n_bins) continue;
       const float* from = ext.data() + (kRadius + ext_bin[p]) * kLaneWidth;
@@ -308,8 +257,8 @@ struct HpssEnergyAccumulator::State {
     }
     lane_median_clear(perc_state.data(), 1);
     lane_median_steps(perc_state.data(), 1, p_leave.size(), p_leave.data(), p_enter.data(),
-                      p_out.data(), target);
-    kernels.from_lanes(perc_t.data(), n_bins, perc_row(first), padded);
+                      p_out.data());
+    HWY_DYNAMIC_DISPATCH(FromLanes)(perc_t.data(), n_bins, perc_row(first), padded);
   }
 
   // Frames [first, last] (at most kBatch): their harmonic medians (one running median across
@@ -318,6 +267,9 @@ struct HpssEnergyAccumulator::State {
   // and energy frame by frame.
   void emit(std::size_t first, std::size_t last) {
     const auto r = static_cast<std::ptrdiff_t>(kRadius);
+    // Until the frame count is known no window reaches the end: the frames so far reflect the
+    // start the same way.
+    const std::size_t n = n_frames == InverseStft::kUnknown ? pushed : n_frames;
     std::size_t steps = 0;
     for (std::size_t t = first; t <= last; ++t) {
       const auto ts = static_cast<std::ptrdiff_t>(t);
@@ -326,23 +278,23 @@ struct HpssEnergyAccumulator::State {
         lane_median_clear(harm_state.data(), groups);
         for (std::ptrdiff_t j = -r; j <= r; ++j) {
           h_leave[steps] = inf_row.data();
-          h_enter[steps] = mag_row(reflect_index(j, n_frames));
+          h_enter[steps] = mag_row(reflect_index(j, n));
           h_out[steps++] = nullptr;
         }
         --steps;  // the last loading step gives frame 0's median
       } else {
-        h_leave[steps] = mag_row(reflect_index(ts - 1 - r, n_frames));
-        h_enter[steps] = mag_row(reflect_index(ts + r, n_frames));
+        h_leave[steps] = mag_row(reflect_index(ts - 1 - r, n));
+        h_enter[steps] = mag_row(reflect_index(ts + r, n));
       }
       h_out[steps++] = harm.data() + (t - first) * padded;
     }
     lane_median_steps(harm_state.data(), groups, steps, h_leave.data(), h_enter.data(),
-                      h_out.data(), target);
+                      h_out.data());
     for (std::size_t t = first; t <= last; ++t) {
-      kernels.mask_frame(reinterpret_cast<const float*>(spec_row(t)), mag_row(t),
-                         harm.data() + (t - first) * padded, perc_row(t),
-                         reinterpret_cast<float*>(inv_h.frame_input()),
-                         reinterpret_cast<float*>(inv_p.frame_input()), n_bins);
+      HWY_DYNAMIC_DISPATCH(MaskFrame)
+      (reinterpret_cast<const float*>(spec_row(t)), mag_row(t), harm.data() + (t - first) * padded,
+       perc_row(t), reinterpret_cast<float*>(inv_h.frame_input()),
+       reinterpret_cast<float*>(inv_p.frame_input()), n_bins);
       const std::span<const float> h = inv_h.push_input();
       const std::span<const float> p = inv_p.push_input();
       add_energy(h, sums_h);
@@ -351,8 +303,30 @@ struct HpssEnergyAccumulator::State {
     }
   }
 
-  std::size_t n_bins, n_frames, groups, padded;
-  SimdTarget target;
+  // Emits every batch whose harmonic medians are known once frame k is in (frames up to
+  // last + 15, or the last frame): batch by batch, in order, whether or not the frame count
+  // is known yet (before it is, no batch reaches near the end).
+  void emit_ready(std::size_t k) {
+    const std::size_t out_frames = inv_h.frame_count();
+    while (emitted < out_frames) {
+      const std::size_t last = std::min(emitted + kBatch, out_frames) - 1;
+      if (std::min(last + kRadius, n_frames - 1) > k) break;
+      emit(emitted, last);
+      emitted = last + 1;
+    }
+  }
+
+  // The frame count from here on (with S's own frame count, and librosa.istft's length).
+  void set_extent(std::size_t stft_frames, std::size_t length) {
+    if (pushed > stft_frames) throw std::logic_error("hpss: more frames than frame_count()");
+    n_frames = stft_frames;
+    inv_h.set_extent(stft_frames, length);
+    inv_p.set_extent(stft_frames, length);
+  }
+
+  std::size_t n_bins;
+  std::size_t n_frames = InverseStft::kUnknown;
+  std::size_t groups, padded;
   InverseStft inv_h, inv_p;
   std::vector<float> mag_ring;                 // |S| of the last kRing frames, rows of `padded`
   std::vector<std::complex<float>> spec_ring;  // S of the last kOutRing frames
@@ -369,18 +343,22 @@ struct HpssEnergyAccumulator::State {
   std::vector<float> perc_state;
   std::vector<const float*> p_leave, p_enter;
   std::vector<float*> p_out;
-  Kernels kernels;
   HpssEnergyAccumulator::SignalSink sink;
   double sums_h[4] = {0, 0, 0, 0}, sums_p[4] = {0, 0, 0, 0};
   std::size_t pushed = 0, emitted = 0, perc_done = 0;
 };
 
+HpssEnergyAccumulator::HpssEnergyAccumulator(std::size_t n_fft, std::size_t hop)
+    : st_(std::make_unique<State>(n_fft, hop)) {}
+
 HpssEnergyAccumulator::HpssEnergyAccumulator(std::size_t n_fft, std::size_t hop, std::size_t length)
     : HpssEnergyAccumulator(n_fft, hop, length, stft_frame_count(length, n_fft, hop, true)) {}
 
 HpssEnergyAccumulator::HpssEnergyAccumulator(std::size_t n_fft, std::size_t hop, std::size_t length,
-                                             std::size_t stft_frames, SimdTarget target)
-    : st_(std::make_unique<State>(n_fft, hop, length, stft_frames, target)) {}
+                                             std::size_t stft_frames)
+    : HpssEnergyAccumulator(n_fft, hop) {
+  st_->set_extent(stft_frames, length);
+}
 
 HpssEnergyAccumulator::~HpssEnergyAccumulator() = default;
 
@@ -390,28 +368,46 @@ std::size_t HpssEnergyAccumulator::frame_count() const {
 
 void HpssEnergyAccumulator::push(std::span<const std::complex<float>> frame,
                                  std::span<const float> magnitude) {
-  State& s = *st_;
-  if (frame.size() != s.n_bins || magnitude.size() != s.n_bins) {
+  if (frame.size() != st_->n_bins || magnitude.size() != st_->n_bins) {
     throw std::invalid_argument("hpss: frame size != n_fft/2+1");
   }
+  if (st_->pushed >= st_->n_frames) throw std::logic_error("hpss: more frames than frame_count()");
+  std::copy(magnitude.begin(), magnitude.end(), magnitude_slot().begin());
+  std::copy(frame.begin(), frame.end(), frame_slot().begin());
+  commit();
+}
+
+std::span<std::complex<float>> HpssEnergyAccumulator::frame_slot() {
+  return {st_->spec_row(st_->pushed), st_->n_bins};
+}
+
+std::span<float> HpssEnergyAccumulator::magnitude_slot() {
+  return {st_->mag_row(st_->pushed), st_->n_bins};
+}
+
+void HpssEnergyAccumulator::commit() {
+  State& s = *st_;
   if (s.pushed >= s.n_frames) throw std::logic_error("hpss: more frames than frame_count()");
   const std::size_t k = s.pushed++;
-  std::copy(magnitude.begin(), magnitude.end(), s.mag_row(k));
-  std::copy(frame.begin(), frame.end(), s.spec_row(k));
   const bool final_frame = k + 1 == s.n_frames;
   if (k - s.perc_done + 1 == kLaneWidth || final_frame) {
     s.percussive(s.perc_done);
     s.perc_done = k + 1;
   }
-  // Frame t is ready once frames up to t + 15 (or the last) are in. The istft may use fewer
-  // frames than S has, but the filters see all of S, like librosa.
-  const std::size_t out_frames = s.inv_h.frame_count();
-  while (s.emitted < out_frames) {
-    const std::size_t last = std::min(s.emitted + kBatch, out_frames) - 1;
-    if (std::min(last + kRadius, s.n_frames - 1) > k) break;
-    s.emit(s.emitted, last);
-    s.emitted = last + 1;
+  // The istft may use fewer frames than S has, but the filters see all of S, like librosa.
+  s.emit_ready(k);
+}
+
+HpssEnergy HpssEnergyAccumulator::finish(std::size_t length) {
+  State& s = *st_;
+  s.set_extent(s.pushed, length);
+  // The last batches, now that the end of S (where the medians reflect) is known.
+  if (s.perc_done < s.pushed) {
+    s.percussive(s.perc_done);
+    s.perc_done = s.pushed;
   }
+  if (s.pushed > 0) s.emit_ready(s.pushed - 1);
+  return finish();
 }
 
 HpssEnergy HpssEnergyAccumulator::finish() {
@@ -444,3 +440,4 @@ HpssEnergy hpss_energy(const Spectrogram& s, std::span<const float> magnitude, s
 }
 
 }  // namespace trackprint::dsp
+#endif  // HWY_ONCE

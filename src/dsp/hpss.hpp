@@ -11,7 +11,6 @@
 #include <memory>
 #include <span>
 
-#include "dsp/simd_target.hpp"
 #include "dsp/stft.hpp"
 
 namespace trackprint::dsp {
@@ -39,22 +38,32 @@ HpssMasks hpss_soft_masks(float harm, float perc);
 // the input by 15 to 30 frames.
 class HpssEnergyAccumulator {
  public:
+  // For an STFT whose length is not known yet (y still streaming in): push its frames as they
+  // come, then finish(length). The sums are those of the constructors below, bit for bit.
+  HpssEnergyAccumulator(std::size_t n_fft, std::size_t hop);
   // length = len(y); the STFT then has 1 + length / hop frames (stft_frame_count): push them all.
   HpssEnergyAccumulator(std::size_t n_fft, std::size_t hop, std::size_t length);
-  // The same for an STFT of `stft_frames` frames (librosa.istft still trims to `length`), with
-  // the kernels of `target` (every target gives the same bits; tests try each).
+  // The same for an STFT of `stft_frames` frames (librosa.istft still trims to `length`).
   HpssEnergyAccumulator(std::size_t n_fft, std::size_t hop, std::size_t length,
-                        std::size_t stft_frames, SimdTarget target = best_simd_target());
+                        std::size_t stft_frames);
   ~HpssEnergyAccumulator();
   HpssEnergyAccumulator(const HpssEnergyAccumulator&) = delete;
   HpssEnergyAccumulator& operator=(const HpssEnergyAccumulator&) = delete;
 
-  std::size_t frame_count() const;  // frames push() expects
+  std::size_t frame_count() const;  // frames push() expects (kUnknown without a length)
   // Frame t of S (n_fft/2 + 1 bins) and its magnitude, t = 0, 1, ... frame_count() - 1.
   void push(std::span<const std::complex<float>> frame, std::span<const float> magnitude);
+  // The same without a copy: write the next frame and its magnitude where these point (they stay
+  // valid until commit()), then commit().
+  std::span<std::complex<float>> frame_slot();
+  std::span<float> magnitude_slot();
+  void commit();
   // After the last push: sum(h**2), sum(p**2) (the end's reflect edge was handled by the last
   // push, which knows it is the last).
   HpssEnergy finish();
+  // The same when the length was not given: the frames pushed are all of S, y had `length`
+  // samples; the last frames' medians (which reflect at the end) are made now.
+  HpssEnergy finish(std::size_t length);
 
   // Also hand the harmonic and percussive signals (equal lengths, in order, valid during the
   // call) to `sink` as the inverse STFTs complete them; none is kept. Off unless set.

@@ -10,7 +10,6 @@
 #include <vector>
 
 #include "dsp/fft.hpp"
-#include "dsp/simd_target.hpp"
 #include "dsp/stft.hpp"
 
 namespace trackprint::dsp {
@@ -20,14 +19,19 @@ class InverseStft {
   // For a spectrogram of `stft_frames` frames (n_fft/2+1 bins each) made with this n_fft, hop and
   // center. `length` is librosa's length= argument: the output has exactly that many samples;
   // 0 means None (as librosa's `if length:`), i.e. what the frames cover.
-  // `target` picks the overlap-add kernel (all give the same bits; tests try each).
   InverseStft(std::size_t n_fft, std::size_t hop, std::size_t stft_frames, std::size_t length,
-              bool center, SimdTarget target = best_simd_target());
+              bool center);
+  // The same before the spectrogram's extent is known (frames as they are made): push them,
+  // then set_extent() and finish(). Until then nothing past the frames so far is emitted, so
+  // the samples come out as with the extent given up front.
+  InverseStft(std::size_t n_fft, std::size_t hop, bool center);
+  void set_extent(std::size_t stft_frames, std::size_t length);  // once, before finish()
 
   // Frames that contribute, librosa's n_frames: with a length, only the first
-  // ceil(padded_length / hop); push exactly this many.
+  // ceil(padded_length / hop); push exactly this many. kUnknown until the extent is known.
+  static constexpr std::size_t kUnknown = static_cast<std::size_t>(-1);
   std::size_t frame_count() const { return n_frames_; }
-  // Samples of the output signal.
+  // Samples of the output signal (kUnknown until the extent is known).
   std::size_t length() const { return length_; }
 
   // Add frame t (t = 0, 1, ... in order). Returns the output samples this frame completed, the
@@ -43,9 +47,12 @@ class InverseStft {
   float window_sumsquare(std::size_t m) const;  // at padded position m
   void emit_until(std::size_t m_end);           // move final positions [emitted, m_end) to out_
 
-  std::size_t n_fft_, hop_, n_frames_, length_, offset_;
-  std::vector<double> window_;     // periodic Hann, float64 as scipy.signal.get_window
-  std::vector<double> window_sq_;  // window**2 in float64, as window_sumsquare squares it
+  std::size_t n_fft_, hop_, offset_;
+  std::size_t n_frames_ = kUnknown, length_ = kUnknown;
+  std::size_t steady_end_ = kUnknown;  // n_frames * hop: past it, fewer frames overlap
+  std::size_t out_end_ = kUnknown;     // offset + length: padded position where output ends
+  std::vector<double> window_;         // periodic Hann, float64 as scipy.signal.get_window
+  std::vector<double> window_sq_;      // window**2 in float64, as window_sumsquare squares it
   std::vector<float>
       wss_steady_;  // window_sumsquare where every overlapping frame exists, by m % hop
   std::vector<float> wss_divisor_;  // wss_steady_, or 1 where librosa does not divide
@@ -54,9 +61,6 @@ class InverseStft {
   // last frame's end is zero. pos_ moves up a hop a frame, back to 0 when the buffer is full.
   std::vector<float> acc_;
   std::vector<float> out_;
-  // acc[i] += window[i] * (x[i] * scale) for i < n: the kernel for this CPU.
-  void (*overlap_add_)(float* acc, const double* window, const float* x, float scale,
-                       std::size_t n) = nullptr;
   std::size_t frames_pushed_ = 0;
   std::size_t base_ = 0;  // padded position of acc_[pos_]
   std::size_t pos_ = 0;

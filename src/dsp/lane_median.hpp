@@ -1,15 +1,14 @@
 // Many exact running medians at once, one SIMD lane per sequence: the HPSS kernels. Each lane
 // keeps its window of kLaneWindow values sorted; a step removes one value and adds one with a
 // single branch-free pass over the slots (compares, selects, min and max only, so every
-// instruction set gives the same bits as the scalar SlidingMedian / median_filter_reference).
+// instruction set gives the same bits as the scalar median_filter_reference).
 //
-// The instruction set is picked at run time from what the CPU has (GCC target attributes, no
-// -march needed): AVX-512, AVX2, or the x86-64 baseline (SSE2) / generic vector code.
+// Highway compiles the kernel for each instruction set and picks one at run time (no -march
+// needed): AVX-512, AVX2, SSE4, SSSE3 or scalar code; tests run every one the machine has.
 #pragma once
 
 #include <cstddef>
-
-#include "dsp/simd_target.hpp"
+#include <limits>
 
 namespace trackprint::dsp {
 
@@ -29,12 +28,7 @@ void lane_median_clear(float* state, std::size_t groups);
 // out[s] is not null, out[s][g*16 + l] = the median (the kLaneRadius-th of the sorted window).
 // Each group's state stays in registers across the steps. Values must not be NaN.
 void lane_median_steps(float* state, std::size_t groups, std::size_t steps,
-                       const float* const* leaving, const float* const* entering, float* const* out,
-                       SimdTarget target);
-inline void lane_median_steps(float* state, std::size_t groups, std::size_t steps,
-                              const float* const* leaving, const float* const* entering,
-                              float* const* out) {
-  lane_median_steps(state, groups, steps, leaving, entering, out, best_simd_target());
-}
+                       const float* const* leaving, const float* const* entering,
+                       float* const* out);
 
 }  // namespace trackprint::dsp

@@ -77,45 +77,76 @@ StreamingResampler& StreamingResampler::operator=(StreamingResampler&&) noexcept
 void StreamingResampler::push(std::span<const float> in, std::vector<float>& out) {
   if (in.empty()) return;  // soxr would read a null input as the end of the stream
   consumed_ += in.size();
+  // Every output index below floor(n_in * ratio) survives fix_length whatever follows.
+  const auto allowed =
+      static_cast<std::size_t>(std::floor(static_cast<double>(consumed_) * ratio_));
   if (!soxr_) {
     pending_.insert(pending_.end(), in.begin(), in.end());
-  } else {
+    release(allowed, out);
+    return;
+  }
+  // soxr writes into a buffer kept from call to call (so never cleared again), then what may
+  // be released goes to `out`; what lies past the allowed count (soxr's delay nearly always
+  // keeps it within) is held back.
+  std::size_t produced = 0;
+  const float* data = in.data();
+  std::size_t len = in.size();
+  for (;;) {
     // Room for everything this call can produce; a full buffer means more is waiting, which
     // a zero-length (not null: null means end of input) call drains.
-    scratch_.resize(static_cast<std::size_t>(static_cast<double>(in.size()) * ratio_) + 1024);
-    const float* data = in.data();
-    std::size_t len = in.size();
-    for (;;) {
-      std::size_t done = 0;
-      soxr_error_t err = soxr_process(soxr_->handle.get(), data, len, nullptr, scratch_.data(),
-                                      scratch_.size(), &done);
-      if (err != nullptr) throw std::runtime_error(std::string("soxr: ") + err);
-      pending_.insert(pending_.end(), scratch_.begin(),
-                      scratch_.begin() + static_cast<std::ptrdiff_t>(done));
-      if (done < scratch_.size()) break;
-      len = 0;
-    }
+    const std::size_t room = static_cast<std::size_t>(static_cast<double>(len) * ratio_) + 1024;
+    if (scratch_.size() < produced + room) scratch_.resize(produced + room);
+    std::size_t done = 0;
+    soxr_error_t err = soxr_process(soxr_->handle.get(), data, len, nullptr,
+                                    scratch_.data() + produced, room, &done);
+    if (err != nullptr) throw std::runtime_error(std::string("soxr: ") + err);
+    produced += done;
+    if (done < room) break;
+    len = 0;
   }
-  // Every output index below floor(n_in * ratio) survives fix_length whatever follows.
-  release(static_cast<std::size_t>(std::floor(static_cast<double>(consumed_) * ratio_)), out);
+  hand_out(allowed, produced, out);
 }
 
 void StreamingResampler::finish(std::vector<float>& out) {
+  std::size_t produced = 0;
   if (soxr_) {
-    scratch_.resize(4096);
     for (;;) {
+      constexpr std::size_t kRoom = 4096;
+      if (scratch_.size() < produced + kRoom) scratch_.resize(produced + kRoom);
       std::size_t done = 0;
-      soxr_error_t err = soxr_process(soxr_->handle.get(), nullptr, 0, nullptr, scratch_.data(),
-                                      scratch_.size(), &done);
+      soxr_error_t err = soxr_process(soxr_->handle.get(), nullptr, 0, nullptr,
+                                      scratch_.data() + produced, kRoom, &done);
       if (err != nullptr) throw std::runtime_error(std::string("soxr: ") + err);
-      pending_.insert(pending_.end(), scratch_.begin(),
-                      scratch_.begin() + static_cast<std::ptrdiff_t>(done));
+      produced += done;
       if (done == 0) break;
     }
   }
+  // librosa's fix_length: zero-padded (or trimmed) to exactly ceil(n_in * ratio) samples.
   const auto n_out = static_cast<std::size_t>(std::ceil(static_cast<double>(consumed_) * ratio_));
-  if (released_ + pending_.size() < n_out) pending_.resize(n_out - released_, 0.0f);
-  release(n_out, out);
+  const std::size_t have = released_ + pending_.size() + produced;
+  if (have < n_out) {
+    if (scratch_.size() < produced + (n_out - have)) scratch_.resize(produced + (n_out - have));
+    std::fill(scratch_.begin() + static_cast<std::ptrdiff_t>(produced),
+              scratch_.begin() + static_cast<std::ptrdiff_t>(produced + (n_out - have)), 0.0f);
+    produced += n_out - have;
+  }
+  hand_out(n_out, produced, out);
+}
+
+// The samples held back, then scratch_[0, produced), are the next ones after those released:
+// those below allowed_total go to `out`, the rest are held back.
+void StreamingResampler::hand_out(std::size_t allowed_total, std::size_t produced,
+                                  std::vector<float>& out) {
+  const std::size_t room = allowed_total > released_ ? allowed_total - released_ : 0;
+  const std::size_t from_pending = std::min(room, pending_.size());
+  out.insert(out.end(), pending_.begin(),
+             pending_.begin() + static_cast<std::ptrdiff_t>(from_pending));
+  const std::size_t from_new = std::min(room - from_pending, produced);
+  out.insert(out.end(), scratch_.begin(), scratch_.begin() + static_cast<std::ptrdiff_t>(from_new));
+  released_ += from_pending + from_new;
+  pending_.erase(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(from_pending));
+  pending_.insert(pending_.end(), scratch_.begin() + static_cast<std::ptrdiff_t>(from_new),
+                  scratch_.begin() + static_cast<std::ptrdiff_t>(produced));
 }
 
 void StreamingResampler::release(std::size_t allowed_total, std::vector<float>& out) {

@@ -35,13 +35,14 @@ class StreamingResampler {
 
  private:
   void release(std::size_t allowed_total, std::vector<float>& out);
+  void hand_out(std::size_t allowed_total, std::size_t produced, std::vector<float>& out);
   struct Soxr;
   std::unique_ptr<Soxr> soxr_;  // null when the rates are equal
   double ratio_;
   std::size_t consumed_ = 0;    // input samples so far
   std::size_t released_ = 0;    // output samples handed out so far
   std::vector<float> pending_;  // produced, not yet released
-  std::vector<float> scratch_;
+  std::vector<float> scratch_;  // soxr's output of one call, kept allocated
 };
 
 }  // namespace trackprint::dsp

@@ -1,14 +1,83 @@
-#include "dsp/tuning.hpp"
+// The per-frame kernels (the frame's maximum, the gate, the local maxima) are compiled once per
+// instruction set by Highway (foreach_target) and picked at run time; they only compare and
+// select, so every target gives the same bits.
+#undef HWY_TARGET_INCLUDE
+#define HWY_TARGET_INCLUDE "dsp/tuning.cpp"
+#include <hwy/foreach_target.h>  // IWYU pragma: keep
+#include <hwy/highway.h>
 
+HWY_BEFORE_NAMESPACE();
+namespace trackprint::dsp {
+namespace HWY_NAMESPACE {
+namespace hn = hwy::HWY_NAMESPACE;
+
+// The largest of n > 0 finite values (max is exact in any order).
+float FrameMax(const float* HWY_RESTRICT s, std::size_t n) {
+  const hn::ScalableTag<float> d;
+  const std::size_t w = hn::Lanes(d);
+  auto m = hn::Set(d, s[0]);
+  std::size_t k = 0;
+  for (; k + w <= n; k += w) m = hn::Max(m, hn::LoadU(d, s + k));
+  float best = hn::GetLane(hn::MaxOfLanes(d, m));
+  for (; k < n; ++k) best = best < s[k] ? s[k] : best;
+  return best;
+}
+
+// gated[k] = s[k] > ref ? s[k] : +0 for k in [from, to).
+void Gate(const float* HWY_RESTRICT s, float ref, std::size_t from, std::size_t to,
+          float* HWY_RESTRICT gated) {
+  const hn::ScalableTag<float> d;
+  const std::size_t w = hn::Lanes(d);
+  const auto r = hn::Set(d, ref);
+  std::size_t k = from;
+  for (; k + w <= to; k += w) {
+    const auto v = hn::LoadU(d, s + k);
+    hn::StoreU(hn::IfThenElseZero(hn::Gt(v, r), v), d, gated + k);
+  }
+  for (; k < to; ++k) gated[k] = s[k] > ref ? s[k] : 0.0f;
+}
+
+// util.localmax inside the frame: the k in [from, to) with g[k] > g[k-1] and g[k] >= g[k+1]
+// (from >= 1; g[to] must exist), in increasing order, into `peaks`; returns their count.
+std::size_t LocalMaxima(const float* HWY_RESTRICT g, std::size_t from, std::size_t to,
+                        std::uint32_t* HWY_RESTRICT peaks) {
+  const hn::ScalableTag<float> d;
+  const std::size_t w = hn::Lanes(d);
+  std::size_t count = 0;
+  std::size_t k = from;
+  for (; k + w <= to; k += w) {
+    const auto v = hn::LoadU(d, g + k);
+    const auto is_max =
+        hn::And(hn::Gt(v, hn::LoadU(d, g + k - 1)), hn::Ge(v, hn::LoadU(d, g + k + 1)));
+    if (hn::AllFalse(d, is_max)) continue;
+    std::uint8_t bits[8] = {};
+    hn::StoreMaskBits(d, is_max, bits);
+    for (std::size_t j = 0; j < w; ++j) {
+      if ((bits[j / 8] >> (j % 8)) & 1) peaks[count++] = static_cast<std::uint32_t>(k + j);
+    }
+  }
+  for (; k < to; ++k) {
+    if (g[k] > g[k - 1] && g[k] >= g[k + 1]) peaks[count++] = static_cast<std::uint32_t>(k);
+  }
+  return count;
+}
+
+}  // namespace HWY_NAMESPACE
+}  // namespace trackprint::dsp
+HWY_AFTER_NAMESPACE();
+
+#if HWY_ONCE
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
+#include "dsp/tuning.hpp"
 
 namespace trackprint::dsp {
+HWY_EXPORT(FrameMax);
+HWY_EXPORT(Gate);
+HWY_EXPORT(LocalMaxima);
+
 namespace {
 
 // piptrack's peak at bin k of one frame `s` (n_bins values): the parabolic shift of
@@ -84,24 +153,6 @@ std::uint8_t deviation_bin(float f, float bpo, const double* edges) {
   return static_cast<std::uint8_t>(bin);
 }
 
-// The largest of n > 0 values (max is exact in any order; the values are finite).
-float frame_max(const float* s, std::size_t n) {
-  float m = s[0];
-  std::size_t k = 0;
-#if defined(__SSE2__)
-  __m128 m0 = _mm_set1_ps(s[0]), m1 = m0;
-  for (; k + 8 <= n; k += 8) {
-    m0 = _mm_max_ps(m0, _mm_loadu_ps(s + k));
-    m1 = _mm_max_ps(m1, _mm_loadu_ps(s + k + 4));
-  }
-  float lanes[4];
-  _mm_storeu_ps(lanes, _mm_max_ps(m0, m1));
-  for (float l : lanes) m = m < l ? l : m;
-#endif
-  for (; k < n; ++k) m = m < s[k] ? s[k] : m;
-  return m;
-}
-
 }  // namespace
 
 TuningEstimator::TuningEstimator(std::size_t n_fft, double sr, int bins_per_octave)
@@ -127,36 +178,20 @@ void TuningEstimator::push(std::span<const float> magnitude_frame) {
   ++n_frames_;
   if (k_lo_ >= k_hi_) return;
   const float* s = magnitude_frame.data();
-  float* gated = gated_.data();
   // ref = threshold * max(S) per frame, over all bins; float32 (0.1 is a weak Python scalar
   // under NEP 50). S * (S > ref) zeroes everything at or below it.
-  const float ref = 0.1f * frame_max(s, n_bins_);
-  std::size_t k = k_lo_ - 1;
-#if defined(__SSE2__)
-  const __m128 ref4 = _mm_set1_ps(ref);
-  for (; k + 4 <= g_end_; k += 4) {
-    const __m128 v = _mm_loadu_ps(s + k);
-    _mm_storeu_ps(gated + k, _mm_and_ps(_mm_cmpgt_ps(v, ref4), v));  // +0.0 where not above
-  }
-#endif
-  for (; k < g_end_; ++k) gated[k] = s[k] > ref ? s[k] : 0.0f;
-
+  const float ref = 0.1f * HWY_DYNAMIC_DISPATCH(FrameMax)(s, n_bins_);
+  HWY_DYNAMIC_DISPATCH(Gate)(s, ref, k_lo_ - 1, g_end_, gated_.data());
   // util.localmax: x[k] > x[k-1] and x[k] >= x[k+1]; the last bin only needs the first
-  // condition and bin 0 is never a maximum (numba stencil border). Four bins at a time while
-  // k + 1 stays inside the gated range and below the last bin.
-  const std::size_t vec_end = std::min(k_hi_, n_bins_ - 1);
-  k = k_lo_;
-#if defined(__SSE2__)
-  for (; k + 4 <= vec_end; k += 4) {
-    const __m128 g = _mm_loadu_ps(gated + k);
-    const __m128 is_max = _mm_and_ps(_mm_cmpgt_ps(g, _mm_loadu_ps(gated + k - 1)),
-                                     _mm_cmpge_ps(g, _mm_loadu_ps(gated + k + 1)));
-    for (int bits = _mm_movemask_ps(is_max); bits != 0; bits &= bits - 1) {
-      add_peak(s, k + static_cast<std::size_t>(__builtin_ctz(static_cast<unsigned>(bits))));
-    }
-  }
-#endif
-  for (; k < k_hi_; ++k) {
+  // condition and bin 0 is never a maximum (numba stencil border). The kernel takes the bins
+  // whose k + 1 stays inside the gated range and below the last bin.
+  const float* gated = gated_.data();
+  const std::size_t vec_end = std::max(k_lo_, std::min(k_hi_, n_bins_ - 1));
+  peak_bins_.resize(k_hi_ - k_lo_);
+  const std::size_t found =
+      HWY_DYNAMIC_DISPATCH(LocalMaxima)(gated, k_lo_, vec_end, peak_bins_.data());
+  for (std::size_t i = 0; i < found; ++i) add_peak(s, peak_bins_[i]);
+  for (std::size_t k = vec_end; k < k_hi_; ++k) {
     if (gated[k] > gated[k - 1] && (k + 1 == n_bins_ || gated[k] >= gated[k + 1])) add_peak(s, k);
   }
 }
@@ -212,3 +247,4 @@ double pitch_tuning(std::span<const float> frequencies, int bins_per_octave) {
 }
 
 }  // namespace trackprint::dsp
+#endif  // HWY_ONCE

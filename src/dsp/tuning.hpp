@@ -27,6 +27,7 @@ class TuningEstimator {
   double finish();
 
   std::size_t frames() const { return n_frames_; }
+  std::size_t peaks() const { return peaks_.size(); }  // piptrack peaks kept so far
 
  private:
   struct Peak {
@@ -41,6 +42,7 @@ class TuningEstimator {
   std::size_t k_lo_ = 0, k_hi_ = 0, g_end_ = 0;  // peak bins [k_lo, k_hi); gating to g_end
   std::size_t n_frames_ = 0;
   std::vector<float> gated_;
+  std::vector<std::uint32_t> peak_bins_;  // one frame's local maxima
   std::vector<Peak> peaks_;
 };
 

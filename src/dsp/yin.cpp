@@ -1,5 +1,37 @@
-#include "dsp/yin.hpp"
+// The power-spectrum kernel is compiled once per instruction set by Highway (foreach_target) and
+// picked at run time; it does the same float operations on every target, so the same bits.
+#undef HWY_TARGET_INCLUDE
+#define HWY_TARGET_INCLUDE "dsp/yin.cpp"
+#include <hwy/foreach_target.h>  // IWYU pragma: keep
+#include <hwy/highway.h>
 
+HWY_BEFORE_NAMESPACE();
+namespace trackprint::dsp {
+namespace HWY_NAMESPACE {
+namespace hn = hwy::HWY_NAMESPACE;
+
+// util.abs2 on complex64 in place: re**2 + im**2 (float32) in the real part, 0 in the imaginary.
+void PowerSpectrum(float* HWY_RESTRICT p, std::size_t n_bins) {
+  const hn::ScalableTag<float> d;
+  const std::size_t w = hn::Lanes(d);
+  std::size_t k = 0;
+  for (; k + w <= n_bins; k += w) {
+    hn::Vec<decltype(d)> re, im;
+    hn::LoadInterleaved2(d, p + 2 * k, re, im);
+    hn::StoreInterleaved2(hn::Add(hn::Mul(re, re), hn::Mul(im, im)), hn::Zero(d), d, p + 2 * k);
+  }
+  for (; k < n_bins; ++k) {
+    const float re = p[2 * k], im = p[2 * k + 1];
+    p[2 * k] = re * re + im * im;
+    p[2 * k + 1] = 0.0f;
+  }
+}
+
+}  // namespace HWY_NAMESPACE
+}  // namespace trackprint::dsp
+HWY_AFTER_NAMESPACE();
+
+#if HWY_ONCE
 #include <algorithm>
 #include <cmath>
 #include <complex>
@@ -7,12 +39,11 @@
 #include <stdexcept>
 
 #include "dsp/fft.hpp"
-
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
+#include "dsp/yin.hpp"
 
 namespace trackprint::dsp {
+HWY_EXPORT(PowerSpectrum);
+
 namespace {
 
 // scipy.fft.next_fast_len(n, real=True): the smallest 2^a 3^b 5^c >= n.
@@ -95,26 +126,8 @@ class YinFrame {
   // (scipy.fft keeps single precision); the first max_period+1 lags end up in acf_.
   void autocorrelate() {
     fft_.forward(frame_.data(), spectrum_.data());
-    // util.abs2 on complex64: x.real**2 + x.imag**2 (float32).
-    float* p = reinterpret_cast<float*>(spectrum_.data());
-    const std::size_t n_bins = spectrum_.size();
-    std::size_t k = 0;
-#if defined(__SSE2__)
-    // Two bins per register: squares [r0² i0² r1² i1²] plus their pair-swap gives r² + i² in
-    // the even lanes (addition commutes exactly), the odd lanes are masked to 0.
-    const __m128 even = _mm_castsi128_ps(_mm_set_epi32(0, -1, 0, -1));
-    for (; k + 2 <= n_bins; k += 2) {
-      const __m128 v = _mm_load_ps(p + 2 * k);
-      const __m128 sq = _mm_mul_ps(v, v);
-      const __m128 sum = _mm_add_ps(sq, _mm_shuffle_ps(sq, sq, _MM_SHUFFLE(2, 3, 0, 1)));
-      _mm_store_ps(p + 2 * k, _mm_and_ps(sum, even));
-    }
-#endif
-    for (; k < n_bins; ++k) {
-      const float re = p[2 * k], im = p[2 * k + 1];
-      p[2 * k] = re * re + im * im;
-      p[2 * k + 1] = 0.0f;
-    }
+    HWY_DYNAMIC_DISPATCH(PowerSpectrum)
+    (reinterpret_cast<float*>(spectrum_.data()), spectrum_.size());
     fft_.inverse(spectrum_.data(), acf_.data());  // c2r: spectrum_ is overwritten
     const float scale = 1.0f / static_cast<float>(fft_.size());
     for (std::size_t j = 0; j <= max_period_; ++j) acf_[j] *= scale;
@@ -218,6 +231,32 @@ void YinTracker::drain() {
   }
 }
 
+std::size_t YinTracker::frame_count(std::size_t length) const {
+  const std::size_t n = frames_.frame_length();
+  const std::size_t padded = length + 2 * (n / 2);
+  return padded < n ? 0 : 1 + (padded - n) / frames_.hop();
+}
+
+std::vector<double> YinTracker::frames_of(std::span<const float> y, std::size_t first,
+                                          std::size_t last) {
+  const std::size_t n = frames_.frame_length();
+  const auto lead = static_cast<std::ptrdiff_t>(n / 2);
+  const auto len = static_cast<std::ptrdiff_t>(y.size());
+  std::vector<double> f0;
+  f0.reserve(last > first ? last - first : 0);
+  for (std::size_t t = first; t < last; ++t) {
+    // Frame t as util.frame cuts the centred signal: zeros where it reaches past either end.
+    const std::ptrdiff_t start = static_cast<std::ptrdiff_t>(t * frames_.hop()) - lead;
+    float* frame = work_->frame.frame();
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::ptrdiff_t j = start + static_cast<std::ptrdiff_t>(i);
+      frame[i] = j >= 0 && j < len ? y[static_cast<std::size_t>(j)] : 0.0f;
+    }
+    f0.push_back(sr_ / work_->frame.period());
+  }
+  return f0;
+}
+
 std::vector<double> yin(std::span<const float> y, double sr, double fmin, double fmax,
                         std::size_t frame_length, std::size_t hop) {
   YinTracker tracker(sr, fmin, fmax, frame_length, hop);
@@ -227,3 +266,4 @@ std::vector<double> yin(std::span<const float> y, double sr, double fmin, double
 }
 
 }  // namespace trackprint::dsp
+#endif  // HWY_ONCE

@@ -1,5 +1,5 @@
 // crest_db and bass_mid_ratio (spec §Dynamics). lufs is measured at the file's own rate by
-// io/loudness, since BS.1770 K-weighting is defined on the original signal.
+// dsp/loudness, since BS.1770 K-weighting is defined on the original signal.
 #include <algorithm>
 #include <cmath>
 

@@ -6,7 +6,7 @@
 // variation.cpp: dynamic_range_variation, loudness_variation_std, peak_consistency
 // stereo.cpp: stereo_width, phase_correlation
 // The families that read the shared STFT consume it one frame at a time, in order (push), so
-// it is never stored; the others read y. lufs is measured at the native rate (io/loudness).
+// it is never stored; the others read y. lufs is measured at the native rate (dsp/loudness).
 // Given a Trace (trace_into), a family also hands out the series it computes on the way; without
 // one (nullptr, the default) it keeps nothing more than it needs.
 #pragma once
@@ -14,6 +14,7 @@
 #include <array>
 #include <complex>
 #include <limits>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -95,12 +96,20 @@ class VariationFamily {
 };
 
 // pitch_stability from YIN's f0 of every 2048-sample frame (hop 512, centred).
+// A held y's frames can instead be split across threads: f0_of() each range (one PitchFamily per
+// thread), then measure() the whole series in frame order; the same value either way.
 class PitchFamily {
  public:
   PitchFamily();
   void trace_into(Trace* trace);
   void push(std::span<const float> y);
   void finish(Fingerprint& fp);
+
+  std::size_t frame_count(std::size_t length) const { return yin_.frame_count(length); }
+  std::vector<double> f0_of(std::span<const float> y, std::size_t first, std::size_t last) {
+    return yin_.frames_of(y, first, last);
+  }
+  static void measure(std::vector<double> f0, Fingerprint& fp);
 
  private:
   dsp::YinTracker yin_;
@@ -164,25 +173,39 @@ class TemporalFamily {
   std::optional<ColumnPool> spectrogram_;  // with a trace, in a pass that sees the mel power
 };
 
-// harmonic_ratio from the HPSS energies of the shared STFT, fed frame by frame. librosa.istft
-// trims to len(y), so the length is needed up front.
+// harmonic_ratio from the HPSS energies of the shared STFT, fed frame by frame as y streams in;
+// librosa.istft trims to len(y), which finish() is given.
 class HpssFamily {
  public:
-  explicit HpssFamily(std::size_t length);  // len(y)
+  HpssFamily();
   // The trace gets the RMS of the harmonic and percussive signals over each hop.
   void trace_into(Trace* trace);
   void push(std::span<const std::complex<float>> frame, std::span<const float> magnitude);
-  void finish(Fingerprint& fp);
+  // The same without a copy (dsp::HpssEnergyAccumulator's slots): write, then commit().
+  std::span<std::complex<float>> frame_slot() { return hpss_.frame_slot(); }
+  std::span<float> magnitude_slot() { return hpss_.magnitude_slot(); }
+  void commit() { hpss_.commit(); }
+  void finish(Fingerprint& fp, std::size_t length);  // length = len(y)
 
  private:
   dsp::HpssEnergyAccumulator hpss_;
-  std::size_t length_;
   Trace* trace_ = nullptr;
   std::optional<dsp::RmsTracker> harmonic_rms_, percussive_rms_;  // with a trace
 };
 
 // chroma_cqt's tuning: estimate_tuning over |S| of the shared STFT (piptrack evidence per frame).
 dsp::TuningEstimator make_tuning_estimator();
+
+// chroma_energy: the mean of every chroma value over the track, summed in frame order.
+class ChromaEnergy {
+ public:
+  void add(std::span<const float> chroma);  // the next frames' values, in order
+  void finish(Fingerprint& fp) const;
+
+ private:
+  double sum_ = 0;
+  std::size_t values_ = 0;
+};
 
 // chroma_energy from the CQT chroma of y, which needs the whole track's tuning first: y is read
 // a second time, streamed through the CQT's octaves.
@@ -200,9 +223,23 @@ class ChromaFamily {
   dsp::ConstantQStream cqt_;
   std::size_t n_bins_;
   std::vector<float> pending_;  // CQT frames awaiting the fold
-  double sum_ = 0;
-  std::size_t values_ = 0;
+  ChromaEnergy energy_;
   Trace* trace_ = nullptr;
+};
+
+// The chroma of a held y, made in frame ranges that may run on several threads at once: the
+// octaves' decimated signals are made once (by the constructor), then chroma(first, last) of
+// any range; adding the ranges to a ChromaEnergy in frame order gives ChromaFamily's value.
+class HeldChroma {
+ public:
+  HeldChroma(double tuning, std::span<const float> y);
+  std::size_t frame_count() const { return frames_; }
+  std::vector<float> chroma(std::size_t first, std::size_t last) const;  // 12 per frame
+
+ private:
+  std::shared_ptr<const dsp::ConstantQ> cq_;
+  dsp::ConstantQ::OctaveSignals octaves_;
+  std::size_t frames_;
 };
 
 // The same families over a stored STFT (AnalysisInput), for tests and tools.

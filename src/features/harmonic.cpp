@@ -29,7 +29,7 @@ double pitch_stability(std::vector<double> f0) {
 
 }  // namespace
 
-HpssFamily::HpssFamily(std::size_t length) : hpss_(kFftSize, kHop, length), length_(length) {}
+HpssFamily::HpssFamily() : hpss_(kFftSize, kHop) {}
 
 void HpssFamily::trace_into(Trace* trace) {
   trace_ = trace;
@@ -48,9 +48,9 @@ void HpssFamily::push(std::span<const std::complex<float>> frame,
   hpss_.push(frame, magnitude);
 }
 
-void HpssFamily::finish(Fingerprint& fp) {
-  const dsp::HpssEnergy e = hpss_.finish();
-  const auto n = static_cast<double>(length_);
+void HpssFamily::finish(Fingerprint& fp, std::size_t length) {
+  const dsp::HpssEnergy e = hpss_.finish(length);
+  const auto n = static_cast<double>(length);
   const double rh = std::sqrt(e.harmonic / n);
   const double rp = std::sqrt(e.percussive / n);
   fp[Dim::harmonic_ratio] = (rh + rp) > 0 ? rh / (rh + rp) : 0.5;
@@ -86,9 +86,8 @@ void ChromaFamily::fold() {
   if (n_frames == 0) return;
   const std::vector<float> chroma =
       dsp::chroma_from_cqt(pending_, n_frames, n_bins_, dsp::kChromaBinsPerOctave);
-  for (float c : chroma) sum_ += static_cast<double>(c);
+  energy_.add(chroma);
   if (trace_ != nullptr) trace_->chroma.insert(trace_->chroma.end(), chroma.begin(), chroma.end());
-  values_ += chroma.size();
   pending_.clear();
 }
 
@@ -96,8 +95,36 @@ void ChromaFamily::finish(Fingerprint& fp) {
   cqt_.finish();
   drain();
   fold();
+  energy_.finish(fp);
+}
+
+void ChromaEnergy::add(std::span<const float> chroma) {
+  for (float c : chroma) sum_ += static_cast<double>(c);
+  values_ += chroma.size();
+}
+
+void ChromaEnergy::finish(Fingerprint& fp) const {
   fp[Dim::chroma_energy] =
       values_ == 0 ? 0.0 : std::clamp(sum_ / static_cast<double>(values_) / 0.4, 0.0, 1.0);
+}
+
+HeldChroma::HeldChroma(double tuning, std::span<const float> y)
+    : cq_(dsp::chroma_kernels(kAnalysisRate, tuning)),
+      octaves_(cq_->octave_signals(y)),
+      frames_(cq_->frame_count(y.size())) {}
+
+std::vector<float> HeldChroma::chroma(std::size_t first, std::size_t last) const {
+  constexpr std::size_t kChunk = 256;  // CQT frames at a time (the chroma of each is its own)
+  const std::size_t n_bins = cq_->n_bins();
+  std::vector<float> out, cqt;
+  for (std::size_t t = first; t < last; t += kChunk) {
+    const std::size_t n = std::min(kChunk, last - t);
+    cqt.resize(n * n_bins);
+    cq_->magnitude_frames(octaves_, t, t + n, cqt.data());
+    const std::vector<float> c = dsp::chroma_from_cqt(cqt, n, n_bins, dsp::kChromaBinsPerOctave);
+    out.insert(out.end(), c.begin(), c.end());
+  }
+  return out;
 }
 
 PitchFamily::PitchFamily() : yin_(kAnalysisRate, kFminC2, kFmaxC7, kFftSize, kHop) {}
@@ -120,6 +147,10 @@ void PitchFamily::finish(Fingerprint& fp) {
   }
 }
 
+void PitchFamily::measure(std::vector<double> f0, Fingerprint& fp) {
+  fp[Dim::pitch_stability] = pitch_stability(std::move(f0));
+}
+
 void measure_pitch_stability(std::span<const float> y, Fingerprint& fp) {
   PitchFamily family;
   family.push(y);
@@ -127,14 +158,14 @@ void measure_pitch_stability(std::span<const float> y, Fingerprint& fp) {
 }
 
 void measure_harmonic(const AnalysisInput& in, Fingerprint& fp) {
-  HpssFamily hpss(in.y.size());
+  HpssFamily hpss;
   dsp::TuningEstimator tuning = make_tuning_estimator();
   for (std::size_t t = 0; t < in.stft.n_frames; ++t) {
     const auto magnitude = in.magnitude.subspan(t * in.stft.n_bins, in.stft.n_bins);
     hpss.push(in.stft.frame(t), magnitude);
     tuning.push(magnitude);
   }
-  hpss.finish(fp);
+  hpss.finish(fp, in.y.size());
   ChromaFamily chroma(tuning.finish());
   chroma.push(in.y);
   chroma.finish(fp);

@@ -16,6 +16,7 @@ extern "C" {
 #include <fstream>
 #include <string>
 
+#include "io/ffmpeg_tags.hpp"
 #include "io/file_input.hpp"
 #include "trackprint/error.hpp"
 
@@ -142,6 +143,7 @@ void Decoder::open_stream() {
   }
   if (state_->stream_index < 0) throw Failure(ErrorKind::no_audio, "no audio stream");
   AVStream* stream = raw->streams[state_->stream_index];
+  tags_ = tags_from(raw->metadata, stream->metadata);
   const AVCodecParameters* par = stream->codecpar;
   // The limits, before a decoder is even opened: a crafted header costs nothing.
   const auto check_limits = [](int rate, int channels) {

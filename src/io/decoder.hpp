@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "trackprint/limits.hpp"
+#include "trackprint/tags.hpp"
 
 namespace trackprint::io {
 
@@ -40,6 +41,8 @@ class Decoder {
   Decoder& operator=(const Decoder&) = delete;
 
   const StreamInfo& info() const { return info_; }
+  // The file's tags (title, artist, ...), read when it was opened.
+  const Tags& tags() const { return tags_; }
   // The next block of decoded frames into `channels` (resized; one vector per channel).
   // Returns false at the end of the stream. Throws Failure on an undecodable stream, and (kind
   // io) on a read error: a file that cannot be read to its end is never taken as ending there.
@@ -50,6 +53,7 @@ class Decoder {
   struct State;
   std::unique_ptr<State> state_;
   StreamInfo info_;
+  Tags tags_;
   std::string path_;
   double max_duration_s_;
 };

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <cstdlib>
 
+#include "library/merge.hpp"
 #include "library/scanner.hpp"
 #include "library/store.hpp"
 #include "library/walker.hpp"
@@ -141,6 +142,26 @@ Result<std::optional<TrackRecord>> Library::get(const std::string& path_or_id) c
 
 Result<std::vector<TrackRecord>> Library::tracks() const {
   return guarded(impl_->store, [&] { return impl_->store.analysed(); });
+}
+
+Result<MergeSummary> Library::merge(const std::vector<TrackRecord>& records) {
+  return guarded(impl_->store, [&] { return library::merge_records(impl_->store, records); });
+}
+
+Result<std::optional<TrackRecord>> Library::by_id(std::int64_t id) const {
+  return guarded(impl_->store, [&] { return impl_->store.by_id(id); });
+}
+
+Result<FingerprintTable> Library::fingerprint_table() const {
+  return guarded(impl_->store, [&] { return impl_->store.fingerprint_table(); });
+}
+
+Result<std::optional<StoredMetric>> Library::metric(const std::string& name) const {
+  return guarded(impl_->store, [&] { return impl_->store.metric(name); });
+}
+
+Result<StoredMetric> Library::save_metric(const StoredMetric& metric) {
+  return guarded(impl_->store, [&] { return impl_->store.put_metric(metric); });
 }
 
 }  // namespace trackprint

@@ -5,13 +5,13 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <ctime>
 #include <filesystem>
 #include <future>
 #include <utility>
 
+#include "analysis/file_analysis.hpp"
 #include "library/sidecar.hpp"
-#include "trackprint/trackprint.hpp"
+#include "library/utc_now.hpp"
 
 namespace trackprint::library {
 namespace {
@@ -23,19 +23,6 @@ using Clock = std::chrono::steady_clock;
 // analysis.
 constexpr std::size_t kBatchRows = 64;
 constexpr std::chrono::milliseconds kBatchAge{500};
-
-}  // namespace
-
-std::string utc_now() {
-  const std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
-namespace {
 
 struct Identity {
   std::int64_t size = 0;
@@ -65,6 +52,19 @@ std::vector<std::string> real_folders(const std::vector<std::string>& roots) {
   return out;
 }
 
+Tags read_tags_or_none(const std::string& path) {
+  auto tags = analysis::read_tags(path);
+  return tags.ok() ? std::move(tags.value()) : Tags{};
+}
+
+AnalysisResult tags_of(const FoundFile& f) {
+  AnalysisResult r;
+  r.path = f.path;
+  r.tags_only = true;
+  r.tags = read_tags_or_none(f.path);
+  return r;
+}
+
 AnalysisResult analyse(const FoundFile& f, const AnalysisSettings& settings) {
   AnalysisResult r;
   r.path = f.path;
@@ -79,12 +79,15 @@ AnalysisResult analyse(const FoundFile& f, const AnalysisSettings& settings) {
   if (settings.sidecars) {
     r.fingerprint = read_sidecar(f.path, r.size, r.mtime_ns);
     r.from_sidecar = r.fingerprint.has_value();
-    if (r.from_sidecar) return r;
+    if (r.from_sidecar) {
+      r.tags = read_tags_or_none(f.path);
+      return r;
+    }
   }
   const auto start = Clock::now();
-  AnalysisOptions analysis;
-  analysis.max_duration_s = settings.max_duration_s;
-  Result<Fingerprint> fp = analyze_file(f.path, analysis);
+  AnalysisOptions limits;
+  limits.max_duration_s = settings.max_duration_s;
+  auto analysed = analysis::analyze_file_and_tags(f.path, limits);
   r.analysis_s = std::chrono::duration<double>(Clock::now() - start).count();
   const std::optional<Identity> after = identity_of(f.path);
   if (before && !after) {
@@ -96,11 +99,12 @@ AnalysisResult analyse(const FoundFile& f, const AnalysisSettings& settings) {
                     "the file changed while it was being analysed; the next scan reads it again"};
     return r;
   }
-  if (!fp.ok()) {
-    r.error = fp.error();
+  if (!analysed.ok()) {
+    r.error = analysed.error();
     return r;
   }
-  r.fingerprint = std::move(fp.value());
+  r.fingerprint = std::move(analysed.value().fingerprint);
+  r.tags = std::move(analysed.value().tags);
   if (settings.sidecars) {
     const std::vector<std::string> own_folder =
         settings.sidecar_folders.empty()
@@ -215,7 +219,12 @@ void Pipeline::write() {
         continue;
       }
       if (item.change) item.change(store_);
-      if (item.result && item.write_result) store_.put_result(*item.result);
+      if (item.result && item.write_result) {
+        if (item.result->tags_only)
+          store_.put_tags(item.result->path, item.result->tags);
+        else
+          store_.put_result(*item.result);
+      }
       batch.push_back(std::move(item));
       if (batch.size() >= kBatchRows || Clock::now() - batch_start >= kBatchAge) commit();
     } catch (const Failure& e) {

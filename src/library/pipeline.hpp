@@ -14,7 +14,7 @@
 #include <thread>
 #include <vector>
 
-#include "library/bounded_queue.hpp"
+#include "core/bounded_queue.hpp"
 #include "library/store.hpp"
 #include "library/walker.hpp"
 #include "trackprint/limits.hpp"
@@ -24,7 +24,7 @@ namespace trackprint::library {
 // What the writer takes: a result to store, a change to the store, or both; or the in-flight
 // mark of a file about to be analysed (what a crash leaves behind, docs/store.md).
 struct WriterItem {
-  std::optional<AnalysisResult> result;
+  std::optional<AnalysisResult> result;   // tags_only: only its tags are written
   bool write_result = true;               // false: answered from the store, already there
   std::function<void(Store&)> change;     // a rename, a file gone, a row restored
   std::function<void()> committed;        // called on the writer thread once it is committed
@@ -62,8 +62,12 @@ AnalysisResult analyse(const FoundFile& file, const AnalysisSettings& settings);
 // The folders of the roots with every symlink resolved: sidecars are written only inside them.
 std::vector<std::string> real_folders(const std::vector<std::string>& roots);
 
-// The current UTC time, ISO 8601, as the store keeps it.
-std::string utc_now();
+// Tags are a convenience: a file whose container cannot be probed now has none, and keeps its
+// fingerprint.
+Tags read_tags_or_none(const std::string& path);
+
+// The tags of a row analysed before the store kept them (tags_only); nothing else of it changes.
+AnalysisResult tags_of(const FoundFile& file);
 
 class Pipeline {
  public:

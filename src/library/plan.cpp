@@ -46,6 +46,7 @@ ScanPlan plan_scan(const WalkResult& walk, const std::vector<std::string>& absol
       plan.to_analyse.push_back(f);
     } else {
       ++plan.unchanged;
+      if (status == TrackStatus::analysed && !row.tags_read) plan.to_read_tags.push_back(f);
     }
   }
 

@@ -22,6 +22,8 @@ struct ScanPlan {
   std::vector<std::int64_t> to_mark_missing;
   std::vector<std::int64_t> to_delete;  // with prune: rows whose file is gone
   std::vector<FoundFile> to_analyse;    // in walk order
+  // Unchanged analysed rows from before the store kept tags: only their tags are read.
+  std::vector<FoundFile> to_read_tags;
   std::int64_t unchanged = 0;
 };
 

@@ -15,6 +15,7 @@
 #include "library/crash_witness.hpp"
 #include "library/pipeline.hpp"
 #include "library/scan_lock.hpp"
+#include "library/utc_now.hpp"
 #include "library/walker.hpp"
 
 namespace trackprint::library {
@@ -40,6 +41,7 @@ struct Shared {
   std::int64_t done = 0;
   std::int64_t failed = 0;
   std::int64_t from_sidecars = 0;
+  std::int64_t tags_read = 0;
   std::vector<Error> new_failures;
   std::vector<Error> warnings;
   std::optional<Error> store_error;
@@ -184,8 +186,10 @@ ScanSummary run_scan(Store& store, const std::vector<std::string>& roots,
   final_progress.found = summary.found;  // a file reached from two roots counts once
   summary.missing = static_cast<std::int64_t>(plan.to_mark_missing.size() + plan.to_delete.size());
 
+  // Workers take the analyses, then the tag reads (not counted in the progress: they are quick).
+  const std::size_t work = plan.to_analyse.size() + plan.to_read_tags.size();
   const int jobs = std::max(
-      1, std::min(worker_count(options.jobs), static_cast<int>(std::max<std::int64_t>(total, 1))));
+      1, std::min(worker_count(options.jobs), static_cast<int>(std::max<std::size_t>(work, 1))));
   Shared shared;
   shared.done = shared.failed = static_cast<std::int64_t>(recovery.blamed.size());
   shared.new_failures = recovery.blamed;
@@ -247,12 +251,30 @@ ScanSummary run_scan(Store& store, const std::vector<std::string>& roots,
   }
   {
     PipelineHooks hooks;
+    // The analyses, each marked in flight first; then the tag reads, answered without a mark
+    // (a probe of a file that was decoded whole before).
+    const std::size_t analyses = plan.to_analyse.size();
+    std::unordered_set<std::string> tags_to_read;
+    for (const FoundFile& f : plan.to_read_tags) tags_to_read.insert(f.path);
     hooks.next = [&]() -> std::optional<FoundFile> {
       const std::size_t i = next++;
-      if (stop || i >= plan.to_analyse.size()) return std::nullopt;
-      return plan.to_analyse[i];
+      if (stop || i >= work) return std::nullopt;
+      return i < analyses ? plan.to_analyse[i] : plan.to_read_tags[i - analyses];
     };
-    hooks.committed = [&](WriterItem& item) { count_stored(shared, *item.result); };
+    hooks.recall = [&](const FoundFile& f) -> std::optional<WriterItem> {
+      if (!tags_to_read.contains(f.path)) return std::nullopt;
+      WriterItem item;
+      item.result = tags_of(f);
+      return item;
+    };
+    hooks.committed = [&](WriterItem& item) {
+      if (!item.result->tags_only) {
+        count_stored(shared, *item.result);
+        return;
+      }
+      const std::lock_guard lock(shared.mutex);
+      ++shared.tags_read;
+    };
     hooks.store_failed = [&](const Error& e) {
       stop = true;
       const std::lock_guard lock(shared.mutex);
@@ -301,6 +323,7 @@ ScanSummary run_scan(Store& store, const std::vector<std::string>& roots,
   summary.store_error = shared.store_error;
   summary.failed = shared.failed;
   summary.from_sidecars = shared.from_sidecars;
+  summary.tags_read = shared.tags_read;
   for (Error& w : shared.warnings) summary.warnings.push_back(std::move(w));
   summary.analysed = shared.done - shared.failed;
   summary.seconds = seconds_since(started);

@@ -9,6 +9,7 @@
 #include <functional>
 #include <utility>
 
+#include "library/utc_now.hpp"
 #include "trackprint/numbers_version.hpp"
 #include "trackprint/trackprint.hpp"
 
@@ -25,14 +26,8 @@ TrackStatus status_named(std::string_view name) {
   throw Failure(ErrorKind::invalid_input, "unknown track status '" + std::string(name) + "'");
 }
 
-std::optional<ErrorKind> error_kind_named(std::string_view name) {
-  for (const ErrorKind k : kErrorKinds) {
-    if (to_string(k) == name) return k;
-  }
-  return std::nullopt;
-}
-
-// The columns after the identity, in table order; the dimensions come from kDimensions.
+// The dimension columns, named as in kDimensions, for the statements this build runs. The
+// migrations below never use it: they are the schema as it shipped.
 std::string dimension_columns(std::string_view suffix) {
   std::string out;
   for (const auto& d : kDimensions) {
@@ -71,29 +66,31 @@ std::string uri_path(const std::string& path) {
   return out;
 }
 
-// Migration i takes a store from user_version i to i + 1; never edit one that has shipped.
-std::vector<std::string> migrations() {
-  return {
+// Migration i takes a store from user_version i to i + 1. Each is fixed text, never edited once
+// it has shipped (a store written by any release must stay readable): a change to the schema,
+// kDimensions' included, is a new migration at the end.
+const std::vector<std::string>& migrations() {
+  static const std::vector<std::string> all{
+      // 0 -> 1 (trackprint 0.1.0): the tracks.
       "CREATE TABLE tracks ("
       " id INTEGER PRIMARY KEY,"
       " path TEXT NOT NULL UNIQUE,"
       " size INTEGER NOT NULL,"
       " mtime_ns INTEGER NOT NULL,"
       " status TEXT NOT NULL CHECK (status IN ('pending','analysed','failed','missing')),"
-      " error_kind TEXT,"
-      " reason TEXT,"
-      " fingerprint_version INTEGER,"
-      " engine_version TEXT,"
-      " analysed_at TEXT,"
-      " analysis_s REAL,"
-      " duration_s REAL,"
-      " sample_rate INTEGER,"
-      " channels INTEGER,"
-      " codec TEXT" +
-          dimension_columns(" REAL") +
-          ");"
-          "CREATE INDEX tracks_status ON tracks(status);",
-      // 2: the numbers version (which bits the engine computes) decides whether a stored
+      " error_kind TEXT, reason TEXT, fingerprint_version INTEGER, engine_version TEXT,"
+      " analysed_at TEXT, analysis_s REAL, duration_s REAL, sample_rate INTEGER,"
+      " channels INTEGER, codec TEXT,"
+      " \"sub_bass_pct\" REAL, \"bass_pct\" REAL, \"low_mid_pct\" REAL, \"mid_pct\" REAL,"
+      " \"upper_mid_pct\" REAL, \"presence_pct\" REAL, \"air_pct\" REAL, \"lufs\" REAL,"
+      " \"crest_db\" REAL, \"bass_mid_ratio\" REAL, \"tempo_bpm\" REAL,"
+      " \"rhythm_stability\" REAL, \"transient_density\" REAL, \"silence_ratio\" REAL,"
+      " \"spectral_centroid\" REAL, \"spectral_rolloff\" REAL, \"spectral_flatness\" REAL,"
+      " \"harmonic_ratio\" REAL, \"pitch_stability\" REAL, \"chroma_energy\" REAL,"
+      " \"dynamic_range_variation\" REAL, \"loudness_variation_std\" REAL,"
+      " \"peak_consistency\" REAL, \"stereo_width\" REAL, \"phase_correlation\" REAL);"
+      "CREATE INDEX tracks_status ON tracks(status);",
+      // 1 -> 2: the numbers version (which bits the engine computes) decides whether a stored
       // fingerprint is current; files in flight are marked before their analysis starts, so
       // that a scan that dies in a file is known by the next one (docs/store.md, Crashes).
       "ALTER TABLE tracks ADD COLUMN numbers_version INTEGER;"
@@ -101,7 +98,34 @@ std::vector<std::string> migrations() {
       " path TEXT PRIMARY KEY,"
       " alone INTEGER NOT NULL DEFAULT 0,"
       " alone_deaths INTEGER NOT NULL DEFAULT 0);",
+      // 2 -> 3: tags beside the fingerprint (rows analysed before have tags_read = 0; the next
+      // scan reads their tags without analysing them again), and the fitted similarity metrics.
+      "ALTER TABLE tracks ADD COLUMN title TEXT;"
+      "ALTER TABLE tracks ADD COLUMN artist TEXT;"
+      "ALTER TABLE tracks ADD COLUMN album TEXT;"
+      "ALTER TABLE tracks ADD COLUMN album_artist TEXT;"
+      "ALTER TABLE tracks ADD COLUMN genre TEXT;"
+      "ALTER TABLE tracks ADD COLUMN track_number INTEGER;"
+      "ALTER TABLE tracks ADD COLUMN date TEXT;"
+      "ALTER TABLE tracks ADD COLUMN musicbrainz_recording_id TEXT;"
+      "ALTER TABLE tracks ADD COLUMN tags_read INTEGER NOT NULL DEFAULT 0;"
+      "CREATE TABLE metrics ("
+      " id INTEGER PRIMARY KEY,"
+      " name TEXT NOT NULL,"
+      " normalisation TEXT NOT NULL CHECK (normalisation IN ('minmax','zscore')),"
+      " fitted_at TEXT NOT NULL,"
+      " tracks INTEGER NOT NULL,"
+      " fingerprints_digest TEXT NOT NULL);"
+      "CREATE TABLE metric_dimensions ("
+      " metric_id INTEGER NOT NULL REFERENCES metrics(id) ON DELETE CASCADE,"
+      " position INTEGER NOT NULL,"
+      " dimension TEXT NOT NULL,"
+      " centre REAL NOT NULL,"
+      " scale REAL NOT NULL,"
+      " weight REAL NOT NULL,"
+      " PRIMARY KEY (metric_id, position));",
   };
+  return all;
 }
 
 struct DbCloser {
@@ -190,15 +214,24 @@ std::int64_t single_int(sqlite3* db, const std::string& sql) {
   return s.step() ? s.int64(0) : 0;
 }
 
-// The columns a TrackRecord is read from. A store of schema 1 (opened read-only, so not
-// migrated) has no numbers version: its fingerprints read as outdated.
+constexpr std::array<const char*, 8> kTagColumns{
+    "title", "artist",       "album", "album_artist",
+    "genre", "track_number", "date",  "musicbrainz_recording_id"};
+
+// What record_from reads, in its order. A store of an older schema (opened read-only, so not
+// migrated) reads as its release wrote it: before schema 2 its fingerprints are outdated (no
+// numbers version), before schema 3 its tags are all absent.
 std::string record_columns(int schema) {
-  return "id, path, size, mtime_ns, status, error_kind, reason, fingerprint_version,"
-         " engine_version, analysed_at, analysis_s, duration_s, sample_rate, channels, codec" +
-         dimension_columns("") + (schema >= 2 ? ", numbers_version" : ", NULL");
+  std::string out =
+      "id, path, size, mtime_ns, status, error_kind, reason, fingerprint_version, engine_version,"
+      " analysed_at, analysis_s, duration_s, sample_rate, channels, codec" +
+      dimension_columns("") + (schema >= 2 ? ", numbers_version" : ", NULL");
+  for (const char* c : kTagColumns) out += schema >= 3 ? std::string(", ") + c : ", NULL";
+  return out;
 }
 constexpr int kFirstDimensionColumn = 15;
 constexpr int kNumbersVersionColumn = kFirstDimensionColumn + static_cast<int>(kDimensionCount);
+constexpr int kFirstTagColumn = kNumbersVersionColumn + 1;
 
 // Current: made by this spec version and this numbers version (the release version does not
 // matter: a release that changes no bit recomputes nothing).
@@ -233,7 +266,39 @@ TrackRecord record_from(const Statement& s) {
     t.fingerprint = std::move(fp);
     t.outdated = t.status == TrackStatus::analysed && !is_current(s, 7, kNumbersVersionColumn);
   }
+  const int c = kFirstTagColumn;
+  t.tags.title = s.text(c);
+  t.tags.artist = s.text(c + 1);
+  t.tags.album = s.text(c + 2);
+  t.tags.album_artist = s.text(c + 3);
+  t.tags.genre = s.text(c + 4);
+  if (!s.is_null(c + 5)) t.tags.track_number = static_cast<int>(s.int64(c + 5));
+  t.tags.date = s.text(c + 6);
+  t.tags.musicbrainz_recording_id = s.text(c + 7);
   return t;
+}
+
+// Binds the eight tag columns from `first` on; an absent tag is NULL.
+void bind_tags(Statement& s, int first, const Tags& t) {
+  const auto text = [&s](int i, const std::string& v) {
+    if (v.empty()) {
+      s.bind_null(i);
+    } else {
+      s.bind(i, v);
+    }
+  };
+  text(first, t.title);
+  text(first + 1, t.artist);
+  text(first + 2, t.album);
+  text(first + 3, t.album_artist);
+  text(first + 4, t.genre);
+  if (t.track_number) {
+    s.bind(first + 5, static_cast<std::int64_t>(*t.track_number));
+  } else {
+    s.bind_null(first + 5);
+  }
+  text(first + 6, t.date);
+  text(first + 7, t.musicbrainz_recording_id);
 }
 
 }  // namespace
@@ -244,6 +309,8 @@ struct Store::Impl {
   int schema = 0;
   std::optional<Statement> put_result;
   std::optional<Statement> put_pending;
+  std::optional<Statement> put_tags;
+  std::optional<Statement> by_id;
 
   void open(const std::string& name, int flags) {
     db.reset();
@@ -284,6 +351,14 @@ struct Store::Impl {
         Statement probe(db.get(), "SELECT " + record_columns(schema) + " FROM tracks LIMIT 0");
         if (schema >= 2)
           Statement in_flight(db.get(), "SELECT path, alone, alone_deaths FROM in_flight LIMIT 0");
+        if (schema >= 3) {
+          Statement metrics(db.get(),
+                            "SELECT id, name, normalisation, fitted_at, tracks, fingerprints_digest"
+                            " FROM metrics LIMIT 0");
+          Statement dimensions(db.get(),
+                               "SELECT metric_id, position, dimension, centre, scale, weight"
+                               " FROM metric_dimensions LIMIT 0");
+        }
       } catch (const Failure& e) {
         throw not_store("its tracks table is not the expected one (" + e.reason() + ")");
       }
@@ -291,7 +366,7 @@ struct Store::Impl {
   }
 
   void migrate() {
-    const auto all = migrations();
+    const auto& all = migrations();
     if (schema >= static_cast<int>(all.size())) return;
     exec(db.get(), "BEGIN IMMEDIATE");
     try {
@@ -366,12 +441,15 @@ void Store::begin() {
 void Store::commit() {
   exec(impl_->db.get(), "COMMIT");
 }
+void Store::rollback() {
+  sqlite3_exec(impl_->db.get(), "ROLLBACK", nullptr, nullptr, nullptr);
+}
 
 namespace {
 
 const char* const kKnownRowColumns =
-    "SELECT id, path, size, mtime_ns, status, fingerprint_version, numbers_version, error_kind"
-    " FROM tracks";
+    "SELECT id, path, size, mtime_ns, status, fingerprint_version, numbers_version, error_kind,"
+    " tags_read FROM tracks";
 
 std::vector<KnownRow> known_rows_of(Statement& s) {
   std::vector<KnownRow> rows;
@@ -385,6 +463,7 @@ std::vector<KnownRow> known_rows_of(Statement& s) {
     r.has_fingerprint = !s.is_null(5);
     r.current = is_current(s, 5, 6);
     r.has_error = !s.is_null(7);
+    r.tags_read = s.int64(8) != 0;
     rows.push_back(std::move(r));
   }
   return rows;
@@ -426,7 +505,9 @@ void Store::put_pending(const std::string& path, std::int64_t size, std::int64_t
         " numbers_version = NULL,"
         " analysed_at = NULL, analysis_s = NULL, duration_s = NULL, sample_rate = NULL,"
         " channels = NULL, codec = NULL" +
-            dimension_columns(" = NULL"));
+            dimension_columns(" = NULL") +
+            ", title = NULL, artist = NULL, album = NULL, album_artist = NULL, genre = NULL,"
+            " track_number = NULL, date = NULL, musicbrainz_recording_id = NULL, tags_read = 0");
   }
   impl_->put_pending->bind(1, path).bind(2, size).bind(3, mtime_ns).run();
 }
@@ -485,19 +566,25 @@ void Store::put_crashed(const std::string& path, const std::string& reason,
 }
 
 void Store::put_result(const AnalysisResult& r) {
-  constexpr int kColumns = 15 + static_cast<int>(kDimensionCount);
+  // The columns: 1-14 the file and its analysis, then the dimensions, the numbers version,
+  // the tags and whether they were read.
+  constexpr int kNumbers = 15 + static_cast<int>(kDimensionCount);
+  constexpr int kFirstTag = kNumbers + 1;
+  constexpr int kTagsRead = kFirstTag + static_cast<int>(kTagColumns.size());
   if (!impl_->put_result) {
     std::string names =
         "path, size, mtime_ns, status, error_kind, reason, fingerprint_version,"
         " engine_version, analysed_at, analysis_s, duration_s, sample_rate,"
         " channels, codec" +
         dimension_columns("") + ", numbers_version";
+    for (const char* c : kTagColumns) names += std::string(", ") + c;
+    names += ", tags_read";
     std::string values;
     std::string updates;
-    for (int i = 1; i <= kColumns; ++i) values += (i > 1 ? ", ?" : "?") + std::to_string(i);
+    for (int i = 1; i <= kTagsRead; ++i) values += (i > 1 ? ", ?" : "?") + std::to_string(i);
     // Every column but the path is replaced, so no value of an earlier analysis survives.
     std::size_t start = names.find(',') + 2;
-    for (int i = 2; i <= kColumns; ++i) {
+    for (int i = 2; i <= kTagsRead; ++i) {
       const std::size_t end = names.find(',', start);
       updates +=
           (i > 2 ? ", " : "") + names.substr(start, end - start) + " = ?" + std::to_string(i);
@@ -509,7 +596,8 @@ void Store::put_result(const AnalysisResult& r) {
   }
   Statement& s = *impl_->put_result;
   s.bind(1, r.path).bind(2, r.size).bind(3, r.mtime_ns);
-  s.bind(8, std::string(engine_version())).bind(9, r.analysed_at).bind(10, r.analysis_s);
+  s.bind(8, r.engine_version.empty() ? std::string(engine_version()) : r.engine_version);
+  s.bind(9, r.analysed_at).bind(10, r.analysis_s);
   if (r.fingerprint) {
     const Fingerprint& fp = *r.fingerprint;
     s.bind(4, std::string("analysed")).bind_null(5).bind_null(6);
@@ -518,16 +606,39 @@ void Store::put_result(const AnalysisResult& r) {
     s.bind(13, static_cast<std::int64_t>(fp.channels)).bind(14, fp.codec);
     for (std::size_t i = 0; i < kDimensionCount; ++i)
       s.bind(15 + static_cast<int>(i), fp.values[i]);
-    s.bind(kColumns, static_cast<std::int64_t>(kNumbersVersion));
+    if (r.numbers_version < 0)
+      s.bind_null(kNumbers);
+    else
+      s.bind(kNumbers, static_cast<std::int64_t>(r.numbers_version != 0 ? r.numbers_version
+                                                                        : kNumbersVersion));
+    bind_tags(s, kFirstTag, r.tags);
+    s.bind(kTagsRead, std::int64_t{1});
   } else {
     const Error& e = r.error.value();
     s.bind(4, std::string("failed")).bind(5, std::string(to_string(e.kind))).bind(6, e.reason);
-    for (int i = 7; i <= kColumns; ++i) {
+    for (int i = 7; i < kTagsRead; ++i) {
       if (i != 8 && i != 9 && i != 10) s.bind_null(i);
     }
+    s.bind(kTagsRead, std::int64_t{0});
   }
   s.run();
   clear_in_flight(r.path);
+}
+
+void Store::put_tags(const std::string& path, const Tags& tags) {
+  if (!impl_->put_tags) {
+    std::string sets;
+    for (std::size_t i = 0; i < kTagColumns.size(); ++i) {
+      sets += std::string(kTagColumns[i]) + " = ?" + std::to_string(i + 1) + ", ";
+    }
+    impl_->put_tags.emplace(impl_->db.get(), "UPDATE tracks SET " + sets +
+                                                 "tags_read = 1 WHERE path = ?" +
+                                                 std::to_string(kTagColumns.size() + 1));
+  }
+  Statement& s = *impl_->put_tags;
+  bind_tags(s, 1, tags);
+  s.bind(static_cast<int>(kTagColumns.size()) + 1, path);
+  s.run();
 }
 
 LibraryStatus Store::status() {
@@ -587,11 +698,17 @@ std::optional<TrackRecord> Store::by_path(const std::string& path) {
 }
 
 std::optional<TrackRecord> Store::by_id(std::int64_t id) {
-  Statement s(impl_->db.get(),
-              "SELECT " + record_columns(impl_->schema) + " FROM tracks WHERE id = ?1");
+  // Kept prepared: the similarity commands look up every track they print.
+  if (!impl_->by_id) {
+    impl_->by_id.emplace(impl_->db.get(),
+                         "SELECT " + record_columns(impl_->schema) + " FROM tracks WHERE id = ?1");
+  }
+  Statement& s = *impl_->by_id;
   s.bind(1, id);
-  if (!s.step()) return std::nullopt;
-  return record_from(s);
+  std::optional<TrackRecord> out;
+  if (s.step()) out = record_from(s);
+  s.reset();
+  return out;
 }
 
 std::vector<TrackRecord> Store::analysed() {
@@ -600,6 +717,98 @@ std::vector<TrackRecord> Store::analysed() {
   std::vector<TrackRecord> out;
   while (s.step()) out.push_back(record_from(s));
   return out;
+}
+
+FingerprintTable Store::fingerprint_table() {
+  sqlite3* db = impl_->db.get();
+  FingerprintTable table;
+  // Sized first: a million rows grow no vector past what they need.
+  const auto n = static_cast<std::size_t>(
+      single_int(db, "SELECT count(*) FROM tracks WHERE status = 'analysed'"));
+  table.ids.reserve(n);
+  table.durations_s.reserve(n);
+  table.values.reserve(n * kDimensionCount);
+  Statement s(db, "SELECT id, duration_s" + dimension_columns("") +
+                      " FROM tracks WHERE status = 'analysed' ORDER BY id");
+  while (s.step()) {
+    table.ids.push_back(s.int64(0));
+    table.durations_s.push_back(s.real(1));
+    for (std::size_t i = 0; i < kDimensionCount; ++i)
+      table.values.push_back(s.real(2 + static_cast<int>(i)));
+  }
+  return table;
+}
+
+std::optional<StoredMetric> Store::metric(const std::string& name) {
+  if (impl_->schema < 3) return std::nullopt;  // read-only, from before metrics were kept
+  sqlite3* db = impl_->db.get();
+  Statement s(db,
+              "SELECT id, name, normalisation, fitted_at, tracks, fingerprints_digest FROM metrics"
+              " WHERE name = ?1 ORDER BY id DESC LIMIT 1");
+  s.bind(1, name);
+  if (!s.step()) return std::nullopt;
+  StoredMetric m;
+  m.id = s.int64(0);
+  m.name = s.text(1);
+  m.normalisation = s.text(2);
+  m.fitted_at = s.text(3);
+  m.tracks = s.int64(4);
+  m.fingerprints_digest = s.text(5);
+  Statement dims(db,
+                 "SELECT position, dimension, centre, scale, weight FROM metric_dimensions"
+                 " WHERE metric_id = ?1 ORDER BY position");
+  dims.bind(1, m.id);
+  std::size_t seen = 0;
+  while (dims.step()) {
+    const auto i = static_cast<std::size_t>(dims.int64(0));
+    if (i >= kDimensionCount || dims.text(1) != kDimensions[i].name) {
+      throw Failure(
+          ErrorKind::invalid_input,
+          "metric " + std::to_string(m.id) + " has an unknown dimension '" + dims.text(1) + "'");
+    }
+    m.centre[i] = dims.real(2);
+    m.scale[i] = dims.real(3);
+    m.weight[i] = dims.real(4);
+    ++seen;
+  }
+  // A metric of other dimensions (a later fingerprint's) is not this build's: fit again.
+  if (seen != kDimensionCount) return std::nullopt;
+  return m;
+}
+
+StoredMetric Store::put_metric(const StoredMetric& metric) {
+  sqlite3* db = impl_->db.get();
+  StoredMetric m = metric;
+  m.fitted_at = utc_now();
+  exec(db, "BEGIN IMMEDIATE");
+  try {
+    Statement insert(db,
+                     "INSERT INTO metrics (name, normalisation, fitted_at, tracks,"
+                     " fingerprints_digest) VALUES (?1, ?2, ?3, ?4, ?5)");
+    insert.bind(1, m.name).bind(2, m.normalisation).bind(3, m.fitted_at).bind(4, m.tracks);
+    insert.bind(5, m.fingerprints_digest).run();
+    m.id = sqlite3_last_insert_rowid(db);
+    Statement dim(db,
+                  "INSERT INTO metric_dimensions (metric_id, position, dimension, centre, scale,"
+                  " weight) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+    for (std::size_t i = 0; i < kDimensionCount; ++i) {
+      dim.bind(1, m.id).bind(2, static_cast<std::int64_t>(i));
+      dim.bind(3, std::string(kDimensions[i].name)).bind(4, m.centre[i]);
+      dim.bind(5, m.scale[i]).bind(6, m.weight[i]).run();
+    }
+    // Only the newest fit of a name is ever read.
+    Statement old(db,
+                  "DELETE FROM metric_dimensions WHERE metric_id IN"
+                  " (SELECT id FROM metrics WHERE name = ?1 AND id < ?2)");
+    old.bind(1, m.name).bind(2, m.id).run();
+    Statement old_metrics(db, "DELETE FROM metrics WHERE name = ?1 AND id < ?2");
+    old_metrics.bind(1, m.name).bind(2, m.id).run();
+    exec(db, "COMMIT");
+  } catch (...) {
+    sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
+  return m;
 }
 
 }  // namespace trackprint::library

@@ -14,7 +14,7 @@
 namespace trackprint::library {
 
 // The schema this build writes; PRAGMA user_version holds the store's.
-inline constexpr int kSchemaVersion = 2;
+inline constexpr int kSchemaVersion = 3;
 
 // What planning a scan needs to know of a row.
 struct KnownRow {
@@ -25,7 +25,8 @@ struct KnownRow {
   TrackStatus status = TrackStatus::pending;
   bool has_fingerprint = false;
   bool has_error = false;
-  bool current = false;  // fingerprint of this build's fingerprint and numbers versions
+  bool current = false;    // fingerprint of this build's fingerprint and numbers versions
+  bool tags_read = false;  // false for rows analysed before the store kept tags
 };
 
 // A file whose analysis had started and not been stored when the store was last written.
@@ -42,8 +43,13 @@ struct AnalysisResult {
   std::int64_t mtime_ns = 0;
   std::optional<Fingerprint> fingerprint;  // or:
   std::optional<Error> error;
+  Tags tags;               // with a fingerprint
+  bool tags_only = false;  // an unchanged analysed row whose tags were read now (nothing else)
   double analysis_s = 0;
-  std::string analysed_at;  // UTC, ISO 8601
+  std::string analysed_at;     // UTC, ISO 8601
+  std::string engine_version;  // of the analysis; empty: this build's
+  // Of the analysis (a fingerprint's): 0 this build's, -1 unknown (stored NULL: outdated).
+  int numbers_version = 0;
   bool from_sidecar = false;
   std::optional<Error> warning;  // a sidecar that could not be written
 };
@@ -64,6 +70,7 @@ class Store {
   // Batches: the writer groups many rows in one transaction.
   void begin();
   void commit();
+  void rollback();  // never throws: called while another failure is on its way
 
   std::vector<KnownRow> known_rows();
   // A new or changed file: a pending row with this identity and no fingerprint or error.
@@ -76,6 +83,8 @@ class Store {
   void put_result(const AnalysisResult& result);
   // The rows of the files inside folder `dir` (at any depth), by path.
   std::vector<KnownRow> rows_under(const std::string& dir);
+  // The tags of an analysed row, read after the fact (the row's values are kept).
+  void put_tags(const std::string& path, const Tags& tags);
 
   // Files in flight: marked (and committed) before an analysis starts, cleared with its result.
   std::vector<InFlight> in_flight();
@@ -89,6 +98,10 @@ class Store {
   std::optional<TrackRecord> by_path(const std::string& path);
   std::optional<TrackRecord> by_id(std::int64_t id);
   std::vector<TrackRecord> analysed();
+  FingerprintTable fingerprint_table();
+
+  std::optional<StoredMetric> metric(const std::string& name);
+  StoredMetric put_metric(const StoredMetric& metric);  // in its own transaction
 
  private:
   struct Impl;

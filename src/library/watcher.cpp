@@ -16,6 +16,7 @@
 
 #include "library/crash_witness.hpp"
 #include "library/inotify_tree.hpp"
+#include "library/pipeline.hpp"
 #include "library/plan.hpp"
 #include "library/queue_core.hpp"
 #include "library/scan_lock.hpp"
@@ -334,6 +335,9 @@ class Watcher {
       const std::vector<KnownRow> known = store.known_rows();
       const ScanPlan plan = plan_scan(*walked, dirs, known, rules);
       write_plan(store, plan);
+      // Rows analysed before the store kept tags: a probe each, on the writer (once per store).
+      for (const FoundFile& f : plan.to_read_tags)
+        store.put_tags(f.path, read_tags_or_none(f.path));
       std::unordered_map<std::int64_t, const KnownRow*> by_id;
       for (const KnownRow& row : known) by_id.emplace(row.id, &row);
       const auto report = [&](const std::vector<std::int64_t>& ids, WatchEvent::Kind kind) {

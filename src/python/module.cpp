@@ -20,6 +20,7 @@
 
 #include "bindings.hpp"
 #include "errors.hpp"
+#include "trackprint/numbers_version.hpp"
 #include "trackprint/trackprint.hpp"
 
 namespace nb = nanobind;
@@ -299,6 +300,9 @@ NB_MODULE(_trackprint, m) {
   bind_library(m);
   bind_queue(m);
   bind_trace(m);
+  m.def(
+      "numbers_version", [] { return kNumbersVersion; },
+      "Which exact bits this build computes (docs/store.md); stored beside every fingerprint.");
   m.def(
       "engine_version", [] { return std::string(engine_version()); },
       "The engine's version, stored beside every fingerprint.");

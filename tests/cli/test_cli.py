@@ -17,6 +17,9 @@ import sys
 import tempfile
 import unittest
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from required_inputs import needs  # noqa: E402  (tests/, added to the path just above)
+
 BIN = os.environ.get("TRACKPRINT_BIN", "build/release/src/trackprint")
 CORPUS = os.environ.get("TRACKPRINT_CORPUS", os.path.expanduser("~/.cache/trackprint-corpus"))
 SPEC_NAMES = [
@@ -29,7 +32,8 @@ SPEC_NAMES = [
 ]
 GOOD = os.path.join(CORPUS, "flac", "push_greek.flac")
 MONO = os.path.join(CORPUS, "odd", "mono.flac")
-COMMANDS = ["analyze", "decode", "dimensions", "scan", "watch", "status", "show", "export", "report", "map"]
+COMMANDS = ["analyze", "decode", "dimensions", "scan", "watch", "status", "show", "export",
+            "import", "report", "map", "similar", "playlist", "duplicates"]
 COMPLETION = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "completions",
                           "trackprint.bash")
 
@@ -73,8 +77,13 @@ class Usage(unittest.TestCase):
                    "watch": ["--db", "--jobs", "--max-duration", "--retry-failed", "--prune",
                              "--sidecars", "--quiet", "--progress", "--settle", "--poll"],
                    "status": ["--db", "--json"], "show": ["--db", "--json"],
-                   "export": ["--db", "--format"], "report": ["--out", "--db", "--threads"],
-                   "map": ["--db", "--out", "--color"]}
+                   "export": ["--db", "--format", "--out"], "import": ["--db"],
+                   "report": ["--out", "--db", "--threads"],
+                   "map": ["--db", "--out", "--color"],
+                   "similar": ["--db", "--count", "--metric", "--explain", "--json", "--all"],
+                   "playlist": ["--db", "--count", "--to", "--max-per-artist", "--max-per-album",
+                                "--min-distance", "--metric", "--json", "--output"],
+                   "duplicates": ["--db", "--json"]}
         for command in COMMANDS:
             r = run(command, "--help")
             self.assertEqual(r.returncode, 0, command)
@@ -179,12 +188,14 @@ class Completion(unittest.TestCase):
     def test_it_offers_the_values_of_choice_options(self):
         self.assertEqual(complete("scan", "--progress", ""), ["bar", "json", "plain"])
         self.assertEqual(complete("scan", "--db", "x.db", "--progress", "=", "j"), ["json"])
-        self.assertEqual(complete("export", "--format", "=", ""), ["csv", "jsonl"])
+        self.assertEqual(complete("export", "--format", "=", ""), ["csv", "jsonl", "parquet"])
         self.assertEqual(complete("map", "--color", "t"), ["tempo_bpm"])
         self.assertEqual(complete("analyze", "--jobs", ""), [])
+        self.assertEqual(complete("similar", "--metric", "e"), ["equal", "equal-zscore"])
+        self.assertEqual(complete("playlist", "--count", ""), [])
 
 
-@unittest.skipUnless(os.path.exists(GOOD), "corpus not built")
+@needs(os.path.exists(GOOD), f"{GOOD} is missing: scripts/corpus builds it (scripts/test does)")
 class Analyze(unittest.TestCase):
     def test_json_lines_carry_exactly_the_spec_keys(self):
         r = run("analyze", "--json", GOOD, MONO)

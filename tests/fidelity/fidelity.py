@@ -6,8 +6,8 @@
         [--write-doc docs/fidelity.md] [--check]
 
 Sections:
-  parity  every flac/ track, engine vs oracle, per dimension, against the spec's tolerances
-  decode  `trackprint decode` vs librosa.load on flac/, and formats/ vs their FLAC source
+  parity  every ci-tier track, engine vs oracle, per dimension, against the spec's tolerances
+  decode  `trackprint decode` vs librosa.load on the ci tier, and formats/ vs their source
   tempo   tempo_bpm of engine and oracle vs the composers' tempo of the Frets on Fire songs
   odd     the engine on every odd/ file: a summary or its error; crash, hang, NaN = FAIL
 
@@ -28,13 +28,17 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-import librosa
-import numpy as np
-import scipy.signal
-
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "tests" / "oracle"))
-import oracle  # noqa: E402  (found through the path set just above)
+sys.path.insert(0, str(REPO / "tests"))
+# oracle first: it sets numba's target CPU, which numba reads once, when librosa imports it.
+import oracle  # noqa: E402  (found through the paths set just above)
+
+import corpus_manifest  # noqa: E402
+
+import librosa  # noqa: E402
+import numpy as np  # noqa: E402
+import scipy.signal  # noqa: E402
 
 SECTIONS = ("parity", "decode", "tempo", "odd")
 REGENERATE = (
@@ -42,7 +46,7 @@ REGENERATE = (
     "--corpus ~/.cache/trackprint-corpus --write-doc docs/fidelity.md"
 )
 
-# Tolerances of shared/spec/fingerprint-v1.md §2 (the "tolerance" column). silence_ratio's
+# Tolerances of docs/fingerprint-v1.md §2 (the "tolerance" column). silence_ratio's
 # is one RMS frame of the track, 1 / (1 + len(y) // 512), so it has no fixed number here.
 TOLERANCES = {
     **{band: 1e-4 for band in oracle.BANDS},
@@ -270,7 +274,7 @@ def judge_dimension(name, tracks, expected, runs):
 
 
 def parity(engine, corpus, jobs):
-    tracks = [str(t) for t in sorted((corpus / "flac").glob("*.flac"))]
+    tracks = [str(t) for t in corpus_manifest.tracks(corpus, "ci")]
     progress(f"parity: oracle on {len(tracks)} tracks (cached or computed)")
     expected = oracle_records(tracks, jobs)
     progress(f"parity: engine on {len(tracks)} tracks")
@@ -280,7 +284,7 @@ def parity(engine, corpus, jobs):
     misses = [m for _, dim_misses, _ in judged for m in dim_misses if m[1] not in broken]
 
     lines = [
-        f"Engine vs oracle on the {len(tracks)} tracks of `flac/`. Tolerances: the spec's column "
+        f"Engine vs oracle on the {len(tracks)} tracks of the ci tier. Tolerances: the spec's column "
         "(silence_ratio: one RMS frame, 1/(1 + len(y)//512)). Rule: every dimension within "
         "tolerance on every track, except that tempo_bpm, rhythm_stability and "
         "transient_density may each miss on one track (tempo never by an octave).",
@@ -412,7 +416,7 @@ def compare_format(engine, path, reference):
 
 
 def decode(engine, corpus):
-    tracks = sorted((corpus / "flac").glob("*.flac"))
+    tracks = corpus_manifest.tracks(corpus, "ci")
     rows, passed = [], True
     for track in tracks:
         progress(f"decode: {track.name}")
@@ -449,11 +453,9 @@ def decode(engine, corpus):
 
 
 def ground_truth(corpus):
-    """(track path, composer's BPM) for each manifest row with a tempo."""
-    lines = (corpus / "manifest.tsv").read_text().splitlines()
-    header = lines[0].split("\t")
-    rows = [dict(zip(header, line.split("\t"))) for line in lines[1:] if line.strip()]
-    return [(corpus / r["file"], float(r["tempo_bpm"])) for r in rows if r.get("tempo_bpm")]
+    """(track path, composer's BPM) for each ci-tier track with a tempo in the manifest."""
+    return [(corpus / r["file"], float(r["tempo_bpm"])) for r in corpus_manifest.rows(corpus)
+            if r["tier"] == "ci" and r["tempo_bpm"]]  # fmt: skip
 
 
 def tempo_class(bpm, truth):
@@ -560,8 +562,7 @@ def document(sections, engine):
         f"    {REGENERATE}",
         "",
         "The oracle is `tests/oracle/oracle.py`: the reference expressions of "
-        "`shared/spec/fingerprint-v1.md` run with librosa 0.11.0. Corpus: "
-        "`shared/corpus/fetch`.",
+        "`docs/fingerprint-v1.md` run with librosa 0.11.0. Corpus: `scripts/corpus`.",
         "",
     ]
     return "\n".join(head + [s.markdown() for s in sections])
@@ -570,7 +571,7 @@ def document(sections, engine):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--engine", type=Path, required=True, help="the trackprint binary")
-    parser.add_argument("--corpus", type=Path, required=True, help="as built by corpus/fetch")
+    parser.add_argument("--corpus", type=Path, required=True, help="as built by scripts/corpus")
     parser.add_argument("--only", default=",".join(SECTIONS), help="sections, comma-separated")
     parser.add_argument("--jobs", type=int, default=2, help="parallel oracle and engine runs")
     parser.add_argument("--write-doc", type=Path, metavar="FILE", help="also write the tables here")

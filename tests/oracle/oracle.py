@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""The trackprint fingerprint oracle: the reference expressions of
-shared/spec/fingerprint-v1.md, executed with librosa 0.11.0 (pinned in requirements.txt).
+"""The trackprint fingerprint oracle: the reference expressions of docs/fingerprint-v1.md,
+executed with librosa 0.11.0 (pinned in requirements.txt).
 
     oracle.py [--jobs N] [--no-cache] [--dump-intermediates DIR] FILE...
 
@@ -24,6 +24,8 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMB
 os.environ.setdefault("NUMBA_CPU_NAME", "generic")
 
 import argparse
+import ast
+import functools
 import hashlib
 import importlib.metadata
 import json
@@ -362,9 +364,25 @@ def sha256_file(path):
     return digest.hexdigest()
 
 
+def code_without_docs():
+    """This file's syntax tree without docstrings, as text: what its results depend on.
+    Comments and docstrings are not in it, so editing them keeps the cache."""
+    tree = ast.parse(Path(__file__).read_text())
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+            body = node.body
+            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+                if isinstance(body[0].value.value, str):
+                    node.body = body[1:] or [ast.Pass()]
+    return ast.dump(tree)
+
+
+@functools.cache
 def oracle_key():
-    """sha256 of this source and of the package versions its numbers depend on."""
-    digest = hashlib.sha256(Path(__file__).read_bytes())
+    """sha256 of this file's code (code_without_docs) and of the versions of Python and of the
+    packages its numbers depend on."""
+    digest = hashlib.sha256(code_without_docs().encode())
+    digest.update(sys.version.encode())  # ast.dump's text differs between Python versions
     packages = ["librosa", "numpy", "scipy", "soxr", "pyloudnorm", "soundfile", "numba"]
     versions = [importlib.metadata.version(name) for name in packages]
     digest.update(" ".join(versions + [soundfile.__libsndfile_version__]).encode())

@@ -2,7 +2,7 @@
 
 tests/python/run sets up the venv; scripts/test sets TRACKPRINT_CORPUS and
 TRACKPRINT_ORACLE_PYTHON, ctest sets TRACKPRINT_BIN. A test whose input is missing skips,
-saying which variable to set.
+saying which variable to set, except in CI (tests/required_inputs.py), where it fails.
 """
 
 import json
@@ -17,12 +17,21 @@ import pytest
 import trackprint
 
 REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO / "tests"))
+import corpus_manifest  # noqa: E402  (tests/, added to the path just above)
+from required_inputs import in_ci  # noqa: E402
+
+
+def _missing(message):
+    if in_ci():
+        pytest.fail(f"{message} (CI is set: a missing input fails instead of skipping)")
+    pytest.skip(message)
 
 
 def _env_path(name, what):
     value = os.environ.get(name)
     if not value:
-        pytest.skip(f"{what}: set {name} (scripts/test and ctest do)")
+        _missing(f"{what}: set {name} (scripts/test and ctest do)")
     return Path(value)
 
 
@@ -33,8 +42,10 @@ def corpus():
 
 @pytest.fixture(scope="session")
 def tracks(corpus):
-    found = sorted((corpus / "flac").glob("*.flac"))
-    assert len(found) == 18, f"the ci corpus has 18 flac/ tracks, found {len(found)}"
+    """The ci tier's flac/ tracks, by the manifest's tier (a corpus built for the benchmarks
+    has more of them in flac/)."""
+    found = corpus_manifest.tracks(corpus, "ci")
+    assert len(found) == 18, f"the ci tier has 18 flac/ tracks, the manifest lists {len(found)}"
     return found
 
 
@@ -70,7 +81,7 @@ def oracle_records(tracks):
         if Path(cached).is_file():
             records[track] = json.loads(Path(cached).read_text())
     if not records:
-        pytest.skip("no cached oracle results (ctest's oracle_cache test computes them)")
+        _missing("no cached oracle results (ctest's oracle_cache test computes them)")
     return records
 
 

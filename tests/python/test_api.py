@@ -94,7 +94,8 @@ def test_the_stubs_ship_and_name_exactly_the_public_api():
                for node in stub.body if isinstance(node, ast.ClassDef)}  # fmt: skip
     assert {"as_dict", "as_array", "__getitem__", "duration", "codec"} <= methods["Fingerprint"]
     for name in ("Fingerprint", "Dimension", "Library", "LibraryStatus", "Track", "ScanProgress",
-                 "ScanSummary", "Queue", "QueueResult", "QueueStatus"):  # fmt: skip
+                 "ScanSummary", "Tags", "Similar", "DuplicateGroup", "MergeSummary", "Queue",
+                 "QueueResult", "QueueStatus"):  # fmt: skip
         public = {m for m in dir(getattr(trackprint, name)) if not m.startswith("_")}
         assert public == {m for m in methods[name] if not m.startswith("_")}, name
 

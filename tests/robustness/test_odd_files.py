@@ -9,8 +9,12 @@ import math
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 import unittest
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from required_inputs import needs  # noqa: E402  (tests/, added to the path just above)
 
 BIN = os.environ.get("TRACKPRINT_BIN", "build/release/src/trackprint")
 ODD = os.path.join(os.environ.get("TRACKPRINT_CORPUS", os.path.expanduser("~/.cache/trackprint-corpus")), "odd")
@@ -41,7 +45,7 @@ def analyze(name):
     return path, r
 
 
-@unittest.skipUnless(os.path.isdir(ODD), "corpus not built")
+@needs(os.path.isdir(ODD), f"{ODD} is missing: scripts/corpus builds it (scripts/test does)")
 class OddFiles(unittest.TestCase):
     def test_every_odd_file_is_covered_here(self):
         self.assertEqual(sorted(os.listdir(ODD)), sorted([*FINGERPRINTED, *REJECTED]))
@@ -83,7 +87,7 @@ class OddFiles(unittest.TestCase):
 
 
 
-@unittest.skipUnless(shutil.which("ffmpeg"), "ffmpeg not installed")
+@needs(shutil.which("ffmpeg"), "ffmpeg is not installed (scripts/install-deps installs it)")
 class GeneratedFiles(unittest.TestCase):
     """Layouts and sample formats the corpus lacks, made with ffmpeg's signal generators."""
 

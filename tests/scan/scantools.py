@@ -22,6 +22,9 @@ SPEC_NAMES = [
     "dynamic_range_variation", "loudness_variation_std", "peak_consistency", "stereo_width",
     "phase_correlation",
 ]
+# The store's tag columns (docs/store.md), in their order.
+TAG_NAMES = ["title", "artist", "album", "album_artist", "genre", "track_number", "date",
+             "musicbrainz_recording_id"]
 
 # name -> ffmpeg arguments after the lavfi source; every one decodes to a few seconds of music-ish
 # signal, in the formats a library holds.

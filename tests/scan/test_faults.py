@@ -15,7 +15,8 @@ import tempfile
 import time
 import unittest
 
-from scantools import BIN, SLOW_BUILD, SPEC_NAMES, TrackCache, fingerprints, integrity, rows, run
+from scantools import (BIN, SLOW_BUILD, SPEC_NAMES, TAG_NAMES, TrackCache, fingerprints, integrity,
+                       rows, run)
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "support"))
 import wavfile  # noqa: E402
@@ -289,10 +290,13 @@ class Faults(unittest.TestCase):
     def test_a_schema_1_store_reads_as_outdated_and_a_scan_migrates_it(self):
         r = self.scan()
         self.assertEqual(r.returncode, 0, r.stderr)
-        # What trackprint 0.1 left: schema 1, no numbers_version column, no in_flight table.
+        # What trackprint 0.1 left: schema 1, no numbers_version column, no in_flight table (and
+        # none of schema 3's tags and metrics).
         con = sqlite3.connect(self.db)
-        con.execute("DROP TABLE in_flight")
-        con.execute("ALTER TABLE tracks DROP COLUMN numbers_version")
+        for table in ("in_flight", "metric_dimensions", "metrics"):
+            con.execute(f"DROP TABLE {table}")
+        for column in ["numbers_version", *TAG_NAMES, "tags_read"]:
+            con.execute(f"ALTER TABLE tracks DROP COLUMN {column}")
         con.execute("PRAGMA user_version = 1")
         con.commit()
         con.close()
@@ -304,7 +308,7 @@ class Faults(unittest.TestCase):
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertEqual(self.finished(r)["analysed"], n)  # recomputed: numbers unknown
         status = run("status", "--db", self.db)
-        self.assertIn("(schema 2)", status.stdout)
+        self.assertIn("(schema 3)", status.stdout)
         self.assertIn("outdated: 0 ", status.stdout)
 
 

@@ -18,8 +18,8 @@ import tempfile
 import time
 import unittest
 
-from scantools import (BAD_TRACKS, BIN, CORPUS, GOOD_TRACKS, SLOW_BUILD, SPEC_NAMES, TrackCache,
-                       fingerprints, integrity, rows, run)
+from scantools import (BAD_TRACKS, BIN, CORPUS, GOOD_TRACKS, SLOW_BUILD, SPEC_NAMES, TAG_NAMES,
+                       TrackCache, fingerprints, integrity, make_track, rows, run)
 
 tracks = None
 
@@ -92,9 +92,10 @@ class FirstScan(LibraryTest):
     def test_the_schema_is_the_documented_one(self):
         self.scan()
         con = sqlite3.connect(self.db)
-        self.assertEqual(con.execute("PRAGMA user_version").fetchone()[0], 2)
+        self.assertEqual(con.execute("PRAGMA user_version").fetchone()[0], 3)
         self.assertEqual(con.execute("PRAGMA journal_mode").fetchone()[0], "wal")
         columns = [c[1] for c in con.execute("PRAGMA table_info(tracks)")]
+        tables = {r[0] for r in con.execute("SELECT name FROM sqlite_schema WHERE type='table'")}
         in_flight = [c[1] for c in con.execute("PRAGMA table_info(in_flight)")]
         con.close()
         self.assertEqual(in_flight, ["path", "alone", "alone_deaths"])
@@ -102,7 +103,9 @@ class FirstScan(LibraryTest):
             "id", "path", "size", "mtime_ns", "status", "error_kind", "reason",
             "fingerprint_version", "engine_version", "analysed_at", "analysis_s", "duration_s",
             "sample_rate", "channels", "codec"])
-        self.assertEqual(columns[15:], SPEC_NAMES + ["numbers_version"])
+        self.assertEqual(columns[15:40], SPEC_NAMES)
+        self.assertEqual(columns[40:], ["numbers_version"] + TAG_NAMES + ["tags_read"])
+        self.assertEqual(tables, {"tracks", "in_flight", "metrics", "metric_dimensions"})
 
     def test_status_counts_and_lists_the_failures(self):
         self.scan()
@@ -309,6 +312,73 @@ class Json(LibraryTest):
         with open(good + b".25d", "rb") as f:
             side = json.loads(f.read().decode("utf-8"))
         self.assertEqual(bytes(side["audio_file"]["path_bytes"]), b"tone\xff.wav")
+
+
+class Tags(unittest.TestCase):
+    """Each container keeps its tags its own way; the scan reads them all during its decode."""
+    TAGS = {"title": "Song, \"One\"", "artist": "Ärtist", "album": "The Album",
+            "album_artist": "Various", "genre": "Jazz", "track": "4/12", "date": "2001-02-03"}
+    # What each format's muxer in ffmpeg writes (RIFF INFO has no album artist).
+    FORMATS = {"t.flac": [], "t.ogg": [], "t.opus": [], "t.mp3": [], "t.m4a": ["-c:a", "aac"],
+               "t.wav": []}
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="trackprint-tags-")
+        cls.music = os.path.join(cls.tmp, "music")
+        meta = [a for k, v in cls.TAGS.items() for a in ("-metadata", f"{k}={v}")]
+        for name, codec in cls.FORMATS.items():
+            make_track(os.path.join(cls.music, name),
+                       ["-f", "lavfi", "-i", "sine=frequency=330:duration=1", *codec, *meta])
+        make_track(os.path.join(cls.music, "mb.flac"),
+                   ["-f", "lavfi", "-i", "sine=frequency=440:duration=1", "-metadata",
+                    "MUSICBRAINZ_TRACKID=8f3471b5-7e6a-48da-86a9-c1c07a0f47ae"])
+        make_track(os.path.join(cls.music, "untagged.flac"),
+                   ["-f", "lavfi", "-i", "sine=frequency=550:duration=1"])
+        cls.db = os.path.join(cls.tmp, "store.db")
+        r = run("scan", "--db", cls.db, "--quiet", cls.music)
+        assert r.returncode == 0, r.stderr
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def show(self, name):
+        r = run("show", "--db", self.db, "--json", os.path.join(self.music, name))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        return json.loads(r.stdout)
+
+    def test_every_container_gives_the_same_tags(self):
+        for name in self.FORMATS:
+            with self.subTest(name):
+                t = self.show(name)
+                self.assertEqual(t["title"], self.TAGS["title"])
+                self.assertEqual(t["artist"], self.TAGS["artist"])
+                self.assertEqual(t["album"], self.TAGS["album"])
+                self.assertEqual(t["genre"], self.TAGS["genre"])
+                self.assertEqual(t["track_number"], 4)
+                self.assertTrue(t["date"].startswith("2001"), t["date"])
+                self.assertEqual(t["album_artist"], None if name == "t.wav" else "Various")
+                self.assertIsNone(t["musicbrainz_recording_id"])
+
+    def test_the_musicbrainz_recording_id_and_an_untagged_file(self):
+        self.assertEqual(self.show("mb.flac")["musicbrainz_recording_id"],
+                         "8f3471b5-7e6a-48da-86a9-c1c07a0f47ae")
+        self.assertEqual([self.show("untagged.flac")[k] for k in TAG_NAMES], [None] * 8)
+
+    def test_show_and_export_carry_them(self):
+        r = run("show", "--db", self.db, os.path.join(self.music, "t.flac"))
+        self.assertIn("  title: Song, \"One\"\n", r.stdout)
+        self.assertIn("  track_number: 4\n", r.stdout)
+        self.assertNotIn("musicbrainz_recording_id", r.stdout, "absent tags are not listed")
+        lines = run("export", "--db", self.db, "--format", "csv").stdout.splitlines()
+        self.assertEqual(lines[0].split(",")[-8:], TAG_NAMES)
+        row = next(l for l in lines if "/t.flac," in l)
+        self.assertTrue(row.endswith(',"Song, ""One""",Ärtist,The Album,Various,Jazz,4,2001-02-03,'),
+                        row)
+        records = [json.loads(l) for l in
+                   run("export", "--db", self.db, "--format", "jsonl").stdout.splitlines()]
+        self.assertEqual({r["title"] for r in records}, {self.TAGS["title"], None})
 
 
 class Sidecars(LibraryTest):

@@ -19,8 +19,11 @@
 
 #include <array>
 #include <cmath>
+#include <memory>
 #include <numbers>
 #include <stdexcept>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "dsp/chroma.hpp"
@@ -28,6 +31,8 @@
 #include "dsp/numpy_abs.hpp"
 #include "dsp/stft.hpp"
 #include "dsp/tuning.hpp"
+#include "signals.hpp"
+#include "simd_targets.hpp"
 #include "unit/signals.hpp"
 
 namespace trackprint {
@@ -125,6 +130,39 @@ TEST(TuningEstimator, FrameByFrameIsEstimateTuning) {
   EXPECT_GE(partial, -0.5);
   EXPECT_THROW(est.push(std::vector<float>(100)), std::invalid_argument);
   EXPECT_EQ(dsp::TuningEstimator(2048, kSr, 36).finish(), 0.0);
+}
+
+// The SIMD kernels (the CQT's sparse product; tuning's maximum, gate and local maxima) give the
+// same bits on every target: noisy input, so that every lane and branch is taken.
+TEST(ConstantQ, SameBitsOnEverySimdTarget) {
+  std::vector<float> y = trackprint::test::white_noise(22050 * 3, 0.3, 5);
+  const std::vector<float> triad = c_major_triad(3.0);
+  for (std::size_t i = 0; i < y.size() && i < triad.size(); ++i) y[i] += triad[i];
+  const std::shared_ptr<const dsp::ConstantQ> cq = dsp::chroma_kernels(kSr, 0.11);
+  std::vector<std::vector<float>> results;
+  trackprint::test::for_each_simd_target(
+      [&](const std::string&) { results.push_back(cq->magnitude(y)); });
+  ASSERT_GE(results.size(), 2u);
+  for (const auto& r : results) EXPECT_EQ(r, results.front());
+}
+
+TEST(TuningEstimator, SameBitsOnEverySimdTarget) {
+  std::vector<float> y = trackprint::test::white_noise(22050 * 3, 0.2, 6);
+  const std::vector<float> triad = c_major_triad(3.0);
+  for (std::size_t i = 0; i < y.size() && i < triad.size(); ++i) y[i] += triad[i];
+  const dsp::Spectrogram s = dsp::stft(y, 2048, 512, true);
+  const std::vector<float> mag = dsp::magnitude(s);
+  std::vector<std::pair<double, std::size_t>> results;
+  trackprint::test::for_each_simd_target([&](const std::string&) {
+    dsp::TuningEstimator est(2048, kSr, 36);
+    for (std::size_t t = 0; t < s.n_frames; ++t) {
+      est.push(std::span<const float>(mag).subspan(t * s.n_bins, s.n_bins));
+    }
+    results.emplace_back(est.finish(), est.peaks());
+  });
+  ASSERT_GE(results.size(), 2u);
+  EXPECT_GT(results.front().second, 100u);
+  for (const auto& r : results) EXPECT_EQ(r, results.front());
 }
 
 TEST(ConstantQ, FrequenciesAndFrameCountsAreLibrosas) {

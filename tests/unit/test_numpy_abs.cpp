@@ -1,16 +1,19 @@
-// The four-at-a-time numpy_abs against the scalar one: the same bits on every value, special
-// values included (zeros, subnormals, infinities, NaN) and whatever n is.
+// The batch numpy_abs against the scalar reference: the same bits on every value, special values
+// included (zeros, subnormals, infinities, NaN), whatever n is, on every SIMD target.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <complex>
 #include <cstdint>
 #include <cstring>
 #include <limits>
 #include <random>
+#include <string>
 #include <vector>
 
 #include "dsp/numpy_abs.hpp"
+#include "simd_targets.hpp"
 
 namespace trackprint {
 namespace {
@@ -35,19 +38,36 @@ TEST(NumpyAbs, BatchIsScalarBitForBit) {
   for (float a : {0.0f, -0.0f, 1.0f, -3.5f, denorm, inf, -inf, nan}) {
     for (float b : {0.0f, -0.0f, 2.0f, denorm, inf, nan}) z.emplace_back(a, b);
   }
-  for (std::size_t n : {z.size(), std::size_t{0}, std::size_t{1}, std::size_t{3}, std::size_t{8}}) {
-    std::vector<float> got(n);
-    dsp::numpy_abs(z.data() + (z.size() - n), got.data(), n);
-    for (std::size_t i = 0; i < n; ++i) {
-      const std::complex<float> v = z[z.size() - n + i];
-      const float want = dsp::numpy_abs(v);
-      if (std::isnan(want)) {
-        EXPECT_TRUE(std::isnan(got[i])) << v;
-      } else {
-        ASSERT_EQ(bits(got[i]), bits(want)) << v;
+  // A NaN beside finite values in every position of a vector (a NaN real part once slipped
+  // past a check that looked at max(re, im) only).
+  for (int i = 0; i < 64; ++i) z.emplace_back(i % 5 == 0 ? nan : 1.5f, 0.25f);
+  test::for_each_simd_target([&](const std::string& target) {
+    for (std::size_t n : {z.size(), std::size_t{0}, std::size_t{1}, std::size_t{3}, std::size_t{8},
+                          std::size_t{17}}) {
+      std::vector<float> got(n);
+      dsp::numpy_abs(z.data() + (z.size() - n), got.data(), n);
+      for (std::size_t i = 0; i < n; ++i) {
+        const std::complex<float> v = z[z.size() - n + i];
+        const float want = dsp::numpy_abs(v);
+        if (std::isnan(want)) {
+          EXPECT_TRUE(std::isnan(got[i])) << target << " " << v;
+        } else {
+          ASSERT_EQ(bits(got[i]), bits(want)) << target << " " << v;
+        }
       }
     }
-  }
+  });
+}
+
+// The targets the other tests run: the scalar one and, on this machine, wider ones.
+TEST(SimdTargets, IncludeScalarCode) {
+  std::vector<std::string> names;
+  test::for_each_simd_target([&](const std::string& target) { names.push_back(target); });
+  // HWY_SCALAR, or HWY_EMU128 where the compiler builds it: plain C++ code, no SIMD needed.
+  const bool scalar = std::find(names.begin(), names.end(), "SCALAR") != names.end() ||
+                      std::find(names.begin(), names.end(), "EMU128") != names.end();
+  EXPECT_TRUE(scalar) << names.size() << " targets";
+  EXPECT_GE(names.size(), 2u);
 }
 
 }  // namespace

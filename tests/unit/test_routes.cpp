@@ -9,7 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "analysis/analyze.hpp"
+#include "analysis/routes.hpp"
+#include "corpus_tracks.hpp"
 #include "signals.hpp"
 
 namespace trackprint {
@@ -20,13 +21,17 @@ namespace fs = std::filesystem;
 void expect_routes_agree(const std::string& path) {
   const Fingerprint held = analysis::fingerprint_file(path, 1, analysis::Route::held);
   const Fingerprint streamed = analysis::fingerprint_file(path, 1, analysis::Route::streamed);
-  // With 2 threads the streamed route hands blocks to a second thread through a queue.
+  // With 2 threads the streamed route hands blocks to a second thread through a queue; the held
+  // route analyses while it decodes, then splits YIN and the chroma between the threads.
   const Fingerprint piped = analysis::fingerprint_file(path, 2, analysis::Route::streamed);
+  const Fingerprint overlapped = analysis::fingerprint_file(path, 2, analysis::Route::held);
   for (std::size_t d = 0; d < kDimensionCount; ++d) {
     EXPECT_EQ(held.values[d], streamed.values[d]) << path << ": " << kDimensions[d].name;
     EXPECT_EQ(held.values[d], piped.values[d]) << path << ": " << kDimensions[d].name;
+    EXPECT_EQ(held.values[d], overlapped.values[d]) << path << ": " << kDimensions[d].name;
   }
   EXPECT_EQ(held.duration_s, streamed.duration_s);
+  EXPECT_EQ(held.duration_s, overlapped.duration_s);
   EXPECT_EQ(held.codec, streamed.codec);
 }
 
@@ -48,16 +53,10 @@ TEST(Routes, HeldAndStreamedGiveTheSameBitsOnASyntheticTrack) {
   fs::remove(path);
 }
 
-// Real music, when the corpus is at hand (scripts/test sets TRACKPRINT_CORPUS).
+// Real music: the ci tier's first two tracks (all of them with TRACKPRINT_ROUTES_ALL).
 TEST(Routes, HeldAndStreamedGiveTheSameBitsOnRealMusic) {
-  const char* corpus = std::getenv("TRACKPRINT_CORPUS");
-  if (corpus == nullptr) GTEST_SKIP() << "TRACKPRINT_CORPUS is not set";
-  std::vector<fs::path> tracks;
-  for (const auto& entry : fs::directory_iterator(fs::path(corpus) / "flac")) {
-    if (entry.path().extension() == ".flac") tracks.push_back(entry.path());
-  }
-  std::sort(tracks.begin(), tracks.end());
-  ASSERT_FALSE(tracks.empty());
+  TRACKPRINT_CORPUS_OR_SKIP(corpus);
+  std::vector<fs::path> tracks = test::corpus_tier_tracks(corpus, "ci");
   const char* all = std::getenv("TRACKPRINT_ROUTES_ALL");
   if (all == nullptr) tracks.resize(std::min<std::size_t>(tracks.size(), 2));
   for (const fs::path& track : tracks) expect_routes_agree(track.string());

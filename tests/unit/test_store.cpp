@@ -1,6 +1,7 @@
-// The library layer without the command line: the store's rows round-trip exactly, the scan
-// plan follows the incremental rules, the walker finds what it should, and a scan through the
-// public header gives the same store for any number of workers.
+// The library layer without the command line: the store's rows round-trip exactly, rows merged
+// from elsewhere follow the merge rule, the scan plan follows the incremental rules, the walker
+// finds what it should, and a scan through the public header gives the same store for any
+// number of workers.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -10,15 +11,18 @@
 #include <filesystem>
 #include <fstream>
 #include <numbers>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "library/merge.hpp"
 #include "library/plan.hpp"
 #include "library/sidecar.hpp"
 #include "library/store.hpp"
 #include "library/walker.hpp"
+#include "temp_dir.hpp"
 #include "trackprint/extraction_queue.hpp"
 #include "trackprint/library.hpp"
 #include "trackprint/numbers_version.hpp"
@@ -29,23 +33,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// A fresh folder per test, removed afterwards.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "trackprint-store-XXXXXX").string();
-    path_ = mkdtemp(pattern.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  std::string operator/(const std::string& name) const { return (path_ / name).string(); }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
+using unit::TempDir;
 
 Fingerprint sample_fingerprint(double seed) {
   Fingerprint fp;
@@ -104,6 +92,98 @@ TEST(Store, FingerprintsRoundTripBitForBit) {
   const auto by_id = store.by_id(t->id);
   ASSERT_TRUE(by_id.has_value());
   EXPECT_EQ(by_id->path, "/m/a.flac");
+}
+
+TEST(Store, TagsRoundTripAndAnAbsentTagStaysAbsent) {
+  TempDir dir;
+  Store store(dir / "s.db", false);
+  auto tagged = analysed("/m/a.flac", 0.1);
+  tagged.tags.title = "Überschrift, \"quoted\"";
+  tagged.tags.artist = "Artist";
+  tagged.tags.album = "Album";
+  tagged.tags.album_artist = "Various";
+  tagged.tags.genre = "Jazz";
+  tagged.tags.track_number = 7;
+  tagged.tags.date = "1999-12-31";
+  tagged.tags.musicbrainz_recording_id = "0b3a8bd6-0b6c-4a2f-9a3c-5b1d8f5e1c2a";
+  auto bare = analysed("/m/b.flac", 0.2);
+  bare.tags.artist = "Only Artist";
+  store.begin();
+  store.put_result(tagged);
+  store.put_result(bare);
+  store.commit();
+  EXPECT_EQ(store.by_path("/m/a.flac")->tags, tagged.tags);
+  const Tags b = store.by_path("/m/b.flac")->tags;
+  EXPECT_EQ(b.artist, "Only Artist");
+  EXPECT_TRUE(b.title.empty());
+  EXPECT_FALSE(b.track_number.has_value());
+  for (const KnownRow& r : store.known_rows()) EXPECT_TRUE(r.tags_read) << r.path;
+
+  // A changed file forgets its tags with its values; the tags of an unchanged row can be set.
+  store.begin();
+  store.put_pending("/m/a.flac", 1, 2);
+  Tags later;
+  later.title = "Later";
+  store.put_tags("/m/b.flac", later);
+  store.commit();
+  EXPECT_EQ(store.by_path("/m/a.flac")->tags, Tags{});
+  EXPECT_EQ(store.by_path("/m/b.flac")->tags, later);
+  EXPECT_TRUE(store.by_path("/m/b.flac")->fingerprint.has_value()) << "put_tags keeps the values";
+  for (const KnownRow& r : store.known_rows())
+    EXPECT_EQ(r.tags_read, r.path == "/m/b.flac") << r.path;
+}
+
+TEST(Store, AMetricIsKeptWithAnIdThatGrowsAndOnlyTheLastFitOfANameIsRead) {
+  TempDir dir;
+  Store store(dir / "s.db", false);
+  EXPECT_FALSE(store.metric("auralis").has_value());
+  StoredMetric m;
+  m.name = "auralis";
+  m.normalisation = "minmax";
+  for (std::size_t i = 0; i < kDimensionCount; ++i) {
+    m.centre[i] = static_cast<double>(i) / 7.0;
+    m.scale[i] = 1.0 + static_cast<double>(i) / 3.0;
+    m.weight[i] = 1.0 / 25.0;
+  }
+  m.tracks = 12;
+  m.fingerprints_digest = "00ff";
+  const StoredMetric first = store.put_metric(m);
+  EXPECT_GT(first.id, 0);
+  EXPECT_EQ(first.fitted_at.size(), std::string("2026-01-01T00:00:00Z").size());
+  m.tracks = 13;
+  const StoredMetric second = store.put_metric(m);
+  EXPECT_GT(second.id, first.id);
+  m.name = "equal";
+  const StoredMetric other = store.put_metric(m);
+  const auto back = store.metric("auralis");
+  ASSERT_TRUE(back.has_value());
+  EXPECT_EQ(back->id, second.id);
+  EXPECT_EQ(back->tracks, 13);
+  EXPECT_EQ(back->centre, m.centre);
+  EXPECT_EQ(back->scale, m.scale);
+  EXPECT_EQ(back->weight, m.weight);
+  EXPECT_EQ(back->fingerprints_digest, "00ff");
+  EXPECT_EQ(store.metric("equal")->id, other.id);
+  EXPECT_FALSE(store.metric("zscore").has_value());
+}
+
+TEST(Store, TheFingerprintTableHoldsTheAnalysedRowsInIdOrder) {
+  TempDir dir;
+  Store store(dir / "s.db", false);
+  store.begin();
+  store.put_result(analysed("/m/z.flac", 0.1));
+  store.put_result(failed("/m/bad.mp3", ErrorKind::decode, "broken"));
+  store.put_result(analysed("/m/a.flac", 0.2));
+  store.commit();
+  const FingerprintTable t = store.fingerprint_table();
+  ASSERT_EQ(t.size(), 2u);
+  EXPECT_LT(t.ids[0], t.ids[1]);
+  EXPECT_EQ(store.by_id(t.ids[0])->path, "/m/z.flac");
+  ASSERT_EQ(t.values.size(), 2 * kDimensionCount);
+  const Fingerprint second = sample_fingerprint(0.2);
+  for (std::size_t i = 0; i < kDimensionCount; ++i)
+    EXPECT_EQ(t.values[kDimensionCount + i], second.values[i]);
+  EXPECT_EQ(t.durations_s[1], second.duration_s);
 }
 
 TEST(Store, AFailureReplacesAFingerprintAndCountsByKind) {
@@ -210,6 +290,56 @@ TEST(Store, InFlightMarksAreClearedByTheirResultAndCrashesAreFailures) {
   EXPECT_EQ(b->reason, "it crashed");
   EXPECT_EQ(store.status().failed_by_kind,
             (std::vector<std::pair<ErrorKind, std::int64_t>>{{ErrorKind::crashed, 1}}));
+}
+
+// tests/data/store-schema2: written by main's trackprint just before the tags migration (schema
+// 2: numbers_version and in_flight, no tags), from the three files of store-v0.1.0/music.
+TEST(Store, AStoreOfSchema2UpgradesKeepsEveryValueAndAwaitsItsTags) {
+  TempDir dir;
+  const std::string db = dir / "library.db";
+  fs::copy_file(std::string(TRACKPRINT_TEST_DATA) + "/store-schema2/library.db", db);
+  const std::string root = "/tmp/trackprint-schema2-store/music/";
+  std::optional<TrackRecord> before;
+  {
+    Store old(db, true);  // read as it is
+    EXPECT_EQ(old.schema_version(), 2);
+    before = old.by_path(root + "a_tone.flac");
+  }
+  ASSERT_TRUE(before && before->fingerprint);
+  EXPECT_EQ(before->fingerprint->values[static_cast<std::size_t>(Dim::lufs)], -21.707787780295405);
+  EXPECT_EQ(before->numbers_version, 1);
+  EXPECT_TRUE(before->tags.title.empty());
+
+  Store store(db, false);
+  EXPECT_EQ(store.schema_version(), kSchemaVersion);
+  const auto after = store.by_path(root + "a_tone.flac");
+  ASSERT_TRUE(after && after->fingerprint);
+  for (std::size_t i = 0; i < kDimensionCount; ++i)
+    EXPECT_EQ(after->fingerprint->values[i], before->fingerprint->values[i]) << kDimensions[i].name;
+  EXPECT_EQ(after->analysed_at, before->analysed_at);
+  EXPECT_EQ(after->engine_version, before->engine_version);
+  EXPECT_EQ(after->numbers_version, 1);
+  const auto broken = store.by_path(root + "broken.mp3");
+  ASSERT_TRUE(broken.has_value());
+  EXPECT_EQ(broken->error_kind, ErrorKind::not_audio);
+  EXPECT_TRUE(store.in_flight().empty());
+  EXPECT_FALSE(store.metric("auralis").has_value());
+
+  // Its analysed rows keep their fingerprints and wait for their tags (a scan reads them).
+  for (const KnownRow& r : store.known_rows()) {
+    EXPECT_FALSE(r.tags_read) << r.path;
+    EXPECT_EQ(r.current, r.status == TrackStatus::analysed && kNumbersVersion == 1) << r.path;
+  }
+  Tags tags;
+  tags.title = "A Tone";
+  tags.track_number = 3;
+  store.begin();
+  store.put_tags(root + "a_tone.flac", tags);
+  store.commit();
+  const auto tagged = store.by_path(root + "a_tone.flac");
+  EXPECT_EQ(tagged->tags.title, "A Tone");
+  EXPECT_EQ(tagged->tags.track_number, 3);
+  EXPECT_EQ(tagged->fingerprint->values, before->fingerprint->values);
 }
 
 TEST(Store, PendingClearsTheOldFingerprint) {
@@ -321,6 +451,19 @@ TEST(Plan, NewChangedPendingAndOutdatedFilesAreAnalysed) {
   EXPECT_EQ(paths_of(plan.to_pending),
             (std::vector<std::string>{"/m/new.flac", "/m/size.flac", "/m/mtime.flac"}));
   EXPECT_EQ(plan.unchanged, 0);
+}
+
+TEST(Plan, UnchangedRowsFromBeforeTagsHaveOnlyTheirTagsRead) {
+  KnownRow old = row(1, "/m/old.flac", TrackStatus::analysed);
+  old.tags_read = false;
+  KnownRow failed_before = row(2, "/m/bad.mp3", TrackStatus::failed);
+  KnownRow tagged = row(3, "/m/new.flac", TrackStatus::analysed);
+  tagged.tags_read = true;
+  const auto plan = plan_scan(found({"/m/old.flac", "/m/bad.mp3", "/m/new.flac"}), {"/m"},
+                              {old, failed_before, tagged}, {});
+  EXPECT_TRUE(plan.to_analyse.empty());
+  EXPECT_EQ(paths_of(plan.to_read_tags), std::vector<std::string>{"/m/old.flac"});
+  EXPECT_EQ(plan.unchanged, 3);
 }
 
 TEST(Plan, FailedFilesAreRetriedOnlyWhenAsked) {
@@ -557,6 +700,97 @@ TEST(Library, TheDefaultStoreFollowsXdgDataHome) {
 namespace trackprint::library {
 namespace {
 
+TrackRecord record(const std::string& path, std::int64_t mtime_ns, TrackStatus status) {
+  TrackRecord t;
+  t.path = path;
+  t.size = 1000;
+  t.mtime_ns = mtime_ns;
+  t.status = status;
+  t.engine_version = "9.9.9-elsewhere";
+  t.analysed_at = "2026-02-03T04:05:06Z";
+  t.analysis_s = 1.25;
+  if (status == TrackStatus::analysed) t.fingerprint = sample_fingerprint(0.7);
+  if (status == TrackStatus::failed) {
+    t.error_kind = ErrorKind::decode;
+    t.reason = "truncated";
+  }
+  return t;
+}
+
+TEST(Merge, TheRuleKeepsWhatIsNewerAndNeverLosesAFingerprint) {
+  const TrackRecord fp = record("/m/a.flac", 10, TrackStatus::analysed);
+  const TrackRecord failure = record("/m/a.flac", 10, TrackStatus::failed);
+  EXPECT_EQ(merge_action(std::nullopt, fp), MergeAction::add);
+  EXPECT_EQ(merge_action(fp, fp), MergeAction::unchanged);
+  EXPECT_EQ(merge_action(failure, failure), MergeAction::unchanged);
+  EXPECT_EQ(merge_action(failure, fp), MergeAction::replace) << "a fingerprint beats a failure";
+  EXPECT_EQ(merge_action(fp, failure), MergeAction::keep) << "a failure never replaces it";
+  TrackRecord other_engine = fp;
+  other_engine.engine_version = "0.0.1";
+  EXPECT_EQ(merge_action(other_engine, fp), MergeAction::replace);
+  EXPECT_EQ(merge_action(record("/m/a.flac", 20, TrackStatus::analysed), fp), MergeAction::keep)
+      << "the store's file is newer";
+  EXPECT_EQ(merge_action(fp, record("/m/a.flac", 20, TrackStatus::failed)), MergeAction::replace)
+      << "the file changed since: its new failure is the truth";
+  EXPECT_EQ(merge_action(record("/m/a.flac", 10, TrackStatus::pending), fp), MergeAction::replace);
+  EXPECT_EQ(merge_action(record("/m/a.flac", 10, TrackStatus::missing), fp), MergeAction::replace);
+}
+
+TEST(Merge, MergedRowsAreStoredAsAScanStoresThemWithTheirOwnVersions) {
+  TempDir dir;
+  Store store(dir / "s.db", false);
+  store.begin();
+  store.put_result(analysed("/m/kept.flac", 0.1));
+  store.commit();
+  TrackRecord of_an_older_file = record("/m/kept.flac", 1, TrackStatus::analysed);
+  const MergeSummary s =
+      merge_records(store, {record("/m/a.flac", 10, TrackStatus::analysed),
+                            record("/m/../m/b.mp3", 10, TrackStatus::failed), of_an_older_file});
+  EXPECT_EQ(s.added, 2);
+  EXPECT_EQ(s.kept, 1);
+  const auto a = store.by_path("/m/a.flac");
+  ASSERT_TRUE(a.has_value());
+  EXPECT_EQ(a->status, TrackStatus::analysed);
+  EXPECT_EQ(a->fingerprint->values, sample_fingerprint(0.7).values);
+  EXPECT_EQ(a->fingerprint->codec, "flac");
+  EXPECT_EQ(a->engine_version, "9.9.9-elsewhere");
+  EXPECT_TRUE(a->outdated) << "another engine's fingerprint: a scan recomputes it";
+  EXPECT_EQ(a->analysed_at, "2026-02-03T04:05:06Z");
+  EXPECT_EQ(a->analysis_s, 1.25);
+  const auto b = store.by_path("/m/b.mp3");
+  ASSERT_TRUE(b.has_value()) << "paths are made absolute and normal, as a scan's";
+  EXPECT_EQ(b->status, TrackStatus::failed);
+  EXPECT_EQ(b->error_kind, ErrorKind::decode);
+  EXPECT_EQ(b->reason, "truncated");
+  EXPECT_EQ(store.by_path("/m/kept.flac")->engine_version, engine_version());
+
+  const MergeSummary again = merge_records(store, {record("/m/a.flac", 10, TrackStatus::analysed)});
+  EXPECT_EQ(again.unchanged, 1);
+
+  TrackRecord of_this_build = record("/m/c.flac", 10, TrackStatus::analysed);
+  of_this_build.engine_version = engine_version();
+  of_this_build.numbers_version = kNumbersVersion;
+  merge_records(store, {of_this_build});
+  EXPECT_FALSE(store.by_path("/m/c.flac")->outdated) << "this build's numbers: current";
+  EXPECT_EQ(store.by_path("/m/c.flac")->numbers_version, kNumbersVersion);
+}
+
+TEST(Merge, ARowThatIsNeitherAnalysedNorFailedWritesNothing) {
+  TempDir dir;
+  Store store(dir / "s.db", false);
+  TrackRecord no_values = record("/m/c.flac", 10, TrackStatus::analysed);
+  no_values.fingerprint.reset();
+  for (const TrackRecord& bad : {record("/m/b.flac", 10, TrackStatus::pending), no_values}) {
+    try {
+      merge_records(store, {record("/m/a.flac", 10, TrackStatus::analysed), bad});
+      ADD_FAILURE() << "merged a bad row";
+    } catch (const Failure& e) {
+      EXPECT_EQ(e.kind(), ErrorKind::invalid_input);
+      EXPECT_NE(e.reason().find(bad.path), std::string::npos) << e.reason();
+    }
+  }
+  EXPECT_EQ(store.status().tracks, 0);
+}
 // A fingerprint the engine could make: every value inside its dimension's range, with long
 // decimal forms (the JSON text must read back to the same bits).
 Fingerprint in_range_fingerprint(double seed) {

@@ -4,7 +4,7 @@
 
 #include <vector>
 
-#include "analysis/analyze.hpp"
+#include "analysis/routes.hpp"
 #include "dsp/resample.hpp"
 #include "signals.hpp"
 
@@ -83,6 +83,36 @@ TEST(Analysis, SwappingLeftAndRightChangesNothing) {
   for (std::size_t d = 0; d < kDimensionCount; ++d) {
     EXPECT_NEAR(a.values[d], b.values[d], 1e-9) << kDimensions[d].name;
   }
+}
+
+// The held route on two threads makes the chroma in two halves and YIN over frame ranges: the
+// values of the streamed families, bit for bit.
+TEST(Analysis, HeldChromaAndPitchInRangesEqualTheStreamedFamilies) {
+  const std::vector<float> y = test::saw_with_bursts(22050 * 7 + 77);
+  Fingerprint streamed, ranged;
+  features::ChromaFamily chroma(0.03);
+  chroma.push(y);
+  chroma.finish(streamed);
+  features::PitchFamily pitch;
+  pitch.push(y);
+  pitch.finish(streamed);
+
+  const features::HeldChroma held(0.03, y);
+  const std::size_t half = held.frame_count() / 2;
+  features::ChromaEnergy energy;
+  const std::vector<float> second = held.chroma(half, held.frame_count());
+  energy.add(held.chroma(0, half));
+  energy.add(second);
+  energy.finish(ranged);
+  features::PitchFamily apart;
+  const std::size_t n = apart.frame_count(y.size());
+  std::vector<double> f0 = apart.f0_of(y, 0, n / 3);
+  const std::vector<double> rest = apart.f0_of(y, n / 3, n);
+  f0.insert(f0.end(), rest.begin(), rest.end());
+  features::PitchFamily::measure(std::move(f0), ranged);
+  EXPECT_EQ(ranged[Dim::chroma_energy], streamed[Dim::chroma_energy]);
+  EXPECT_EQ(ranged[Dim::pitch_stability], streamed[Dim::pitch_stability]);
+  EXPECT_GT(streamed[Dim::chroma_energy], 0.0);
 }
 
 }  // namespace

@@ -10,7 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "analysis/analyze.hpp"
+#include "analysis/routes.hpp"
+#include "corpus_tracks.hpp"
 #include "features/column_pool.hpp"
 #include "signals.hpp"
 #include "trackprint/trace.hpp"
@@ -214,10 +215,8 @@ TEST(Trace, IsTheSameOnBothRoutes) {
   EXPECT_FALSE(held.spectrogram_db.empty());
 }
 
-// Real music, when the corpus is at hand (scripts/test sets TRACKPRINT_CORPUS).
 TEST(Trace, LeavesRealMusicBitIdentical) {
-  const char* corpus = std::getenv("TRACKPRINT_CORPUS");
-  if (corpus == nullptr) GTEST_SKIP() << "TRACKPRINT_CORPUS is not set";
+  TRACKPRINT_CORPUS_OR_SKIP(corpus);
   const std::string path = (fs::path(corpus) / "flac" / "push_greek.flac").string();
   Trace trace;
   const Fingerprint plain = fingerprint_or_fail(analyze_file(path, {}));

@@ -3,10 +3,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string>
 #include <vector>
 
 #include "dsp/yin.hpp"
 #include "signals.hpp"
+#include "simd_targets.hpp"
 
 namespace trackprint::dsp {
 namespace {
@@ -17,6 +19,16 @@ constexpr double kC7 = 2093.004522404789;
 
 // 220.5 Hz sawtooth plus noise bursts (signals.hpp gives the numpy that builds it).
 using test::saw_with_bursts;
+
+// YIN's power-spectrum kernel gives the same bits on every SIMD target.
+TEST(Yin, SameBitsOnEverySimdTarget) {
+  const std::vector<float> y = saw_with_bursts(22050 * 2);
+  std::vector<std::vector<double>> results;
+  test::for_each_simd_target(
+      [&](const std::string&) { results.push_back(yin(y, 22050, kC2, kC7)); });
+  ASSERT_GE(results.size(), 2u);
+  for (const auto& r : results) EXPECT_EQ(r, results.front());
+}
 
 TEST(Yin, SineAt220Hz) {
   const std::vector<double> f0 = yin(test::sine(220, 3), 22050, kC2, kC7);

@@ -4,7 +4,7 @@ public API."""
 
 import concurrent.futures
 import os
-from collections.abc import AsyncIterator, Callable, Iterable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping
 from typing import ClassVar, Literal
 
 import numpy as np
@@ -184,6 +184,9 @@ def trace(path: str | bytes | os.PathLike[str] | os.PathLike[bytes], *, threads:
 def engine_version() -> str:
     """The engine's version, stored beside every fingerprint."""
 
+def numbers_version() -> int:
+    """Which exact bits this build computes; stored beside every fingerprint."""
+
 class Error(Exception):
     """A track that cannot be fingerprinted; one of the subclasses below is raised."""
 
@@ -285,6 +288,27 @@ class ScanSummary:
     def warnings(self) -> list[Error]:
         """Unreadable folders, symlink loops, unwritable sidecars (Error objects, not raised)."""
 
+class Tags:
+    """A file's tags, as read when it was scanned; None when absent."""
+
+    @property
+    def title(self) -> str | None: ...
+    @property
+    def artist(self) -> str | None: ...
+    @property
+    def album(self) -> str | None: ...
+    @property
+    def album_artist(self) -> str | None: ...
+    @property
+    def genre(self) -> str | None: ...
+    @property
+    def track_number(self) -> int | None: ...
+    @property
+    def date(self) -> str | None: ...
+    @property
+    def musicbrainz_recording_id(self) -> str | None: ...
+    def as_dict(self) -> dict[str, str | int | None]: ...
+
 class Track:
     """One track of a Library: its file, status and fingerprint."""
 
@@ -314,6 +338,27 @@ class Track:
     def analysis_seconds(self) -> float: ...
     @property
     def outdated(self) -> bool: ...
+    @property
+    def tags(self) -> Tags: ...
+
+class Similar:
+    """A track and its distance: from the seed (similar) or from the entry before (playlist)."""
+
+    @property
+    def track(self) -> Track: ...
+    @property
+    def distance(self) -> float: ...
+    @property
+    def path(self) -> str: ...
+
+class DuplicateGroup:
+    """Files that are the same recording (another encoding, rate or copy)."""
+
+    @property
+    def tracks(self) -> list[Track]: ...
+    @property
+    def distance(self) -> float:
+        """The largest recording distance within the group (1 is the limit)."""
 
 class LibraryStatus:
     """Counts of a Library's tracks by status."""
@@ -341,6 +386,18 @@ class LibraryStatus:
     @property
     def in_flight(self) -> list[str]: ...
 
+class MergeSummary:
+    """What Library.merge() did with the rows it was given."""
+
+    @property
+    def added(self) -> int: ...
+    @property
+    def replaced(self) -> int: ...
+    @property
+    def unchanged(self) -> int: ...
+    @property
+    def kept(self) -> int: ...
+
 _Path = str | bytes | os.PathLike[str] | os.PathLike[bytes]
 
 class Library:
@@ -363,6 +420,24 @@ class Library:
         """Every analysed track, ordered by path."""
     def fingerprints(self) -> tuple[list[str], npt.NDArray[np.float64]]:
         """(paths, values): values[i] is the (25,) fingerprint of paths[i], in spec order."""
+    def similar(self, path_or_id: _Path | int, n: int = 10, *, metric: str = "auralis") -> list[Similar]:
+        """The n nearest tracks (never the track itself), nearest first; exact, ties to the
+        lower id. Metrics: auralis, equal, auralis-zscore, equal-zscore."""
+    def playlist(self, seeds: _Path | int | Iterable[_Path | int], n: int = 30,
+                 to: _Path | int | Iterable[_Path | int] | None = None, *,
+                 max_per_artist: int = 0, max_per_album: int = 0, min_distance: float = 0.0,
+                 metric: str = "auralis") -> list[Similar]:  # fmt: skip
+        """n entries, the first seed first: the tracks nearest the seeds in an order that
+        flows, or with `to` a sonic path ending at the (last) target. Each Similar's distance is
+        the step from the entry before."""
+    def duplicates(self) -> list[DuplicateGroup]: ...
+    def merge(self, columns: Mapping[str, list[object]]) -> MergeSummary:
+        """Writes rows made elsewhere (a trackprint Parquet dataset's columns, each a list)
+        into the store, each as a scan writes its own; one transaction."""
+
+def find_audio_files(paths: _Path | Iterable[_Path]) -> tuple[list[tuple[str, int, int]], list[Error]]:
+    """The audio files under `paths` as Library.scan() finds them: ([(path, size, mtime_ns)],
+    [Error] for unreadable folders and symlink loops)."""
 
 class QueueResult:
     """One file done by a Queue: stored (committed), then handed over."""

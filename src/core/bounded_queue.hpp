@@ -1,5 +1,7 @@
-// A blocking queue of bounded size between the analysis workers and the store's writer: a
-// worker that is ahead of the writer waits, so memory stays at a few results per worker.
+// A blocking queue of bounded size between threads: a producer that is ahead of its consumer
+// waits, so memory stays at a few items. The one queue of the engine: the scan's and the
+// queue's workers hand results to the store's writer through it, and a track's decoding hands
+// y's blocks to the families on a second thread (analysis/block_worker.hpp).
 #pragma once
 
 #include <chrono>
@@ -7,9 +9,8 @@
 #include <cstddef>
 #include <deque>
 #include <mutex>
-#include <optional>
 
-namespace trackprint::library {
+namespace trackprint {
 
 template <class T>
 class BoundedQueue {
@@ -26,7 +27,8 @@ class BoundedQueue {
     return true;
   }
 
-  // No more pushes: pop() returns closed once the queue is drained.
+  // No more pushes: pop() returns Wait::closed once the queue is drained, and a producer
+  // waiting for room is released.
   void close() {
     const std::lock_guard lock(mutex_);
     closed_ = true;
@@ -35,16 +37,23 @@ class BoundedQueue {
   }
 
   enum class Wait { item, timeout, closed };
-  // Waits up to `timeout` for an item (zero: takes one only if it is there), or without a
-  // timeout until there is one: an idle queue costs no CPU.
-  Wait pop(T& out, std::optional<std::chrono::milliseconds> timeout = std::nullopt) {
+  // Waits up to `timeout` for an item (zero: takes one only if it is there).
+  Wait pop(T& out, std::chrono::milliseconds timeout) {
     std::unique_lock lock(mutex_);
-    const auto ready = [&] { return !items_.empty() || closed_; };
-    if (!timeout) {
-      not_empty_.wait(lock, ready);
-    } else if (!not_empty_.wait_for(lock, *timeout, ready)) {
+    if (!not_empty_.wait_for(lock, timeout, [&] { return !items_.empty() || closed_; }))
       return Wait::timeout;
-    }
+    return take(out);
+  }
+  // Waits for an item as long as it takes (an idle queue costs no CPU): Wait::item or
+  // Wait::closed.
+  Wait pop(T& out) {
+    std::unique_lock lock(mutex_);
+    not_empty_.wait(lock, [&] { return !items_.empty() || closed_; });
+    return take(out);
+  }
+
+ private:
+  Wait take(T& out) {  // with the lock held
     if (items_.empty()) return Wait::closed;
     out = std::move(items_.front());
     items_.pop_front();
@@ -52,7 +61,6 @@ class BoundedQueue {
     return Wait::item;
   }
 
- private:
   std::mutex mutex_;
   std::condition_variable not_empty_;
   std::condition_variable not_full_;
@@ -61,4 +69,4 @@ class BoundedQueue {
   bool closed_ = false;
 };
 
-}  // namespace trackprint::library
+}  // namespace trackprint

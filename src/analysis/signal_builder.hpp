@@ -1,0 +1,92 @@
+// Decoded blocks (native rate, planar) → what the families need: the BS.1770 loudness at the
+// native rate; y, the mean of all channels resampled to 22050 Hz (spec §1.3), kept whole or
+// handed on block by block; channels 0 and 1 resampled likewise and summed into the stereo
+// family as they come. The native-rate audio is never held whole.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "dsp/loudness.hpp"
+#include "dsp/resample.hpp"
+#include "features/families.hpp"
+#include "io/decoder.hpp"
+#include "trackprint/trace.hpp"
+
+namespace trackprint::analysis {
+
+class SignalBuilder {
+ public:
+  enum class Parts { all, y_only };  // y_only: no loudness, no stereo (a second pass over y)
+  // With `trace`, the loudness meter also reads the momentary and short-term loudness
+  // (write_loudness hands them over).
+  SignalBuilder(int sample_rate, std::vector<io::Speaker> speakers, Parts parts = Parts::all,
+                const Trace* trace = nullptr);
+
+  // Hand y to `sink` block by block as it is made instead of keeping it (y() stays empty).
+  void stream_y(std::function<void(std::span<const float>)> sink) { y_sink_ = std::move(sink); }
+  // Room for y of a track declared `seconds` long (a hint: y grows past it if need be), so that
+  // a held y is not copied as it grows.
+  void reserve_y(double seconds);
+  // Keep y, and also show `tap` each new block as it is made (for a second thread).
+  void tap_y(std::function<void(std::span<const float>)> tap) { y_tap_ = std::move(tap); }
+
+  // One block: one span per channel, equal lengths. Throws Failure (invalid_audio) on NaN,
+  // infinity or a sample over 1e6 times full scale.
+  void add(std::span<const std::span<const float>> block);
+  void add(const std::vector<std::vector<float>>& block);
+  // End of input: completes y (librosa's fix_length) and the stereo sums.
+  void finish();
+
+  // Also keep L and R at 22050 Hz (for `trackprint decode`); off by default.
+  void keep_stereo_channels() { keep_stereo_ = true; }
+
+  const std::vector<float>& y() const { return y_; }
+  std::size_t y_length() const { return y_length_; }
+  const std::vector<float>& left() const { return left_; }
+  const std::vector<float>& right() const { return right_; }
+  const features::StereoAccumulator& stereo() const { return stereo_; }
+  double lufs() const { return meter_ ? meter_->integrated_lufs() : 0.0; }
+  // The loudness envelope and y's duration, into a trace (of a builder made with one).
+  void write_loudness(Trace& trace) const;
+  std::size_t native_frames() const { return native_frames_; }
+
+ private:
+  void add_stereo();
+  void release_y();
+
+  int channels_;
+  std::optional<dsp::LoudnessMeter> meter_;
+  dsp::StreamingResampler mono_resampler_;
+  std::optional<dsp::StreamingResampler> left_resampler_, right_resampler_;
+  features::StereoAccumulator stereo_;
+  bool keep_stereo_ = false;
+  std::size_t native_frames_ = 0;
+  std::vector<float> mix_;
+  std::vector<std::span<const float>> spans_;  // of the block being added
+  std::vector<float> y_, left_, right_;
+  std::function<void(std::span<const float>)> y_sink_, y_tap_;
+  std::size_t y_length_ = 0;
+  std::size_t y_tapped_ = 0;                     // of y_, shown to the tap
+  std::vector<float> left_block_, right_block_;  // released but not yet paired
+};
+
+// BS.1770's channel weights by speaker position: 1.0 for front and centre (and any other),
+// 1.41 for surrounds, LFE not measured. A mono file is one front speaker (weight 1), as
+// pyloudnorm reads it: no dual-mono boost.
+std::vector<dsp::LoudnessChannel> loudness_channels(std::span<const io::Speaker> speakers);
+
+// Every block of `decoder` into `signal`, then signal.finish(); throws Failure.
+void decode_into(io::Decoder& decoder, SignalBuilder& signal);
+
+// The decoded track's description and its analysis signal (y kept); throws Failure.
+struct StreamedTrack {
+  io::StreamInfo info;
+  SignalBuilder signal;
+};
+StreamedTrack stream_file(const std::string& path, bool keep_stereo_channels = false);
+
+}  // namespace trackprint::analysis
