@@ -133,6 +133,19 @@ class WatchTest(unittest.TestCase):
         self.assertEqual((row["status"], row["size"]), ("analysed", len(data)))
         self.assertAlmostEqual(row["duration_s"], 3.0, places=2)
 
+    def test_a_tagged_file_moved_in_is_stored_with_its_tags(self):
+        source = os.path.join(self.outside, "tagged.flac")
+        make_track(source, ["-f", "lavfi", "-i", "sine=frequency=880:duration=1",
+                            "-metadata", "title=Watched", "-metadata", "artist=Ärtist",
+                            "-metadata", "track=5/9"])  # fmt: skip
+        dest = self.path("tagged.flac")
+        os.rename(source, dest)
+        self.watch.wait_for(event("analysed", dest), "the tagged file analysed")
+        row = rows(self.db)[dest]
+        self.assertEqual((row["status"], row["title"], row["artist"], row["track_number"]),
+                         ("analysed", "Watched", "Ärtist", 5))
+        self.assertEqual(row["tags_read"], 1)
+
     def test_a_renamed_file_keeps_its_fingerprint_without_analysis(self):
         before = rows(self.db)[self.path("a.wav")]
         os.rename(self.path("a.wav"), self.path("renamed.wav"))
