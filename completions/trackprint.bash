@@ -6,8 +6,8 @@
 
 _trackprint() {
   local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
-  local commands="analyze decode dimensions scan status show export import report map similar playlist"
-  commands+=" duplicates help"
+  local commands="analyze decode dimensions scan watch status show export import report map"
+  commands+=" similar playlist duplicates help"
   # --opt=value arrives as three words: --opt, =, value.
   if [[ $cur == = ]]; then
     prev=${COMP_WORDS[COMP_CWORD - 1]}
@@ -49,7 +49,7 @@ _trackprint() {
       return
       ;;
     -j | --jobs | --threads | --channel | --max-duration | -n | --count | --max-per-artist | \
-      --max-per-album | --min-distance)
+      --max-per-album | --min-distance | --settle | --poll)
       return  # a number
       ;;
     --db | -o | --out | --output)
@@ -66,6 +66,10 @@ _trackprint() {
     scan)
       options="--db -j --jobs --max-duration --retry-failed --prune --sidecars -q --quiet"
       options+=" --progress"
+      ;;
+    watch)
+      options="--db -j --jobs --max-duration --retry-failed --prune --sidecars -q --quiet"
+      options+=" --progress --settle --poll"
       ;;
     status) options="--db --json" ;;
     show) options="--db --json" ;;

@@ -14,10 +14,13 @@
 //     std::cout << t.path << ' ' << (*t.fingerprint)[trackprint::Dim::tempo_bpm] << '\n';
 //
 // A Library is one open store; use it from one thread at a time (scan() runs its own threads).
+// watch() scans, then keeps the store current as files change until a StopSignal is raised.
 // The store's schema is documented in docs/store.md for programs that read it directly.
 #pragma once
 
 #include <array>
+#include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -125,6 +128,59 @@ struct LibraryStatus {
   std::vector<std::string> in_flight;
 };
 
+// One change watch() made to the store (or a word about how it watches).
+struct WatchEvent {
+  enum class Kind {
+    watching,   // the first scan is done; `detail`: "inotify" or "rescans every N s"
+    analysed,   // `path` fingerprinted and stored
+    failed,     // `path` stored as failed; `error` says why
+    unchanged,  // `path` was written to but is as stored (same size, mtime, versions)
+    renamed,    // `from` is now `path`: the row moved, its fingerprint kept (no analysis)
+    missing,    // `path` is gone: marked missing (its fingerprint kept)
+    removed,    // `path` is gone: its row deleted (prune)
+    warning,    // `detail`: no inotify, out of watches, events lost; what watch() does instead
+  };
+  Kind kind = Kind::analysed;
+  std::string path;
+  std::string from;
+  std::optional<Error> error;
+  std::string detail;
+  double analysis_s = 0;
+  const ScanSummary* scanned = nullptr;  // watching: the first scan's summary (for the call)
+};
+TRACKPRINT_API std::string_view to_string(WatchEvent::Kind kind);
+
+// Asks a running watch() to stop, from another thread or a signal handler.
+class TRACKPRINT_API StopSignal {
+ public:
+  StopSignal();
+  ~StopSignal();
+  StopSignal(const StopSignal&) = delete;
+  StopSignal& operator=(const StopSignal&) = delete;
+  // Async-signal-safe: an atomic store and one write(2).
+  void request() noexcept;
+  bool requested() const noexcept { return requested_.load(); }
+  int fd() const noexcept { return fd_; }  // readable once requested (an eventfd)
+
+ private:
+  std::atomic<bool> requested_{false};
+  int fd_ = -1;
+};
+
+struct WatchOptions {
+  // The first scan's options; its jobs are also the workers of what follows, and prune decides
+  // between marking a vanished file missing and deleting its row.
+  ScanOptions scan;
+  // A file is analysed once nothing has written to it for this long after it was closed, so
+  // a copy in progress is analysed once, whole.
+  std::chrono::milliseconds settle{2000};
+  // Without inotify (unavailable, out of watches, or `poll`): a rescan of the roots this often.
+  std::chrono::milliseconds rescan_interval{300'000};
+  bool poll = false;  // rescans only (file systems whose changes inotify does not see)
+  // Called on the thread that called watch(), for each change once it is committed.
+  std::function<void(const WatchEvent&)> on_event;
+};
+
 // What Library::merge() did with the rows it was given.
 struct MergeSummary {
   std::int64_t added = 0;      // paths the store did not have
@@ -175,6 +231,13 @@ class TRACKPRINT_API Library {
 
   // Walks `roots` (directories or files) and brings the store up to date with them.
   ScanSummary scan(const std::vector<std::string>& roots, const ScanOptions& options = {});
+
+  // scan(), then keeps the store current until `stop` is requested: files closed after writing
+  // (once settled), created, moved in, renamed (the row follows, no analysis), deleted or
+  // moved out (missing). Holds the store's scan lock throughout. Returns the first scan's
+  // summary; store_error when the store failed or is busy.
+  ScanSummary watch(const std::vector<std::string>& roots, const WatchOptions& options,
+                    const StopSignal& stop);
 
   // Queries fail only when the store cannot be read (the error names it and says why).
   Result<LibraryStatus> status() const;

@@ -15,6 +15,7 @@ namespace trackprint::cli {
 void add_track_commands(CLI::App& app, int& exit_status);    // analyze, decode, dimensions
 void add_library_commands(CLI::App& app, int& exit_status);  // scan, status, show, export
 void add_report_commands(CLI::App& app, int& exit_status);   // report, map
+void add_watch_commands(CLI::App& app, int& exit_status);    // watch
 // similar, playlist, duplicates
 void add_similarity_commands(CLI::App& app, int& exit_status);
 void add_parquet_commands(CLI::App& app, int& exit_status);  // import (export's parquet: below)

@@ -1,9 +1,6 @@
-// The commands on the library's store: scan, status, show, export (docs/store.md).
-#include <unistd.h>
-
+// The commands on the library's store: scan, status, show, export (docs/store.md); watch is
+// in watch_commands.cpp.
 #include <CLI/CLI.hpp>
-#include <atomic>
-#include <csignal>
 #include <cstdio>
 #include <memory>
 #include <optional>
@@ -12,28 +9,13 @@
 #include "cli/options.hpp"
 #include "cli/output.hpp"
 #include "cli/progress.hpp"
+#include "cli/stop_signals.hpp"
 #include "cli/tags_output.hpp"
 #include "trackprint/library.hpp"
 #include "trackprint/trackprint.hpp"
 
 namespace trackprint::cli {
 namespace {
-
-std::atomic<bool> g_interrupted{false};
-static_assert(std::atomic<bool>::is_always_lock_free, "set from a signal handler");
-
-extern "C" void on_interrupt(int /*signal*/) {
-  g_interrupted.store(true);
-}
-
-std::optional<Library> open_store(const std::string& path, Library::Mode mode) {
-  auto lib = Library::open(path, mode);
-  if (!lib.ok()) {
-    std::fprintf(stderr, "trackprint: store %s\n", lib.error().message().c_str());
-    return std::nullopt;
-  }
-  return std::move(lib.value());
-}
 
 Json record_json(const TrackRecord& t) {
   Json object = {{"id", t.id}};
@@ -57,37 +39,16 @@ Json record_json(const TrackRecord& t) {
   return object;
 }
 
-struct ScanCommand {
-  std::string db;
-  ScanOptions options;
-  std::vector<std::string> roots;
-  bool quiet = false;
-  std::string progress;  // bar, plain, json; empty: bar on a terminal, else plain
-};
-
 int run_scan(ScanCommand& c) {
-  const ProgressStyle style = c.progress == "bar"     ? ProgressStyle::bar
-                              : c.progress == "plain" ? ProgressStyle::plain
-                              : c.progress == "json"  ? ProgressStyle::json
-                              : c.quiet               ? ProgressStyle::none
-                              : isatty(STDERR_FILENO) ? ProgressStyle::bar
-                                                      : ProgressStyle::plain;
   auto lib = open_store(c.db, Library::Mode::read_write);
   if (!lib) return kExitFailed;
 
-  // Ctrl-C or SIGTERM: finish the files in hand, commit, stop. A second one kills at once
-  // (SA_RESETHAND); the store stays valid either way.
-  struct sigaction action {};
-  action.sa_handler = on_interrupt;
-  action.sa_flags = SA_RESETHAND;
-  sigemptyset(&action.sa_mask);
-  sigaction(SIGINT, &action, nullptr);
-  sigaction(SIGTERM, &action, nullptr);
-
-  ProgressDisplay display(style);
+  // Ctrl-C or SIGTERM: finish the files in hand, commit, stop.
+  catch_stop_signals(nullptr);
+  ProgressDisplay display(progress_style(c));
   c.options.progress = [&display](const ScanProgress& p) {
     display.update(p);
-    return !g_interrupted.load();
+    return stop_signal() == 0;
   };
   const ScanSummary summary = lib->scan(c.roots, c.options);
   display.finish(summary, lib->path(), c.quiet);
@@ -119,22 +80,7 @@ void add_scan(CLI::App& app, int& exit_status) {
       "crashes trackprint is retried alone by the next scan, then recorded as failed (kind\n"
       "crashed). Files outside the limits of docs/limits.md fail with their reason.\n"
       "Exit status: 0, 1 if a file failed, 2 bad usage, 130 when interrupted.");
-  add_store_option(*cmd, c->db);
-  cmd->add_option("-j,--jobs", c->options.jobs,
-                  "files analysed at once, 1 to 256 (default: one per core)")
-      ->transform(whole_number(1, 256))
-      ->type_name("N");
-  add_max_duration_option(*cmd, c->options.max_duration_s);
-  cmd->add_flag("--retry-failed", c->options.retry_failed, "analyse failed files again");
-  cmd->add_flag("--prune", c->options.prune, "delete the rows of files gone (else: missing)");
-  cmd->add_flag("--sidecars", c->options.sidecars, "read and write FILE.25d next to the audio");
-  cmd->add_flag("-q,--quiet", c->quiet, "print nothing but failures");
-  cmd->add_option("--progress", c->progress,
-                  "bar or plain lines on stderr, or json events on stdout (default: bar on a "
-                  "terminal, else plain)")
-      ->check(CLI::IsMember({"bar", "plain", "json"}))
-      ->type_name("STYLE");
-  cmd->add_option("DIR", c->roots, "folders (or files) to scan")->required();
+  add_scan_options(*cmd, *c);
   cmd->callback([c, &exit_status] { exit_status = run_scan(*c); });
 }
 

@@ -66,10 +66,11 @@ int main(int argc, char** argv) {
   app.footer(
       "See 'trackprint COMMAND --help' for a command's options.\n"
       "Exit status: 0 success, 1 a file (or the store) failed, 2 bad usage, 130 a scan was\n"
-      "interrupted.");
+      "interrupted (a watch stopped: 130 by SIGINT, 143 by SIGTERM).");
   int exit_status = kExitOk;
   add_track_commands(app, exit_status);
   add_library_commands(app, exit_status);
+  add_watch_commands(app, exit_status);
   add_report_commands(app, exit_status);
   add_parquet_commands(app, exit_status);
   add_similarity_commands(app, exit_status);

@@ -1,8 +1,11 @@
 #include "cli/options.hpp"
 
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 #include <cstdlib>
 
 #include "trackprint/library.hpp"
@@ -33,6 +36,15 @@ CLI::Option* add_store_option(CLI::App& command, std::string& db) {
       ->type_name("PATH");
 }
 
+std::optional<Library> open_store(const std::string& path, Library::Mode mode) {
+  auto lib = Library::open(path, mode);
+  if (!lib.ok()) {
+    std::fprintf(stderr, "trackprint: store %s\n", lib.error().message().c_str());
+    return std::nullopt;
+  }
+  return std::move(lib.value());
+}
+
 CLI::Option* add_max_duration_option(CLI::App& command, double& seconds) {
   const CLI::Validator positive_seconds(
       [](std::string& text) -> std::string {
@@ -49,6 +61,36 @@ CLI::Option* add_max_duration_option(CLI::App& command, double& seconds) {
                   "refuse files longer than S seconds, declared or decoded (default 21600, 6 h)")
       ->check(positive_seconds)
       ->type_name("S");
+}
+
+void add_scan_options(CLI::App& command, ScanCommand& c) {
+  add_store_option(command, c.db);
+  command
+      .add_option("-j,--jobs", c.options.jobs,
+                  "files analysed at once, 1 to 256 (default: one per core)")
+      ->transform(whole_number(1, 256))
+      ->type_name("N");
+  add_max_duration_option(command, c.options.max_duration_s);
+  command.add_flag("--retry-failed", c.options.retry_failed, "analyse failed files again");
+  command.add_flag("--prune", c.options.prune, "delete the rows of files gone (else: missing)");
+  command.add_flag("--sidecars", c.options.sidecars, "read and write FILE.25d next to the audio");
+  command.add_flag("-q,--quiet", c.quiet, "print nothing but failures");
+  command
+      .add_option("--progress", c.progress,
+                  "bar or plain lines on stderr, or json events on stdout (default: bar on a "
+                  "terminal, else plain)")
+      ->check(CLI::IsMember({"bar", "plain", "json"}))
+      ->type_name("STYLE");
+  command.add_option("DIR", c.roots, "folders (or files) to scan")->required();
+}
+
+ProgressStyle progress_style(const ScanCommand& c) {
+  return c.progress == "bar"     ? ProgressStyle::bar
+         : c.progress == "plain" ? ProgressStyle::plain
+         : c.progress == "json"  ? ProgressStyle::json
+         : c.quiet               ? ProgressStyle::none
+         : isatty(STDERR_FILENO) ? ProgressStyle::bar
+                                 : ProgressStyle::plain;
 }
 
 }  // namespace trackprint::cli

@@ -1,8 +1,14 @@
 // What the commands' parsers share: the exit statuses, the check of whole-number options, the
-// --db option of the library commands and the --max-duration option of those that analyse.
+// --db option of the library commands (and opening that store), the --max-duration option of
+// those that analyse, and the options that scan and watch both take.
 #pragma once
 
+#include <optional>
 #include <string>
+#include <vector>
+
+#include "cli/progress.hpp"
+#include "trackprint/library.hpp"
 
 namespace CLI {
 class App;
@@ -24,8 +30,27 @@ CLI::Validator whole_number(int min, int max);
 // --db PATH: the store, by default $XDG_DATA_HOME/trackprint/library.db.
 CLI::Option* add_store_option(CLI::App& command, std::string& db);
 
+// The store at `path`, or nullopt after printing on stderr why it cannot be opened.
+std::optional<Library> open_store(const std::string& path, Library::Mode mode);
+
 // --max-duration S: the longest file analysed, in seconds, more than 0 (docs/limits.md). `seconds`
 // keeps its default (the library's, 6 h) when the option is not given.
 CLI::Option* add_max_duration_option(CLI::App& command, double& seconds);
+
+// What `scan` and `watch` are asked to do.
+struct ScanCommand {
+  std::string db;
+  ScanOptions options;
+  std::vector<std::string> roots;
+  bool quiet = false;
+  std::string progress;  // bar, plain, json; empty: bar on a terminal, else plain
+};
+
+// --db, --jobs, --max-duration, --retry-failed, --prune, --sidecars, --quiet, --progress and
+// the DIRs.
+void add_scan_options(CLI::App& command, ScanCommand& c);
+
+// How the progress is shown: --progress, else nothing with --quiet, else a bar on a terminal.
+ProgressStyle progress_style(const ScanCommand& c);
 
 }  // namespace trackprint::cli

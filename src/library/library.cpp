@@ -1,12 +1,17 @@
 // The public face of the library layer (include/trackprint/library.hpp).
 #include "trackprint/library.hpp"
 
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <cstdint>
 #include <cstdlib>
 
 #include "library/merge.hpp"
 #include "library/scanner.hpp"
 #include "library/store.hpp"
 #include "library/walker.hpp"
+#include "library/watcher.hpp"
 
 namespace trackprint {
 
@@ -22,6 +27,42 @@ std::string_view to_string(TrackStatus status) {
       return "missing";
   }
   return "unknown";
+}
+
+std::string_view to_string(WatchEvent::Kind kind) {
+  switch (kind) {
+    case WatchEvent::Kind::watching:
+      return "watching";
+    case WatchEvent::Kind::analysed:
+      return "analysed";
+    case WatchEvent::Kind::failed:
+      return "failed";
+    case WatchEvent::Kind::unchanged:
+      return "unchanged";
+    case WatchEvent::Kind::renamed:
+      return "renamed";
+    case WatchEvent::Kind::missing:
+      return "missing";
+    case WatchEvent::Kind::removed:
+      return "removed";
+    case WatchEvent::Kind::warning:
+      return "warning";
+  }
+  return "unknown";
+}
+
+StopSignal::StopSignal() : fd_(eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) {}
+
+StopSignal::~StopSignal() {
+  if (fd_ >= 0) close(fd_);
+}
+
+void StopSignal::request() noexcept {
+  requested_.store(true);
+  const std::uint64_t one = 1;
+  if (write(fd_, &one, sizeof one) < 0) {
+    // Only a full counter fails, and then it is readable already.
+  }
 }
 
 std::string default_library_path() {
@@ -76,6 +117,11 @@ const std::string& Library::path() const {
 
 ScanSummary Library::scan(const std::vector<std::string>& roots, const ScanOptions& options) {
   return library::run_scan(impl_->store, roots, options);
+}
+
+ScanSummary Library::watch(const std::vector<std::string>& roots, const WatchOptions& options,
+                           const StopSignal& stop) {
+  return library::run_watch(impl_->store, roots, options, stop);
 }
 
 Result<LibraryStatus> Library::status() const {

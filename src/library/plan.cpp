@@ -6,12 +6,6 @@
 namespace trackprint::library {
 namespace {
 
-// `path` is `root` or lies inside it.
-bool is_under(const std::string& path, const std::string& root) {
-  if (!path.starts_with(root)) return false;
-  return path.size() == root.size() || path[root.size()] == '/' || root == "/";
-}
-
 bool is_under_any(const std::string& path, const std::vector<std::string>& roots) {
   for (const std::string& r : roots) {
     if (is_under(path, r)) return true;

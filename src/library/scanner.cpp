@@ -1,14 +1,10 @@
 #include "library/scanner.hpp"
 
-#include <sys/stat.h>
-
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <exception>
-#include <filesystem>
-#include <future>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -16,15 +12,11 @@
 #include <unordered_set>
 #include <utility>
 
-#include "analysis/file_analysis.hpp"
-#include "core/bounded_queue.hpp"
 #include "library/crash_witness.hpp"
-#include "library/plan.hpp"
+#include "library/pipeline.hpp"
 #include "library/scan_lock.hpp"
-#include "library/sidecar.hpp"
 #include "library/utc_now.hpp"
 #include "library/walker.hpp"
-#include "trackprint/trackprint.hpp"
 
 namespace trackprint::library {
 namespace {
@@ -33,108 +25,16 @@ using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
 constexpr milliseconds kProgressInterval{100};
-// A batch is committed at this many rows or this age, whichever comes first: a kill loses at
-// most one batch of finished analyses, and a commit costs little next to an analysis.
-constexpr int kBatchRows = 64;
-constexpr milliseconds kBatchAge{500};
 
 double seconds_since(Clock::time_point t) {
   return std::chrono::duration<double>(Clock::now() - t).count();
-}
-
-// Tags are a convenience: a file whose container cannot be probed now has none, and keeps its
-// fingerprint.
-Tags read_tags_or_none(const std::string& path) {
-  auto tags = analysis::read_tags(path);
-  return tags.ok() ? std::move(tags.value()) : Tags{};
-}
-
-// The tags of a row analysed before the store kept them; nothing else of it changes.
-AnalysisResult tags_of(const FoundFile& f) {
-  AnalysisResult r;
-  r.path = f.path;
-  r.tags_only = true;
-  r.tags = read_tags_or_none(f.path);
-  return r;
 }
 
 // A scan that died with a file in flight three times while retrying it alone blames it even
 // without a crash mark (each death could have been a kill; three in a row are not chance).
 constexpr std::int64_t kLoneDeathsBeforeBlame = 3;
 
-struct Identity {
-  std::int64_t size = 0;
-  std::int64_t mtime_ns = 0;
-  bool operator==(const Identity&) const = default;
-};
-
-std::optional<Identity> identity_of(const std::string& path) {
-  struct stat st {};
-  if (stat(path.c_str(), &st) != 0) return std::nullopt;
-  return Identity{
-      static_cast<std::int64_t>(st.st_size),
-      static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec};
-}
-
-AnalysisResult analyse(const FoundFile& f, const ScanOptions& options,
-                       const std::vector<std::string>& real_roots) {
-  AnalysisResult r;
-  r.path = f.path;
-  r.size = f.size;
-  r.mtime_ns = f.mtime_ns;
-  // The identity stored is the one seen just before reading, and it must still hold after:
-  // a file that changed or went away meanwhile may have been read half old, half new.
-  const std::optional<Identity> before = identity_of(f.path);
-  if (before) {
-    r.size = before->size;
-    r.mtime_ns = before->mtime_ns;
-  }
-  r.analysed_at = utc_now();
-  if (options.sidecars) {
-    r.fingerprint = read_sidecar(f.path, r.size, r.mtime_ns);
-    r.from_sidecar = r.fingerprint.has_value();
-    if (r.from_sidecar) {
-      r.tags = read_tags_or_none(f.path);
-      return r;
-    }
-  }
-  const auto start = Clock::now();
-  AnalysisOptions limits;
-  limits.max_duration_s = options.max_duration_s;
-  auto analysed = analysis::analyze_file_and_tags(f.path, limits);
-  r.analysis_s = seconds_since(start);
-  const std::optional<Identity> after = identity_of(f.path);
-  if (before && !after) {
-    r.error = Error{ErrorKind::io, f.path, "the file disappeared while it was being analysed"};
-    return r;
-  }
-  if (before && after != before) {
-    r.error = Error{ErrorKind::io, f.path,
-                    "the file changed while it was being analysed; the next scan reads it again"};
-    return r;
-  }
-  if (!analysed.ok()) {
-    r.error = analysed.error();
-    return r;
-  }
-  r.fingerprint = std::move(analysed.value().fingerprint);
-  r.tags = std::move(analysed.value().tags);
-  if (options.sidecars) {
-    if (auto why =
-            write_sidecar(f.path, r.size, r.mtime_ns, *r.fingerprint, r.analysed_at, real_roots))
-      r.warning = Error{ErrorKind::io, sidecar_path(f.path), std::move(*why)};
-  }
-  return r;
-}
-
-// What the writer thread takes: a finished analysis, or the mark of one about to start.
-struct WriterItem {
-  AnalysisResult result;
-  std::string starting;                   // set: a file about to be analysed
-  std::promise<bool>* started = nullptr;  // answered once its mark is committed; false: stop
-};
-
-// What the workers and the writer share with the reporting thread.
+// What the writer shares with the reporting thread.
 struct Shared {
   std::mutex mutex;
   std::condition_variable changed;
@@ -147,19 +47,6 @@ struct Shared {
   std::optional<Error> store_error;
   bool writer_finished = false;
 };
-
-// The folders of the roots with every symlink resolved: sidecars are written only inside them.
-std::vector<std::string> real_folders(const std::vector<std::string>& roots) {
-  std::vector<std::string> out;
-  for (const std::string& root : roots) {
-    std::error_code ec;
-    std::filesystem::path real = std::filesystem::canonical(root, ec);
-    if (ec) continue;
-    if (!std::filesystem::is_directory(real, ec)) real = real.parent_path();
-    out.push_back(real.string());
-  }
-  return out;
-}
 
 struct LoneRetry {
   FoundFile file;
@@ -221,86 +108,17 @@ void count_stored(Shared& shared, AnalysisResult& r) {
   }
 }
 
-void apply_plan(Store& store, const ScanPlan& plan) {
-  store.begin();
+}  // namespace
+
+void write_plan(Store& store, const ScanPlan& plan) {
   for (const FoundFile& f : plan.to_pending) store.put_pending(f.path, f.size, f.mtime_ns);
   for (const StatusChange& c : plan.to_restore) store.set_status(c.id, c.status);
   for (const std::int64_t id : plan.to_mark_missing) store.set_status(id, TrackStatus::missing);
   for (const std::int64_t id : plan.to_delete) store.remove(id);
-  store.commit();
 }
-
-void write_results(Store& store, BoundedQueue<WriterItem>& results, Shared& shared,
-                   std::atomic<bool>& stop) {
-  bool broken = false;  // after a store failure, results are drained so workers never block
-  int rows = 0;
-  Clock::time_point batch_start;
-  const auto commit = [&] {
-    if (rows > 0) store.commit();
-    rows = 0;
-  };
-  for (;;) {
-    WriterItem item;
-    const auto got = results.pop(item, kBatchAge);
-    AnalysisResult& r = item.result;
-    try {
-      if (got == BoundedQueue<WriterItem>::Wait::closed) {
-        if (!broken) commit();
-        break;
-      }
-      if (broken) {
-        if (item.started != nullptr) item.started->set_value(false);
-        continue;
-      }
-      if (got == BoundedQueue<WriterItem>::Wait::timeout) {
-        commit();
-        continue;
-      }
-      if (item.started != nullptr && stop) {
-        // Cancelled: the file is not started, so it gets no mark to be retried for.
-        std::exchange(item.started, nullptr)->set_value(false);
-        continue;
-      }
-      if (rows == 0) {
-        store.begin();
-        batch_start = Clock::now();
-      }
-      if (item.started != nullptr) {
-        // The mark must be on disk before the analysis starts: it is what a crash leaves.
-        store.mark_in_flight(item.starting, false, 0);
-        ++rows;
-        commit();
-        std::promise<bool>* started = std::exchange(item.started, nullptr);
-        started->set_value(!stop);
-        continue;
-      }
-      ++rows;
-      if (r.tags_only) {
-        store.put_tags(r.path, r.tags);
-        const std::lock_guard lock(shared.mutex);
-        ++shared.tags_read;
-      } else {
-        store.put_result(r);
-        count_stored(shared, r);
-      }
-      if (rows >= kBatchRows || Clock::now() - batch_start >= kBatchAge) commit();
-    } catch (const Failure& e) {
-      broken = true;
-      stop = true;
-      if (item.started != nullptr) item.started->set_value(false);
-      const std::lock_guard lock(shared.mutex);
-      shared.store_error = Error{e.kind(), store.path(), e.reason()};
-    }
-  }
-  const std::lock_guard lock(shared.mutex);
-  shared.writer_finished = true;
-  shared.changed.notify_all();
-}
-
-}  // namespace
 
 ScanSummary run_scan(Store& store, const std::vector<std::string>& roots,
-                     const ScanOptions& options) {
+                     const ScanOptions& options, bool lock_held) {
   const auto started = Clock::now();
   ScanSummary summary;
   std::vector<std::string> absolute_roots;
@@ -309,16 +127,18 @@ ScanSummary run_scan(Store& store, const std::vector<std::string>& roots,
   const auto report = [&](const ScanProgress& p) {
     return !options.progress || options.progress(p);
   };
+  ScanProgress final_progress;
+  final_progress.phase = ScanProgress::Phase::finished;
   std::string busy;
-  const std::optional<ScanLock> scan_lock = ScanLock::take(store.path(), busy);
-  if (!scan_lock) {
+  const std::optional<ScanLock> scan_lock =
+      lock_held ? std::nullopt : ScanLock::take(store.path(), busy);
+  if (!lock_held && !scan_lock) {
     summary.store_error = Error{ErrorKind::io, store.path(), busy};
-    ScanProgress done;
-    done.phase = ScanProgress::Phase::finished;
-    report(done);
+    report(final_progress);
     return summary;
   }
-  // Read before this scan's own witness starts watching.
+  // A mark found here was left by an earlier process (a crash ends this one). Inside a watch,
+  // whose witness is already watching, this scan's witness does nothing.
   const bool crashed_before = CrashWitness::take_mark(store.path());
   const CrashWitness witness(store.path());
 
@@ -333,8 +153,6 @@ ScanSummary run_scan(Store& store, const std::vector<std::string>& roots,
     return false;
   });
   summary.warnings = std::move(walked.errors);
-  ScanProgress final_progress;
-  final_progress.phase = ScanProgress::Phase::finished;
   final_progress.found = static_cast<std::int64_t>(walked.files.size());
   if (summary.cancelled) {
     summary.seconds = seconds_since(started);
@@ -347,7 +165,9 @@ ScanSummary run_scan(Store& store, const std::vector<std::string>& roots,
   try {
     plan = plan_scan(walked, absolute_roots, store.known_rows(),
                      PlanRules{options.retry_failed, options.prune});
-    apply_plan(store, plan);
+    store.begin();
+    write_plan(store, plan);
+    store.commit();
     recovery = recover_in_flight(store, plan, crashed_before);
   } catch (const Failure& e) {
     summary.store_error = Error{e.kind(), store.path(), e.reason()};
@@ -366,18 +186,15 @@ ScanSummary run_scan(Store& store, const std::vector<std::string>& roots,
   final_progress.found = summary.found;  // a file reached from two roots counts once
   summary.missing = static_cast<std::int64_t>(plan.to_mark_missing.size() + plan.to_delete.size());
 
-  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   // Workers take the analyses, then the tag reads (not counted in the progress: they are quick).
   const std::size_t work = plan.to_analyse.size() + plan.to_read_tags.size();
-  const int jobs = std::max(1, std::min(options.jobs > 0 ? options.jobs : cores,
-                                        static_cast<int>(std::max<std::size_t>(work, 1))));
+  const int jobs = std::max(
+      1, std::min(worker_count(options.jobs), static_cast<int>(std::max<std::size_t>(work, 1))));
   Shared shared;
   shared.done = shared.failed = static_cast<std::int64_t>(recovery.blamed.size());
   shared.new_failures = recovery.blamed;
   std::atomic<bool> stop{false};
   std::atomic<std::size_t> next{0};
-  std::atomic<int> running{jobs};
-  BoundedQueue<WriterItem> results(static_cast<std::size_t>(2 * jobs));
   const auto analysis_start = Clock::now();
   std::exception_ptr callback_failure;
   const auto ask_to_continue = [&](const ScanProgress& p) {
@@ -399,7 +216,10 @@ ScanSummary run_scan(Store& store, const std::vector<std::string>& roots,
     first.total = total;
     ask_to_continue(first);
   }
-  const std::vector<std::string> real_roots = real_folders(absolute_roots);
+  AnalysisSettings settings;
+  settings.sidecars = options.sidecars;
+  settings.max_duration_s = options.max_duration_s;
+  settings.sidecar_folders = real_folders(absolute_roots);
   // The files a dead scan left in flight, one at a time before any other: if one of them
   // kills the process again, it is the only one in flight, and the next scan blames it.
   for (const LoneRetry& retry : recovery.alone) {
@@ -408,7 +228,7 @@ ScanSummary run_scan(Store& store, const std::vector<std::string>& roots,
       store.begin();
       store.mark_in_flight(retry.file.path, true, retry.alone_deaths);
       store.commit();
-      AnalysisResult r = analyse(retry.file, options, real_roots);
+      AnalysisResult r = analyse(retry.file, settings);
       store.begin();
       store.put_result(r);
       store.commit();
@@ -430,27 +250,43 @@ ScanSummary run_scan(Store& store, const std::vector<std::string>& roots,
     }
   }
   {
-    std::jthread writer([&] { write_results(store, results, shared, stop); });
-    std::vector<std::jthread> workers;
-    for (int w = 0; w < jobs; ++w) {
-      workers.emplace_back([&] {
-        // The analyses, each marked in flight first; then the tag reads (a probe of a file
-        // that was decoded whole before, so unmarked).
-        const std::size_t analyses = plan.to_analyse.size();
-        for (std::size_t i = next++; i < work && !stop; i = next++) {
-          if (i >= analyses) {
-            results.push(WriterItem{tags_of(plan.to_read_tags[i - analyses]), {}, nullptr});
-            continue;
-          }
-          std::promise<bool> mark;
-          std::future<bool> marked = mark.get_future();
-          results.push(WriterItem{{}, plan.to_analyse[i].path, &mark});
-          if (!marked.get()) break;
-          results.push(WriterItem{analyse(plan.to_analyse[i], options, real_roots), {}, nullptr});
-        }
-        if (--running == 0) results.close();
-      });
-    }
+    PipelineHooks hooks;
+    // The analyses, each marked in flight first; then the tag reads, answered without a mark
+    // (a probe of a file that was decoded whole before).
+    const std::size_t analyses = plan.to_analyse.size();
+    std::unordered_set<std::string> tags_to_read;
+    for (const FoundFile& f : plan.to_read_tags) tags_to_read.insert(f.path);
+    hooks.next = [&]() -> std::optional<FoundFile> {
+      const std::size_t i = next++;
+      if (stop || i >= work) return std::nullopt;
+      return i < analyses ? plan.to_analyse[i] : plan.to_read_tags[i - analyses];
+    };
+    hooks.recall = [&](const FoundFile& f) -> std::optional<WriterItem> {
+      if (!tags_to_read.contains(f.path)) return std::nullopt;
+      WriterItem item;
+      item.result = tags_of(f);
+      return item;
+    };
+    hooks.committed = [&](WriterItem& item) {
+      if (!item.result->tags_only) {
+        count_stored(shared, *item.result);
+        return;
+      }
+      const std::lock_guard lock(shared.mutex);
+      ++shared.tags_read;
+    };
+    hooks.store_failed = [&](const Error& e) {
+      stop = true;
+      const std::lock_guard lock(shared.mutex);
+      shared.store_error = e;
+    };
+    hooks.stopping = [&] { return stop.load(); };
+    hooks.finished = [&] {
+      const std::lock_guard lock(shared.mutex);
+      shared.writer_finished = true;
+      shared.changed.notify_all();
+    };
+    const Pipeline pipeline(store, jobs, std::move(settings), std::move(hooks));
 
     for (;;) {
       ScanProgress p;
@@ -501,6 +337,10 @@ ScanSummary run_scan(Store& store, const std::vector<std::string>& roots,
   final_progress.eta_s = 0;
   report(final_progress);
   return summary;
+}
+
+int worker_count(int jobs) {
+  return jobs > 0 ? jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 }
 
 }  // namespace trackprint::library

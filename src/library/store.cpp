@@ -445,10 +445,13 @@ void Store::rollback() {
   sqlite3_exec(impl_->db.get(), "ROLLBACK", nullptr, nullptr, nullptr);
 }
 
-std::vector<KnownRow> Store::known_rows() {
-  Statement s(impl_->db.get(),
-              "SELECT id, path, size, mtime_ns, status, fingerprint_version, numbers_version,"
-              " error_kind, tags_read FROM tracks");
+namespace {
+
+const char* const kKnownRowColumns =
+    "SELECT id, path, size, mtime_ns, status, fingerprint_version, numbers_version, error_kind,"
+    " tags_read FROM tracks";
+
+std::vector<KnownRow> known_rows_of(Statement& s) {
   std::vector<KnownRow> rows;
   while (s.step()) {
     KnownRow r;
@@ -464,6 +467,32 @@ std::vector<KnownRow> Store::known_rows() {
     rows.push_back(std::move(r));
   }
   return rows;
+}
+
+}  // namespace
+
+std::vector<KnownRow> Store::known_rows() {
+  Statement s(impl_->db.get(), kKnownRowColumns);
+  return known_rows_of(s);
+}
+
+std::vector<KnownRow> Store::rows_under(const std::string& dir) {
+  // Paths are compared as bytes (BINARY collation): every path starting "dir/" sorts between
+  // "dir/" and "dir0" ('0' follows '/'), whatever its encoding.
+  Statement s(impl_->db.get(),
+              std::string(kKnownRowColumns) + " WHERE path >= ?1 AND path < ?2 ORDER BY path");
+  const std::string prefix = dir == "/" ? dir : dir + "/";
+  std::string end = prefix;
+  end.back() = static_cast<char>(end.back() + 1);
+  s.bind(1, prefix).bind(2, end);
+  return known_rows_of(s);
+}
+
+void Store::set_path(std::int64_t id, const std::string& path) {
+  Statement(impl_->db.get(), "UPDATE tracks SET path = ?1 WHERE id = ?2")
+      .bind(1, path)
+      .bind(2, id)
+      .run();
 }
 
 void Store::put_pending(const std::string& path, std::int64_t size, std::int64_t mtime_ns) {

@@ -77,8 +77,12 @@ class Store {
   void put_pending(const std::string& path, std::int64_t size, std::int64_t mtime_ns);
   void set_status(std::int64_t id, TrackStatus status);
   void remove(std::int64_t id);
+  // A file renamed: its row keeps its id, identity, values and error.
+  void set_path(std::int64_t id, const std::string& path);
   // Stores a finished analysis (and clears its in-flight mark).
   void put_result(const AnalysisResult& result);
+  // The rows of the files inside folder `dir` (at any depth), by path.
+  std::vector<KnownRow> rows_under(const std::string& dir);
   // The tags of an analysed row, read after the fact (the row's values are kept).
   void put_tags(const std::string& path, const Tags& tags);
 

@@ -114,6 +114,11 @@ std::string absolute_path(const std::string& path) {
   return s;
 }
 
+bool is_under(const std::string& path, const std::string& root) {
+  if (!path.starts_with(root)) return false;
+  return path.size() == root.size() || path[root.size()] == '/' || root == "/";
+}
+
 bool has_audio_extension(const std::string& path) {
   const std::size_t dot = path.rfind('.');
   if (dot == std::string::npos || path.find('/', dot) != std::string::npos) return false;

@@ -28,6 +28,9 @@ struct WalkResult {
 // The absolute, lexically normal form of a path, without a trailing slash.
 std::string absolute_path(const std::string& path);
 
+// `path` is `root` or lies inside it.
+bool is_under(const std::string& path, const std::string& root);
+
 // True for the extensions of the formats FFmpeg decodes that music comes in.
 bool has_audio_extension(const std::string& path);
 

@@ -15,6 +15,11 @@ nb::object path_text(const std::string& path) {
   return nb::module_::import_("os").attr("fsdecode")(nb::bytes(path.data(), path.size()));
 }
 
+std::string fs_path(nb::handle path) {
+  const nb::bytes encoded(nb::module_::import_("os").attr("fsencode")(path));
+  return {encoded.c_str(), encoded.size()};
+}
+
 nb::object error_object(ErrorKind kind, std::string_view reason, nb::handle path) {
   nb::object errors = nb::module_::import_("trackprint._errors");
   return errors.attr("error_class")(text(to_string(kind)))(text(reason), path);

@@ -16,6 +16,8 @@ nanobind::str text(std::string_view s);
 
 // A path the engine reports, as Python spells file names (os.fsdecode of its bytes).
 nanobind::object path_text(const std::string& path);
+// The other way: any path Python can name (str, bytes, PathLike) as the file system's bytes.
+std::string fs_path(nanobind::handle path);
 
 // The exception object for `kind` (not raised). `path` is a str or None.
 nanobind::object error_object(ErrorKind kind, std::string_view reason, nanobind::handle path);

@@ -32,12 +32,6 @@ using namespace nb::literals;
 namespace trackprint::python {
 namespace {
 
-// Bytes as the file system spells them: any path Python can name (str, bytes, PathLike).
-std::string fs_path(nb::handle path) {
-  const nb::bytes encoded(nb::module_::import_("os").attr("fsencode")(path));
-  return {encoded.c_str(), encoded.size()};
-}
-
 // One path (str, bytes, PathLike) or an iterable of them.
 std::vector<std::string> fs_paths(nb::handle roots) {
   std::vector<std::string> paths;

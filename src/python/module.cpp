@@ -298,6 +298,7 @@ NB_MODULE(_trackprint, m) {
         "trackprint.Error subclass naming the file and the reason when it cannot. Releases the "
         "GIL while it works.");
   bind_library(m);
+  bind_queue(m);
   bind_trace(m);
   m.def(
       "numbers_version", [] { return kNumbersVersion; },

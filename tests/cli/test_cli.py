@@ -32,8 +32,8 @@ SPEC_NAMES = [
 ]
 GOOD = os.path.join(CORPUS, "flac", "push_greek.flac")
 MONO = os.path.join(CORPUS, "odd", "mono.flac")
-COMMANDS = ["analyze", "decode", "dimensions", "scan", "status", "show", "export", "import",
-            "report", "map", "similar", "playlist", "duplicates"]
+COMMANDS = ["analyze", "decode", "dimensions", "scan", "watch", "status", "show", "export",
+            "import", "report", "map", "similar", "playlist", "duplicates"]
 COMPLETION = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "completions",
                           "trackprint.bash")
 
@@ -74,6 +74,8 @@ class Usage(unittest.TestCase):
                    "decode": ["--channel"], "dimensions": ["--json"],
                    "scan": ["--db", "--jobs", "--max-duration", "--retry-failed", "--prune",
                             "--sidecars", "--quiet", "--progress"],
+                   "watch": ["--db", "--jobs", "--max-duration", "--retry-failed", "--prune",
+                             "--sidecars", "--quiet", "--progress", "--settle", "--poll"],
                    "status": ["--db", "--json"], "show": ["--db", "--json"],
                    "export": ["--db", "--format", "--out"], "import": ["--db"],
                    "report": ["--out", "--db", "--threads"],
@@ -91,6 +93,16 @@ class Usage(unittest.TestCase):
             self.assertEqual(run("help", command).stdout, r.stdout, command)
             self.assertEqual(run(command, "-h").stdout, r.stdout, command)
         self.assertEqual(run("help").stdout, run("--help").stdout)
+
+    def test_watch_takes_seconds_for_settle_and_poll(self):
+        for option, value, allowed in (("--settle", "-1", "0 to 86400"),
+                                       ("--settle", "x", "0 to 86400"),
+                                       ("--poll", "0.5", "1 to 86400"),
+                                       ("--poll", "86401", "1 to 86400")):  # fmt: skip
+            r = run("watch", option, value, "/nowhere")
+            self.assertEqual(r.returncode, 2, (option, value))
+            self.assertIn(f"{option}: '{value}' is not a number of seconds from {allowed}",
+                          r.stderr)
 
     def test_unknown_options_and_commands_are_named(self):
         for command in COMMANDS:

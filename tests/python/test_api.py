@@ -85,15 +85,17 @@ def test_the_stubs_ship_and_name_exactly_the_public_api():
     package = Path(trackprint.__file__).parent
     assert (package / "py.typed").is_file()
     stub = ast.parse((package / "__init__.pyi").read_text())
-    stubbed = {node.name for node in stub.body if isinstance(node, (ast.FunctionDef, ast.ClassDef))}
+    functions = (ast.FunctionDef, ast.AsyncFunctionDef)
+    stubbed = {node.name for node in stub.body if isinstance(node, (*functions, ast.ClassDef))}
     stubbed |= {t.id for node in stub.body if isinstance(node, ast.AnnAssign)
                 for t in [node.target]}  # fmt: skip
     assert stubbed - {"__version__"} == set(trackprint.__all__)
-    methods = {node.name: {m.name for m in node.body if isinstance(m, ast.FunctionDef)}
+    methods = {node.name: {m.name for m in node.body if isinstance(m, functions)}
                for node in stub.body if isinstance(node, ast.ClassDef)}  # fmt: skip
     assert {"as_dict", "as_array", "__getitem__", "duration", "codec"} <= methods["Fingerprint"]
     for name in ("Fingerprint", "Dimension", "Library", "LibraryStatus", "Track", "ScanProgress",
-                 "ScanSummary", "Tags", "Similar", "DuplicateGroup", "MergeSummary"):  # fmt: skip
+                 "ScanSummary", "Tags", "Similar", "DuplicateGroup", "MergeSummary", "Queue",
+                 "QueueResult", "QueueStatus"):  # fmt: skip
         public = {m for m in dir(getattr(trackprint, name)) if not m.startswith("_")}
         assert public == {m for m in methods[name] if not m.startswith("_")}, name
 

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <filesystem>
@@ -22,6 +23,7 @@
 #include "library/store.hpp"
 #include "library/walker.hpp"
 #include "temp_dir.hpp"
+#include "trackprint/extraction_queue.hpp"
 #include "trackprint/library.hpp"
 #include "trackprint/numbers_version.hpp"
 #include "trackprint/trackprint.hpp"
@@ -892,6 +894,129 @@ TEST(Sidecar, NeverWrittenThroughASymlinkOrOutsideTheScannedFolders) {
   // No temporary file is left behind.
   for (const auto& entry : fs::directory_iterator(scanned.path()))
     EXPECT_EQ(entry.path().string().find(".tmp"), std::string::npos) << entry.path();
+}
+
+// --- the extraction queue (trackprint/extraction_queue.hpp) ---
+
+std::vector<QueueResult> drain(ExtractionQueue& queue) {
+  std::vector<QueueResult> out;
+  QueueResult r;
+  while (queue.next_result(r) == ExtractionQueue::Wait::result) out.push_back(r);
+  return out;
+}
+
+TEST(ExtractionQueue, TakesHigherPrioritiesFirstAndForgetsWhatIsCancelled) {
+  TempDir dir;
+  for (int i = 0; i < 4; ++i)
+    write_wav(dir / ("t" + std::to_string(i) + ".wav"), 220.0 * (i + 1), 0.6, 22050);
+  QueueOptions options;
+  options.workers = 1;
+  auto opened = ExtractionQueue::open(dir / "store.db", options);
+  ASSERT_TRUE(opened.ok()) << opened.error().message();
+  ExtractionQueue& queue = opened.value();
+  queue.pause();
+  EXPECT_EQ(queue.submit_many({dir / "t0.wav", dir / "t1.wav", dir / "t2.wav"}), 3u);
+  EXPECT_TRUE(queue.submit(dir / "t3.wav", 5));
+  EXPECT_TRUE(queue.submit(dir / "t0.wav", 1));   // re-prioritised
+  EXPECT_FALSE(queue.submit(dir / "t0.wav", 1));  // already pending so
+  EXPECT_TRUE(queue.cancel(dir / "t1.wav"));
+  EXPECT_FALSE(queue.cancel(dir / "t1.wav"));
+  QueueResult r;
+  EXPECT_EQ(queue.next_result(r, std::chrono::milliseconds(50)), ExtractionQueue::Wait::timeout);
+  EXPECT_EQ(queue.status().pending, 3);
+  queue.resume();
+  EXPECT_TRUE(queue.close(true).empty());
+  const std::vector<QueueResult> results = drain(queue);
+  ASSERT_EQ(results.size(), 3u);
+  EXPECT_EQ(results[0].path, dir / "t3.wav");
+  EXPECT_EQ(results[0].priority, 5);
+  EXPECT_EQ(results[1].path, dir / "t0.wav");
+  EXPECT_EQ(results[2].path, dir / "t2.wav");
+  const QueueStatus s = queue.status();
+  EXPECT_EQ(s.done, 3);
+  EXPECT_EQ(s.failed, 0);
+  EXPECT_TRUE(s.closed);
+  EXPECT_FALSE(queue.submit(dir / "t1.wav"));
+}
+
+TEST(ExtractionQueue, AnswersAnUnchangedFileFromTheStoreAndHoldsTheScanLock) {
+  TempDir dir;
+  write_wav(dir / "a.wav", 330.0, 0.6, 22050);
+  std::vector<QueueResult> seen;
+  for (int round = 0; round < 2; ++round) {
+    QueueOptions options;
+    options.workers = 2;
+    options.on_result = [&seen](const QueueResult& r) { seen.push_back(r); };
+    auto opened = ExtractionQueue::open(dir / "store.db", options);
+    ASSERT_TRUE(opened.ok()) << opened.error().message();
+    // While it is open, a scan of the same store is refused.
+    auto lib = Library::open(dir / "store.db");
+    ASSERT_TRUE(lib.ok());
+    const ScanSummary busy = lib.value().scan({dir / "a.wav"});
+    ASSERT_TRUE(busy.store_error.has_value());
+    EXPECT_NE(busy.store_error->reason.find("store busy"), std::string::npos);
+    opened.value().submit(dir / "a.wav");
+    opened.value().close(true);
+  }
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_FALSE(seen[0].from_store);
+  EXPECT_TRUE(seen[1].from_store);
+  ASSERT_TRUE(seen[0].fingerprint && seen[1].fingerprint);
+  EXPECT_EQ(seen[0].fingerprint->values, seen[1].fingerprint->values);
+  const auto direct = analyze_file(dir / "a.wav");
+  ASSERT_TRUE(direct.ok());
+  EXPECT_EQ(direct.value().values, seen[0].fingerprint->values);
+}
+
+TEST(ExtractionQueue, WritesTheRowsAScanWrites) {
+  TempDir dir;
+  fs::create_directory(dir.path() / "music");
+  write_wav(dir / "music/tone.wav", 440.0, 0.8, 22050);
+  write_wav(dir / "music/long.wav", 550.0, 2.0, 22050);  // over the limit below: too_long
+  std::ofstream(dir / "music/broken.mp3") << "not audio at all";
+  const std::vector<std::string> files{dir / "music/tone.wav", dir / "music/long.wav",
+                                       dir / "music/broken.mp3"};
+  constexpr double kLimit = 1.5;
+  {
+    QueueOptions options;
+    options.workers = 2;
+    options.max_duration_s = kLimit;
+    auto opened = ExtractionQueue::open(dir / "queue.db", options);
+    ASSERT_TRUE(opened.ok()) << opened.error().message();
+    EXPECT_EQ(opened.value().submit_many(files), 3u);
+    opened.value().close(true);
+  }
+  auto scanned = Library::open(dir / "scan.db");
+  ASSERT_TRUE(scanned.ok());
+  ScanOptions options;
+  options.max_duration_s = kLimit;
+  EXPECT_EQ(scanned.value().scan({dir / "music"}, options).found, 3);
+  auto queued = Library::open(dir / "queue.db", Library::Mode::read_only);
+  ASSERT_TRUE(queued.ok());
+  for (const std::string& path : files) {
+    const auto q = queued.value().get(path);
+    const auto s = scanned.value().get(path);
+    ASSERT_TRUE(q.ok() && q.value() && s.ok() && s.value()) << path;
+    const TrackRecord& a = *q.value();
+    const TrackRecord& b = *s.value();
+    EXPECT_EQ(a.status, b.status) << path;
+    EXPECT_EQ(a.error_kind, b.error_kind) << path;
+    EXPECT_EQ(a.reason, b.reason) << path;
+    EXPECT_EQ((std::pair{a.size, a.mtime_ns}), (std::pair{b.size, b.mtime_ns})) << path;
+    EXPECT_EQ(a.numbers_version, b.numbers_version) << path;
+    EXPECT_EQ(a.engine_version, b.engine_version) << path;
+    EXPECT_FALSE(a.outdated) << path;
+    ASSERT_EQ(a.fingerprint.has_value(), b.fingerprint.has_value()) << path;
+    if (a.fingerprint) {
+      EXPECT_EQ(a.fingerprint->values, b.fingerprint->values) << path;
+      EXPECT_EQ(a.numbers_version, kNumbersVersion) << path;
+    }
+  }
+  EXPECT_EQ(queued.value().get(files[0]).value()->status, TrackStatus::analysed);
+  EXPECT_EQ(queued.value().get(files[1]).value()->error_kind, ErrorKind::too_long);
+  EXPECT_EQ(queued.value().get(files[2]).value()->error_kind, ErrorKind::not_audio);
+  // Every mark made before an analysis was cleared with its result.
+  EXPECT_TRUE(queued.value().status().value().in_flight.empty());
 }
 
 }  // namespace

@@ -8,6 +8,8 @@
 
 Both analyse functions release the GIL while they decode and compute, so a thread pool of N
 workers analyses N tracks at once. Failures raise a subclass of trackprint.Error.
+For an app: trackprint.Queue (background fingerprinting by priority, results by callback,
+iterator or asyncio) and `await trackprint.analyze_file_async(path)`.
 """
 
 from ._errors import (
@@ -24,6 +26,8 @@ from ._errors import (
     TooShortError,
     UnsupportedError,
 )
+from ._async import analyze_file_async
+from ._queue import Queue
 from ._json_path import json_path
 from ._trackprint import (
     DIMENSIONS,
@@ -33,6 +37,8 @@ from ._trackprint import (
     Fingerprint,
     Library,
     LibraryStatus,
+    QueueResult,
+    QueueStatus,
     MergeSummary,
     ScanProgress,
     ScanSummary,
@@ -69,6 +75,9 @@ __all__ = [
     "MergeSummary",
     "NoAudioError",
     "NotAudioError",
+    "Queue",
+    "QueueResult",
+    "QueueStatus",
     "ScanProgress",
     "ScanSummary",
     "Similar",
@@ -80,6 +89,7 @@ __all__ = [
     "UnsupportedError",
     "analyze",
     "analyze_file",
+    "analyze_file_async",
     "default_library_path",
     "engine_version",
     "numbers_version",

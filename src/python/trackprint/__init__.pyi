@@ -2,8 +2,9 @@
 exceptions of trackprint._errors). tests/python/test_api.py checks they name exactly the
 public API."""
 
+import concurrent.futures
 import os
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping
 from typing import ClassVar, Literal
 
 import numpy as np
@@ -437,3 +438,74 @@ class Library:
 def find_audio_files(paths: _Path | Iterable[_Path]) -> tuple[list[tuple[str, int, int]], list[Error]]:
     """The audio files under `paths` as Library.scan() finds them: ([(path, size, mtime_ns)],
     [Error] for unreadable folders and symlink loops)."""
+
+class QueueResult:
+    """One file done by a Queue: stored (committed), then handed over."""
+
+    @property
+    def path(self) -> str: ...
+    @property
+    def fingerprint(self) -> Fingerprint | None: ...
+    @property
+    def error(self) -> Error | None:
+        """The failure (not raised), or None."""
+    @property
+    def from_store(self) -> bool:
+        """Answered from the store without analysis (same size, mtime and versions)."""
+    @property
+    def analysis_seconds(self) -> float: ...
+    @property
+    def priority(self) -> int: ...
+
+class QueueStatus:
+    """A Queue's counts."""
+
+    @property
+    def pending(self) -> int: ...
+    @property
+    def running(self) -> int: ...
+    @property
+    def done(self) -> int:
+        """Results handed over: analysed, failed or answered from the store."""
+    @property
+    def failed(self) -> int: ...
+    @property
+    def tracks_per_s(self) -> float:
+        """done / the seconds the queue had work (paused time not counted)."""
+    @property
+    def paused(self) -> bool: ...
+    @property
+    def closed(self) -> bool: ...
+    @property
+    def store_error(self) -> Error | None: ...
+
+class Queue:
+    """Background fingerprinting into a store: by priority, `workers` at a time; each result
+    goes to `callback` (on the queue's thread) or to one reader (iterator or results())."""
+
+    def __init__(self, db_path: _Path | None = None, workers: int = 0, *,
+                 callback: Callable[[QueueResult], object] | None = None,
+                 retry_failed: bool = False, sidecars: bool = False,
+                 max_duration: float = 21600.0) -> None: ...  # fmt: skip
+    @property
+    def path(self) -> str: ...
+    def submit(self, path: _Path, priority: int = 0) -> bool: ...
+    def submit_many(self, paths: Iterable[_Path], priority: int = 0) -> int: ...
+    def cancel(self, path: _Path) -> bool: ...
+    def pause(self) -> None: ...
+    def resume(self) -> None: ...
+    def status(self) -> QueueStatus: ...
+    def close(self, wait: bool = True) -> list[str]:
+        """Returns once every file started is stored and handed over; wait=False drops the
+        pending files and returns them."""
+    async def aclose(self, wait: bool = True) -> list[str]: ...
+    def __iter__(self) -> Iterator[QueueResult]: ...
+    def results(self) -> AsyncIterator[QueueResult]: ...
+    def __enter__(self) -> Queue: ...
+    def __exit__(self, *exc: object) -> None: ...
+    async def __aenter__(self) -> Queue: ...
+    async def __aexit__(self, *exc: object) -> None: ...
+
+async def analyze_file_async(path: _Path, *, threads: int = 1,
+                             executor: concurrent.futures.Executor | None = None) -> Fingerprint:  # fmt: skip
+    """analyze_file() on `executor` (None: the running loop's default), awaited."""
