@@ -2,13 +2,12 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
-#include <atomic>
-#include <csignal>
 #include <cstdio>
 #include <memory>
 #include <optional>
 
 #include "cli/commands.hpp"
+#include "cli/interrupt.hpp"
 #include "cli/options.hpp"
 #include "cli/output.hpp"
 #include "cli/progress.hpp"
@@ -18,13 +17,6 @@
 
 namespace trackprint::cli {
 namespace {
-
-std::atomic<bool> g_interrupted{false};
-static_assert(std::atomic<bool>::is_always_lock_free, "set from a signal handler");
-
-extern "C" void on_interrupt(int /*signal*/) {
-  g_interrupted.store(true);
-}
 
 std::optional<Library> open_store(const std::string& path, Library::Mode mode) {
   auto lib = Library::open(path, mode);
@@ -75,19 +67,14 @@ int run_scan(ScanCommand& c) {
   auto lib = open_store(c.db, Library::Mode::read_write);
   if (!lib) return kExitFailed;
 
-  // Ctrl-C or SIGTERM: finish the files in hand, commit, stop. A second one kills at once
-  // (SA_RESETHAND); the store stays valid either way.
-  struct sigaction action {};
-  action.sa_handler = on_interrupt;
-  action.sa_flags = SA_RESETHAND;
-  sigemptyset(&action.sa_mask);
-  sigaction(SIGINT, &action, nullptr);
-  sigaction(SIGTERM, &action, nullptr);
+  // Ctrl-C or SIGTERM: stop the files in hand (they stay pending), commit what is finished,
+  // stop. A second one kills at once; the store stays valid either way.
+  stop_on_interrupt();
 
   ProgressDisplay display(style);
   c.options.progress = [&display](const ScanProgress& p) {
     display.update(p);
-    return !g_interrupted.load();
+    return !interrupted().load();
   };
   const ScanSummary summary = lib->scan(c.roots, c.options);
   display.finish(summary, lib->path(), c.quiet);

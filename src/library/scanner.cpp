@@ -76,8 +76,16 @@ std::optional<Identity> identity_of(const std::string& path) {
       static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec};
 }
 
+// A result that stopped at the scan's own cancel: nothing is stored of it (the file stays as it
+// was, pending or outdated) but its in-flight mark is cleared, since it did not crash.
+bool was_cancelled(const AnalysisResult& r) {
+  return r.error && r.error->kind == ErrorKind::cancelled;
+}
+
+// `stop` is the scan's own cancel: set, it stops the analysis in hand within a fraction of a
+// second instead of at the end of the file.
 AnalysisResult analyse(const FoundFile& f, const ScanOptions& options,
-                       const std::vector<std::string>& real_roots) {
+                       const std::vector<std::string>& real_roots, const std::atomic<bool>& stop) {
   AnalysisResult r;
   r.path = f.path;
   r.size = f.size;
@@ -101,8 +109,13 @@ AnalysisResult analyse(const FoundFile& f, const ScanOptions& options,
   const auto start = Clock::now();
   AnalysisOptions limits;
   limits.max_duration_s = options.max_duration_s;
+  limits.cancel = &stop;
   auto analysed = analysis::analyze_file_and_tags(f.path, limits);
   r.analysis_s = seconds_since(start);
+  if (!analysed.ok() && analysed.error().kind == ErrorKind::cancelled) {
+    r.error = analysed.error();
+    return r;
+  }
   const std::optional<Identity> after = identity_of(f.path);
   if (before && !after) {
     r.error = Error{ErrorKind::io, f.path, "the file disappeared while it was being analysed"};
@@ -275,7 +288,9 @@ void write_results(Store& store, BoundedQueue<WriterItem>& results, Shared& shar
         continue;
       }
       ++rows;
-      if (r.tags_only) {
+      if (was_cancelled(r)) {
+        store.clear_in_flight(r.path);
+      } else if (r.tags_only) {
         store.put_tags(r.path, r.tags);
         const std::lock_guard lock(shared.mutex);
         ++shared.tags_read;
@@ -408,11 +423,15 @@ ScanSummary run_scan(Store& store, const std::vector<std::string>& roots,
       store.begin();
       store.mark_in_flight(retry.file.path, true, retry.alone_deaths);
       store.commit();
-      AnalysisResult r = analyse(retry.file, options, real_roots);
+      AnalysisResult r = analyse(retry.file, options, real_roots, stop);
       store.begin();
-      store.put_result(r);
+      if (was_cancelled(r)) {
+        store.clear_in_flight(r.path);  // not a death: the next scan retries it alone afresh
+      } else {
+        store.put_result(r);
+      }
       store.commit();
-      count_stored(shared, r);
+      if (!was_cancelled(r)) count_stored(shared, r);
     } catch (const Failure& e) {
       shared.store_error = Error{e.kind(), store.path(), e.reason()};
       stop = true;
@@ -446,7 +465,8 @@ ScanSummary run_scan(Store& store, const std::vector<std::string>& roots,
           std::future<bool> marked = mark.get_future();
           results.push(WriterItem{{}, plan.to_analyse[i].path, &mark});
           if (!marked.get()) break;
-          results.push(WriterItem{analyse(plan.to_analyse[i], options, real_roots), {}, nullptr});
+          results.push(
+              WriterItem{analyse(plan.to_analyse[i], options, real_roots, stop), {}, nullptr});
         }
         if (--running == 0) results.close();
       });

@@ -97,7 +97,7 @@ def test_each_kind_has_one_class():
     kinds = {cls.kind: cls for cls in trackprint.Error.__subclasses__()}
     assert sorted(kinds) == sorted(["io", "not_audio", "no_audio", "decode", "unsupported",
                                     "too_short", "too_long", "invalid_audio", "invalid_input",
-                                    "crashed", "internal"])  # fmt: skip
+                                    "crashed", "cancelled", "internal"])  # fmt: skip
     assert kinds["no_audio"] is trackprint.NoAudioError
     assert kinds["unsupported"] is trackprint.UnsupportedError
     assert kinds["internal"] is trackprint.InternalError

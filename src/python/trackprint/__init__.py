@@ -11,6 +11,7 @@ workers analyses N tracks at once. Failures raise a subclass of trackprint.Error
 """
 
 from ._errors import (
+    CancelledError,
     CrashedError,
     DecodeError,
     Error,
@@ -54,6 +55,7 @@ __version__ = engine_version()
 __all__ = [
     "DIMENSIONS",
     "FINGERPRINT_VERSION",
+    "CancelledError",
     "CrashedError",
     "DecodeError",
     "Dimension",
