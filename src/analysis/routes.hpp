@@ -40,15 +40,13 @@ Fingerprint fingerprint_streamed(const std::string& path, io::Decoder& decoder, 
 // The 25 values of a file, decoding it once (y held) or twice (y streamed) by its declared
 // length (pipes and devices are always held), or as `route` says (tests check that both give the
 // same bits); throws Failure. `tags`, when given, receives the file's tags, from the same open.
+// Every route checks `cancel` between decoded blocks and between chunks of the loops after
+// decoding, and throws Failure (kind cancelled) once it is set; the checks change no value.
 enum class Route { by_length, held, streamed };
 Fingerprint fingerprint_file(const std::string& path, int threads = 1,
                              Route route = Route::by_length,
                              double max_duration_s = kDefaultMaxDurationSeconds,
                              Trace* trace = nullptr, Tags* tags = nullptr, CancelFlag cancel = {});
-
-// Every route checks `cancel` between decoded blocks and between chunks of the loops that run
-// after decoding, and throws Failure (kind cancelled) once it is set; the checks read nothing
-// else, so an analysis that is not cancelled gives the same bits.
 
 // Throws Failure(too_short) below 0.5 s of y (spec §1.4); a logic error on a non-finite value.
 void require_length(std::size_t y_length);
