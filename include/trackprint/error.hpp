@@ -23,6 +23,7 @@ enum class ErrorKind {
   invalid_audio,  // the decoded samples are unusable: NaN, infinity, or so large they overflow
   invalid_input,  // arguments handed to the API are unusable (wrong shape, bad rate, threads)
   crashed,        // the analysis killed the process twice (recorded by a library scan)
+  cancelled,      // the caller asked the analysis to stop (AnalysisOptions::cancel); not stored
   internal,       // a defect in trackprint itself; reported, never a crash
 };
 
@@ -31,7 +32,7 @@ inline constexpr ErrorKind kErrorKinds[] = {
     ErrorKind::io,       ErrorKind::not_audio,     ErrorKind::no_audio,
     ErrorKind::decode,   ErrorKind::unsupported,   ErrorKind::too_short,
     ErrorKind::too_long, ErrorKind::invalid_audio, ErrorKind::invalid_input,
-    ErrorKind::crashed,  ErrorKind::internal};
+    ErrorKind::crashed,  ErrorKind::cancelled,     ErrorKind::internal};
 
 TRACKPRINT_API std::string_view to_string(ErrorKind kind);
 // The kind whose to_string() is `name`, if any (for kinds read back from a store or a file).

@@ -68,10 +68,11 @@ struct ScanOptions {
   // Called on the thread that called scan() (never on a worker): once when the total is known,
   // before any file is analysed, then about 10 times a second, and once at the end (phase
   // finished, return value ignored), with no lock of the library held: a Python binding may take
-  // the GIL in it. Returning false cancels: no new file is started, the files being analysed are
-  // finished and everything finished is committed before scan() returns; the callback is then
-  // called only once more, at the end. An exception from it cancels the same way and is
-  // rethrown by scan() once the threads have stopped.
+  // the GIL in it. Returning false cancels: no new file is started, the files being analysed stop
+  // within a fraction of a second and stay as they were (pending; not failed), and everything
+  // finished is committed before scan() returns; the callback is then called only once more, at
+  // the end. An exception from it cancels the same way and is rethrown by scan() once the threads
+  // have stopped.
   std::function<bool(const ScanProgress&)> progress;
 };
 

@@ -10,6 +10,7 @@
 // Every function is thread-safe and re-entrant: analyse one track per thread.
 #pragma once
 
+#include <atomic>
 #include <span>
 #include <string>
 #include <string_view>
@@ -28,6 +29,12 @@ struct AnalysisOptions {
   int threads = 1;
   // Longer audio is refused (kind too_long), whether the file declares it or decodes to it.
   double max_duration_s = kDefaultMaxDurationSeconds;
+  // A stop request the caller owns and may set from any thread (or a signal handler): once it
+  // reads true, the analysis returns an Error of kind `cancelled` within a fraction of a second
+  // (it is checked between decoded blocks and between chunks of frames of the long loops), so
+  // Ctrl-C need not wait for a long file to end. A flag, not a callback: it is read often and
+  // from the analysis's own threads, and a relaxed load costs nothing beside the work.
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 // Decodes `path` (any format FFmpeg reads) and computes its fingerprint.

@@ -5,6 +5,7 @@
 
 #include "analysis/file_analysis.hpp"
 #include "analysis/routes.hpp"
+#include "core/cancel_flag.hpp"
 #include "io/decoder.hpp"
 #include "trackprint/limits.hpp"
 #include "trackprint/trace.hpp"
@@ -24,6 +25,7 @@ namespace {
 void check_options(const AnalysisOptions& options) {
   if (!(options.max_duration_s > 0))
     throw Failure(ErrorKind::invalid_input, "max_duration_s must be more than 0");
+  CancelFlag(options.cancel).check();  // set before the start: not even the file is opened
 }
 
 // Every public entry point: a Failure becomes an Error of its kind, anything else `internal`.
@@ -81,13 +83,15 @@ Fingerprint fingerprint_of_samples(std::span<const std::span<const float>> chann
   analysis::SignalBuilder signal(sample_rate, speakers, analysis::SignalBuilder::Parts::all, trace);
   std::vector<std::span<const float>> block(channels.size());
   const std::size_t total = channels[0].size();
+  const CancelFlag cancel(options.cancel);
   for (std::size_t start = 0; start < total; start += kSamplesBlock) {
+    cancel.check();
     const std::size_t n = std::min(kSamplesBlock, total - start);
     for (std::size_t c = 0; c < channels.size(); ++c) block[c] = channels[c].subspan(start, n);
     signal.add(block);
   }
   signal.finish();
-  Fingerprint fp = analysis::fingerprint_of(signal, options.threads, trace);
+  Fingerprint fp = analysis::fingerprint_of(signal, options.threads, trace, cancel);
   fp.sample_rate = sample_rate;
   fp.channels = static_cast<int>(channels.size());
   fp.duration_s = static_cast<double>(total) / sample_rate;
@@ -100,7 +104,8 @@ Result<Fingerprint> analyze_file(const std::string& path, const AnalysisOptions&
   return guarded(path, [&] {
     check_options(options);
     return analysis::fingerprint_file(path, options.threads, analysis::Route::by_length,
-                                      options.max_duration_s);
+                                      options.max_duration_s, nullptr, nullptr,
+                                      CancelFlag(options.cancel));
   });
 }
 
@@ -110,7 +115,8 @@ Result<Fingerprint> analyze_file(const std::string& path, const AnalysisOptions&
   return guarded(path, [&] {
     check_options(options);
     return analysis::fingerprint_file(path, options.threads, analysis::Route::by_length,
-                                      options.max_duration_s, &trace);
+                                      options.max_duration_s, &trace, nullptr,
+                                      CancelFlag(options.cancel));
   });
 }
 
@@ -119,8 +125,9 @@ Result<analysis::FileAnalysis> analysis::analyze_file_and_tags(const std::string
   return guarded(path, [&] {
     check_options(options);
     FileAnalysis out;
-    out.fingerprint = fingerprint_file(path, options.threads, Route::by_length,
-                                       options.max_duration_s, nullptr, &out.tags);
+    out.fingerprint =
+        fingerprint_file(path, options.threads, Route::by_length, options.max_duration_s, nullptr,
+                         &out.tags, CancelFlag(options.cancel));
     return out;
   });
 }

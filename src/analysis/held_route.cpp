@@ -1,6 +1,7 @@
 // The held route: y is kept whole and read twice, first by the STFT families and the sample
 // families, then by the chroma, which needs the whole track's tuning. On one thread the file is
 // decoded first and y then read in order; on two, decoding and analysis overlap (see below).
+#include <algorithm>
 #include <exception>
 #include <future>
 #include <memory>
@@ -12,8 +13,34 @@
 #include "analysis/stft_families.hpp"
 
 namespace trackprint::analysis {
+namespace {
 
-Fingerprint fingerprint_of(const SignalBuilder& signal, int threads, Trace* trace) {
+// A held y goes to a family in chunks, with a check of `cancel` before each; the families take
+// blocks of any size and sum them in the same order, so the bits are those of one push.
+template <class Push>
+void push_in_chunks(std::span<const float> y, CancelFlag cancel, Push&& push) {
+  for (std::size_t at = 0; at < y.size(); at += kCancelChunk) {
+    cancel.check();
+    push(y.subspan(at, std::min(kCancelChunk, y.size() - at)));
+  }
+}
+
+// YIN's frames and the chroma's, a range at a time with a check between: each frame is computed
+// on its own, so the series is the same. 1024 frames are about 24 s of audio.
+constexpr std::size_t kFramesBetweenChecks = 1024;
+
+template <class Range>
+void in_frame_ranges(std::size_t first, std::size_t last, CancelFlag cancel, Range&& range) {
+  for (std::size_t t = first; t < last; t += kFramesBetweenChecks) {
+    cancel.check();
+    range(t, std::min(last, t + kFramesBetweenChecks));
+  }
+}
+
+}  // namespace
+
+Fingerprint fingerprint_of(const SignalBuilder& signal, int threads, Trace* trace,
+                           CancelFlag cancel) {
   const std::vector<float>& y = signal.y();
   require_length(y.size());
   // Every family writes only its own elements of fp.values (distinct objects, so no race), and
@@ -21,10 +48,10 @@ Fingerprint fingerprint_of(const SignalBuilder& signal, int threads, Trace* trac
   // any thread count. fp is declared first so that it outlives the side thread's future, whose
   // destructor waits for it even when the code below throws.
   Fingerprint fp;
-  const auto measure_samples = [&y, &fp, trace] {
+  const auto measure_samples = [&y, &fp, trace, cancel] {
     SampleFamilies samples;
     samples.trace_into(trace);
-    samples.push(y);
+    push_in_chunks(y, cancel, [&samples](std::span<const float> c) { samples.push(c); });
     samples.finish(fp);
   };
   std::future<void> side;
@@ -36,11 +63,12 @@ Fingerprint fingerprint_of(const SignalBuilder& signal, int threads, Trace* trac
   fp[Dim::lufs] = signal.lufs();
   StftFamilies stft(StftFamilies::Pass::one);
   stft.trace_into(trace);
-  stft.push(y);
+  stft.cancel_on(cancel);
+  push_in_chunks(y, cancel, [&stft](std::span<const float> c) { stft.push(c); });
   stft.finish(fp, y.size());
   features::ChromaFamily chroma(stft.tuning());
   chroma.trace_into(trace);
-  chroma.push(y);
+  push_in_chunks(y, cancel, [&chroma](std::span<const float> c) { chroma.push(c); });
   chroma.finish(fp);
   signal.stereo().finish(fp);
   if (side.valid()) side.get();  // rethrows what the side thread threw
@@ -55,12 +83,13 @@ Fingerprint fingerprint_of(const SignalBuilder& signal, int threads, Trace* trac
 // decimates the CQT's octaves and makes the first half of the chroma frames, while the other
 // runs YIN over every frame and then makes the second half. Every family is fed the samples
 // and frames of the one-thread route and sums them in the same order: the same bits.
-Fingerprint fingerprint_held(io::Decoder& decoder) {
+Fingerprint fingerprint_held(io::Decoder& decoder, CancelFlag cancel) {
   const io::StreamInfo& info = decoder.info();
   Fingerprint fp;  // first: it outlives the side thread
   SignalBuilder signal(info.sample_rate, info.speakers);
   signal.reserve_y(info.declared_duration_s);
   StftFamilies stft(StftFamilies::Pass::one);
+  stft.cancel_on(cancel);
   SampleFamilies samples(SampleFamilies::Pitch::apart);
   {
     BlockWorker side([&](std::span<const float> y) {
@@ -68,7 +97,7 @@ Fingerprint fingerprint_held(io::Decoder& decoder) {
       samples.push(y);
     });
     signal.tap_y([&side](std::span<const float> y) { side.push(y); });
-    decode_into(decoder, signal);
+    decode_into(decoder, signal, cancel);
     side.finish();
   }
   const std::vector<float>& y = signal.y();
@@ -80,12 +109,27 @@ Fingerprint fingerprint_held(io::Decoder& decoder) {
   std::shared_ptr<const features::HeldChroma> held;
   std::promise<void> chroma_made;
   std::shared_future<void> chroma = chroma_made.get_future().share();
+  // The chroma frames from `first` to `last`.
+  const auto chroma_of = [cancel](const features::HeldChroma& source, std::size_t first,
+                                  std::size_t last) {
+    std::vector<float> out;
+    in_frame_ranges(first, last, cancel, [&](std::size_t a, std::size_t b) {
+      const std::vector<float> part = source.chroma(a, b);
+      out.insert(out.end(), part.begin(), part.end());
+    });
+    return out;
+  };
   std::future<std::vector<float>> second_half =
-      std::async(std::launch::async, [&y, &fp, &held, chroma] {
+      std::async(std::launch::async, [&y, &fp, &held, chroma, cancel, chroma_of] {
         features::PitchFamily pitch;
-        features::PitchFamily::measure(pitch.f0_of(y, 0, pitch.frame_count(y.size())), fp);
+        std::vector<double> f0;
+        in_frame_ranges(0, pitch.frame_count(y.size()), cancel, [&](std::size_t a, std::size_t b) {
+          const std::vector<double> part = pitch.f0_of(y, a, b);
+          f0.insert(f0.end(), part.begin(), part.end());
+        });
+        features::PitchFamily::measure(std::move(f0), fp);
         chroma.get();
-        return held->chroma(held->frame_count() / 2, held->frame_count());
+        return chroma_of(*held, held->frame_count() / 2, held->frame_count());
       });
   features::ChromaEnergy energy;
   bool made = false;
@@ -95,7 +139,7 @@ Fingerprint fingerprint_held(io::Decoder& decoder) {
     held = std::make_shared<const features::HeldChroma>(stft.tuning(), y);
     chroma_made.set_value();
     made = true;
-    energy.add(held->chroma(0, held->frame_count() / 2));
+    energy.add(chroma_of(*held, 0, held->frame_count() / 2));
   } catch (...) {
     if (!made) chroma_made.set_exception(std::current_exception());
     second_half.wait();

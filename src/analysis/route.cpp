@@ -26,7 +26,7 @@ void require_finite(const Fingerprint& fp) {
 }
 
 Fingerprint fingerprint_file(const std::string& path, int threads, Route route,
-                             double max_duration_s, Trace* trace, Tags* tags) {
+                             double max_duration_s, Trace* trace, Tags* tags, CancelFlag cancel) {
   io::Decoder decoder(path, max_duration_s);
   const io::StreamInfo info = decoder.info();
   if (tags != nullptr) *tags = decoder.tags();
@@ -39,15 +39,15 @@ Fingerprint fingerprint_file(const std::string& path, int threads, Route route,
                         : route == Route::held;
   Fingerprint fp;
   if (hold && threads > 1 && trace == nullptr) {
-    fp = fingerprint_held(decoder);
+    fp = fingerprint_held(decoder, cancel);
   } else if (hold) {
     SignalBuilder signal(info.sample_rate, info.speakers, SignalBuilder::Parts::all, trace);
     signal.reserve_y(info.declared_duration_s);
-    decode_into(decoder, signal);
-    fp = fingerprint_of(signal, threads, trace);
+    decode_into(decoder, signal, cancel);
+    fp = fingerprint_of(signal, threads, trace, cancel);
     fp.duration_s = static_cast<double>(signal.native_frames()) / info.sample_rate;
   } else {
-    fp = fingerprint_streamed(path, decoder, threads, max_duration_s, trace);
+    fp = fingerprint_streamed(path, decoder, threads, max_duration_s, trace, cancel);
   }
   fp.sample_rate = info.sample_rate;
   fp.channels = info.channels;

@@ -147,9 +147,12 @@ std::vector<dsp::LoudnessChannel> loudness_channels(std::span<const io::Speaker>
   return channels;
 }
 
-void decode_into(io::Decoder& decoder, SignalBuilder& signal) {
+void decode_into(io::Decoder& decoder, SignalBuilder& signal, CancelFlag cancel) {
   std::vector<std::vector<float>> block;
-  while (decoder.next_block(block)) signal.add(block);
+  while (decoder.next_block(block)) {
+    cancel.check();
+    signal.add(block);
+  }
   signal.finish();
 }
 

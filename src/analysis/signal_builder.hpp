@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "core/cancel_flag.hpp"
 #include "dsp/loudness.hpp"
 #include "dsp/resample.hpp"
 #include "features/families.hpp"
@@ -79,8 +80,9 @@ class SignalBuilder {
 // pyloudnorm reads it: no dual-mono boost.
 std::vector<dsp::LoudnessChannel> loudness_channels(std::span<const io::Speaker> speakers);
 
-// Every block of `decoder` into `signal`, then signal.finish(); throws Failure.
-void decode_into(io::Decoder& decoder, SignalBuilder& signal);
+// Every block of `decoder` into `signal`, then signal.finish(); throws Failure, also (kind
+// cancelled) when `cancel` is set, checked before each block.
+void decode_into(io::Decoder& decoder, SignalBuilder& signal, CancelFlag cancel = {});
 
 // The decoded track's description and its analysis signal (y kept); throws Failure.
 struct StreamedTrack {

@@ -24,7 +24,8 @@ class StftFamilies {
   enum class Pass { one, first_of_two, second_of_two };
   // For the second of two: mel_peak_db = the first's mel_peak_db(), length = len(y).
   explicit StftFamilies(Pass pass, float mel_peak_db = 0, std::size_t length = 0);
-  void trace_into(Trace* trace);  // before the first push
+  void trace_into(Trace* trace);                                      // before the first push
+  void cancel_on(CancelFlag cancel) { temporal_.cancel_on(cancel); }  // checked in finish()
 
   void push(std::span<const float> y);
   void finish(Fingerprint& fp, std::size_t length);  // length = len(y)

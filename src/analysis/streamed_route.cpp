@@ -13,7 +13,7 @@
 namespace trackprint::analysis {
 
 Fingerprint fingerprint_streamed(const std::string& path, io::Decoder& decoder, int threads,
-                                 double max_duration_s, Trace* trace) {
+                                 double max_duration_s, Trace* trace, CancelFlag cancel) {
   const io::StreamInfo& info = decoder.info();
   Fingerprint fp;
   SampleFamilies samples;
@@ -32,7 +32,7 @@ Fingerprint fingerprint_streamed(const std::string& path, io::Decoder& decoder, 
       }
       first.push(y);
     });
-    decode_into(decoder, signal);
+    decode_into(decoder, signal, cancel);
     if (side) side->finish();
   }
   const std::size_t n = signal.y_length();
@@ -44,6 +44,7 @@ Fingerprint fingerprint_streamed(const std::string& path, io::Decoder& decoder, 
 
   StftFamilies second(StftFamilies::Pass::second_of_two, first.mel_peak_db(), n);
   second.trace_into(trace);
+  second.cancel_on(cancel);
   features::ChromaFamily chroma(first.tuning());
   chroma.trace_into(trace);
   SignalBuilder again(info.sample_rate, info.speakers, SignalBuilder::Parts::y_only);
@@ -59,7 +60,7 @@ Fingerprint fingerprint_streamed(const std::string& path, io::Decoder& decoder, 
       }
     });
     io::Decoder second_decoder(path, max_duration_s);
-    decode_into(second_decoder, again);
+    decode_into(second_decoder, again, cancel);
     if (side) side->finish();
   }
   if (again.y_length() != n) {

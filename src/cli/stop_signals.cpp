@@ -9,12 +9,14 @@ namespace trackprint::cli {
 namespace {
 
 std::atomic<int> g_signal{0};
+std::atomic<bool> g_requested{false};
 std::atomic<StopSignal*> g_stop{nullptr};
 static_assert(std::atomic<int>::is_always_lock_free, "set from a signal handler");
 static_assert(std::atomic<StopSignal*>::is_always_lock_free, "read from a signal handler");
 
 extern "C" void on_stop_signal(int signal) {
   g_signal.store(signal);
+  g_requested.store(true);
   if (StopSignal* stop = g_stop.load()) stop->request();  // an eventfd write: signal-safe
 }
 
@@ -32,6 +34,10 @@ void catch_stop_signals(StopSignal* stop) {
 
 int stop_signal() {
   return g_signal.load();
+}
+
+const std::atomic<bool>& stop_requested() {
+  return g_requested;
 }
 
 }  // namespace trackprint::cli

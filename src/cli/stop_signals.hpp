@@ -1,7 +1,9 @@
-// Ctrl-C and SIGTERM for the commands that write the store (scan, watch): the first one asks
-// them to stop after committing what is finished; a second one kills at once (SA_RESETHAND).
-// The store stays valid either way.
+// Ctrl-C and SIGTERM for the commands that take long (analyze, scan, watch): the first one asks
+// them to stop (the analyses in hand end, what is finished is committed or printed); a second one
+// kills at once (SA_RESETHAND). The store stays valid either way.
 #pragma once
+
+#include <atomic>
 
 namespace trackprint {
 class StopSignal;
@@ -14,5 +16,9 @@ void catch_stop_signals(StopSignal* stop);
 
 // The signal that came (its number), or 0 until one did.
 int stop_signal();
+
+// Set by that signal: what a command hands the engine as AnalysisOptions::cancel, so that the
+// analysis in hand stops within a fraction of a second.
+const std::atomic<bool>& stop_requested();
 
 }  // namespace trackprint::cli

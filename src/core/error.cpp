@@ -22,6 +22,8 @@ std::string_view to_string(ErrorKind kind) {
       return "invalid_audio";
     case ErrorKind::crashed:
       return "crashed";
+    case ErrorKind::cancelled:
+      return "cancelled";
     case ErrorKind::invalid_input:
       return "invalid_input";
     case ErrorKind::internal:

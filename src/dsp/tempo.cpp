@@ -39,7 +39,8 @@ std::vector<double> tempo_frequencies(std::size_t n_bins, std::size_t hop, doubl
   return bpm;
 }
 
-std::vector<double> mean_tempogram(std::span<const float> envelope, std::size_t win_length) {
+std::vector<double> mean_tempogram(std::span<const float> envelope, std::size_t win_length,
+                                   CancelFlag cancel) {
   if (win_length == 0) throw std::invalid_argument("mean_tempogram: win_length must be positive");
   const std::size_t n = envelope.size();
   std::vector<double> mean(win_length, 0.0);
@@ -67,6 +68,7 @@ std::vector<double> mean_tempogram(std::span<const float> envelope, std::size_t 
   const double tiny = std::numeric_limits<double>::min();
   std::size_t t = 0;
   auto next_frame = [&](std::span<double> col) {
+    if (t % 4096 == 0) cancel.check();
     double* in = fft.input();
     const float* frame = padded.data() + t;
     for (std::size_t i = 0; i < win_length; ++i) in[i] = static_cast<double>(frame[i]) * window[i];
@@ -95,10 +97,10 @@ std::vector<double> mean_tempogram(std::span<const float> envelope, std::size_t 
   return mean;
 }
 
-double tempo(std::span<const float> envelope, const TempoParams& p) {
+double tempo(std::span<const float> envelope, const TempoParams& p, CancelFlag cancel) {
   if (p.start_bpm <= 0) throw std::invalid_argument("tempo: start_bpm must be strictly positive");
   const std::size_t win_length = time_to_frames(p.ac_size, p.sr, p.hop);
-  const std::vector<double> tg = mean_tempogram(envelope, win_length);
+  const std::vector<double> tg = mean_tempogram(envelope, win_length, cancel);
   const std::vector<double> bpms = tempo_frequencies(win_length, p.hop, p.sr);
 
   std::vector<double> logprior(win_length);

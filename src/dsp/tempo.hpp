@@ -8,6 +8,8 @@
 #include <span>
 #include <vector>
 
+#include "core/cancel_flag.hpp"
+
 namespace trackprint::dsp {
 
 struct TempoParams {
@@ -24,10 +26,12 @@ std::vector<double> tempo_frequencies(std::size_t n_bins, std::size_t hop, doubl
 
 // np.mean(librosa.feature.tempogram(onset_envelope=env, sr, hop_length, win_length), axis=-1):
 // the time-averaged, per-frame max-normalised autocorrelation (win_length lags), in double.
-std::vector<double> mean_tempogram(std::span<const float> envelope, std::size_t win_length);
+// An FFT per frame (about half a second for an hour): `cancel` is checked every 4096 frames.
+std::vector<double> mean_tempogram(std::span<const float> envelope, std::size_t win_length,
+                                   CancelFlag cancel = {});
 
 // librosa.feature.tempo(onset_envelope=env, sr=sr, hop_length=hop, ...)[0] (aggregate=np.mean,
 // prior=None), unclipped. librosa.beat.beat_track uses this same value as its bpm.
-double tempo(std::span<const float> envelope, const TempoParams& p = {});
+double tempo(std::span<const float> envelope, const TempoParams& p = {}, CancelFlag cancel = {});
 
 }  // namespace trackprint::dsp

@@ -18,6 +18,7 @@
 #include <optional>
 #include <vector>
 
+#include "core/cancel_flag.hpp"
 #include "dsp/cqt.hpp"
 #include "dsp/fft.hpp"
 #include "dsp/frame_stream.hpp"
@@ -149,6 +150,8 @@ class TemporalFamily {
   // The trace gets the RMS and the mel spectrogram from the first pass, the onset envelope,
   // tempo, beats and onsets from the second (a single pass gives all).
   void trace_into(Trace* trace);
+  // The tempo estimate of finish() (an FFT per frame) checks `cancel` as it goes.
+  void cancel_on(CancelFlag cancel) { cancel_ = cancel; }
   void push(std::span<const float> magnitude);
   void push_samples(std::span<const float> y);  // not in the second of two passes
   float peak_db();                              // after the first of two passes
@@ -170,6 +173,7 @@ class TemporalFamily {
   std::size_t samples_ = 0;
   bool any_sound_ = false;
   Trace* trace_ = nullptr;
+  CancelFlag cancel_;
   std::optional<ColumnPool> spectrogram_;  // with a trace, in a pass that sees the mel power
 };
 

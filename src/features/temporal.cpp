@@ -149,7 +149,7 @@ void TemporalFamily::finish(Fingerprint& fp) {
   dsp::TempoParams tp;
   tp.sr = kAnalysisRate;
   tp.hop = kHop;
-  const double bpm = dsp::tempo(onset, tp);  // beat_track estimates its tempo the same way
+  const double bpm = dsp::tempo(onset, tp, cancel_);  // beat_track estimates its tempo the same way
   fp[Dim::tempo_bpm] = std::clamp(bpm, 40.0, 200.0);
 
   dsp::BeatParams bp;

@@ -65,6 +65,10 @@ AnalysisResult tags_of(const FoundFile& f) {
   return r;
 }
 
+bool was_cancelled(const AnalysisResult& r) {
+  return r.error && r.error->kind == ErrorKind::cancelled;
+}
+
 AnalysisResult analyse(const FoundFile& f, const AnalysisSettings& settings) {
   AnalysisResult r;
   r.path = f.path;
@@ -87,8 +91,13 @@ AnalysisResult analyse(const FoundFile& f, const AnalysisSettings& settings) {
   const auto start = Clock::now();
   AnalysisOptions limits;
   limits.max_duration_s = settings.max_duration_s;
+  limits.cancel = settings.cancel;
   auto analysed = analysis::analyze_file_and_tags(f.path, limits);
   r.analysis_s = std::chrono::duration<double>(Clock::now() - start).count();
+  if (!analysed.ok() && analysed.error().kind == ErrorKind::cancelled) {
+    r.error = analysed.error();
+    return r;
+  }
   const std::optional<Identity> after = identity_of(f.path);
   if (before && !after) {
     r.error = Error{ErrorKind::io, f.path, "the file disappeared while it was being analysed"};
@@ -216,6 +225,10 @@ void Pipeline::write() {
         store_.mark_in_flight(item.starting, false, 0);
         commit();  // the batch with it: finished results are handed over no later
         std::exchange(item.started, nullptr)->set_value(true);
+        continue;
+      }
+      if (item.result && was_cancelled(*item.result)) {
+        store_.clear_in_flight(item.result->path);  // stopped, not crashed: nothing stored
         continue;
       }
       if (item.change) item.change(store_);

@@ -38,7 +38,14 @@ struct AnalysisSettings {
   double max_duration_s = kDefaultMaxDurationSeconds;
   // The real folders a sidecar may be written in (none given: the file's own folder).
   std::vector<std::string> sidecar_folders;
+  // The scan's own stop: once set, the analyses in hand end within a fraction of a second with
+  // kind cancelled, and such a result is not stored (the file stays as it was; its in-flight
+  // mark is cleared, since it did not crash).
+  const std::atomic<bool>* cancel = nullptr;
 };
+
+// True for a result that ended at AnalysisSettings::cancel.
+bool was_cancelled(const AnalysisResult& r);
 
 struct PipelineHooks {
   // Called by each worker for its next file; nullopt ends that worker. May block.

@@ -220,6 +220,7 @@ ScanSummary run_scan(Store& store, const std::vector<std::string>& roots,
   settings.sidecars = options.sidecars;
   settings.max_duration_s = options.max_duration_s;
   settings.sidecar_folders = real_folders(absolute_roots);
+  settings.cancel = &stop;
   // The files a dead scan left in flight, one at a time before any other: if one of them
   // kills the process again, it is the only one in flight, and the next scan blames it.
   for (const LoneRetry& retry : recovery.alone) {
@@ -230,9 +231,13 @@ ScanSummary run_scan(Store& store, const std::vector<std::string>& roots,
       store.commit();
       AnalysisResult r = analyse(retry.file, settings);
       store.begin();
-      store.put_result(r);
+      if (was_cancelled(r)) {
+        store.clear_in_flight(r.path);  // not a death: the next scan retries it alone afresh
+      } else {
+        store.put_result(r);
+      }
       store.commit();
-      count_stored(shared, r);
+      if (!was_cancelled(r)) count_stored(shared, r);
     } catch (const Failure& e) {
       shared.store_error = Error{e.kind(), store.path(), e.reason()};
       stop = true;

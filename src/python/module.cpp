@@ -20,6 +20,7 @@
 
 #include "bindings.hpp"
 #include "errors.hpp"
+#include "interruptible.hpp"
 #include "trackprint/numbers_version.hpp"
 #include "trackprint/trackprint.hpp"
 
@@ -119,10 +120,8 @@ Fingerprint analyze(nb::handle samples, nb::handle sr, int threads, double max_d
   const std::vector<std::vector<float>> channels = channels_of(samples);
   const std::vector<std::span<const float>> spans(channels.begin(), channels.end());
   std::optional<Result<Fingerprint>> result;
-  {
-    nb::gil_scoped_release unlocked;
-    result.emplace(analyze_samples(spans, rate, options));
-  }
+  result.emplace(analyse_interruptibly(
+      options, [&](const AnalysisOptions& o) { return analyze_samples(spans, rate, o); }));
   if (!result->ok()) raise(result->error().kind, result->error().reason, nb::none());
   return std::move(result->value());
 }
@@ -135,10 +134,8 @@ Fingerprint analyze_path(nb::handle path, int threads, double max_duration) {
   const nb::object shown = os.attr("fsdecode")(encoded);
   const std::string file(encoded.c_str(), encoded.size());
   std::optional<Result<Fingerprint>> result;
-  {
-    nb::gil_scoped_release unlocked;
-    result.emplace(analyze_file(file, options));
-  }
+  result.emplace(analyse_interruptibly(
+      options, [&](const AnalysisOptions& o) { return analyze_file(file, o); }));
   if (!result->ok()) raise(result->error().kind, result->error().reason, shown);
   return std::move(result->value());
 }

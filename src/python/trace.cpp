@@ -12,6 +12,7 @@
 
 #include "bindings.hpp"
 #include "errors.hpp"
+#include "interruptible.hpp"
 #include "trackprint/trace.hpp"
 
 namespace nb = nanobind;
@@ -60,10 +61,9 @@ TracedTrack trace_path(nb::handle path, int threads, std::size_t columns) {
   TracedTrack out;
   out.trace.max_spectrogram_columns = columns;
   std::optional<Result<Fingerprint>> result;
-  {
-    nb::gil_scoped_release unlocked;
-    result.emplace(analyze_file(file, AnalysisOptions{threads}, out.trace));
-  }
+  result.emplace(analyse_interruptibly(AnalysisOptions{threads}, [&](const AnalysisOptions& o) {
+    return analyze_file(file, o, out.trace);
+  }));
   if (!result->ok()) raise(result->error().kind, result->error().reason, shown);
   out.fingerprint = std::move(result->value());
   return out;

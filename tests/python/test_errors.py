@@ -1,6 +1,10 @@
 """Failures raise the trackprint.Error subclass of their kind, naming the file and the reason."""
 
 import pickle
+import signal
+import subprocess
+import sys
+import time
 
 import numpy as np
 import pytest
@@ -97,7 +101,7 @@ def test_each_kind_has_one_class():
     kinds = {cls.kind: cls for cls in trackprint.Error.__subclasses__()}
     assert sorted(kinds) == sorted(["io", "not_audio", "no_audio", "decode", "unsupported",
                                     "too_short", "too_long", "invalid_audio", "invalid_input",
-                                    "crashed", "internal"])  # fmt: skip
+                                    "crashed", "cancelled", "internal"])  # fmt: skip
     assert kinds["no_audio"] is trackprint.NoAudioError
     assert kinds["unsupported"] is trackprint.UnsupportedError
     assert kinds["internal"] is trackprint.InternalError
@@ -109,3 +113,24 @@ def test_errors_pickle_with_their_fields():
     assert type(back) is trackprint.DecodeError
     assert (back.kind, back.path, back.reason, str(back)) == (
         "decode", "/music/a.flac", "truncated: decoded 2.0 s", "/music/a.flac: truncated: decoded 2.0 s")  # fmt: skip
+
+
+def test_ctrl_c_during_analyze_file_raises_keyboard_interrupt_within_a_second(tmp_path):
+    """The engine's cancel flag, set from the calling thread's signal check: an hour-long file
+    stops within about a second (2 s allowed on a loaded machine), as KeyboardInterrupt."""
+    hour = tmp_path / "hour.wav"
+    subprocess.run(["ffmpeg", "-nostdin", "-loglevel", "error", "-f", "lavfi", "-i",
+                    "sine=frequency=220:sample_rate=22050:duration=3600", "-ac", "1", str(hour)],
+                   check=True)  # fmt: skip
+    code = "import sys, trackprint; trackprint.analyze_file(sys.argv[1])"
+    p = subprocess.Popen([sys.executable, "-c", code, str(hour)], stderr=subprocess.PIPE,
+                         text=True)  # fmt: skip
+    time.sleep(3)
+    assert p.poll() is None, p.communicate()
+    sent = time.monotonic()
+    p.send_signal(signal.SIGINT)
+    _, err = p.communicate(timeout=120)
+    latency = time.monotonic() - sent
+    print(f"KeyboardInterrupt {latency:.2f} s after SIGINT")
+    assert "KeyboardInterrupt" in err
+    assert latency < 2.0

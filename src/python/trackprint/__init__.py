@@ -13,6 +13,7 @@ iterator or asyncio) and `await trackprint.analyze_file_async(path)`.
 """
 
 from ._errors import (
+    CancelledError,
     CrashedError,
     DecodeError,
     Error,
@@ -60,6 +61,7 @@ __version__ = engine_version()
 __all__ = [
     "DIMENSIONS",
     "FINGERPRINT_VERSION",
+    "CancelledError",
     "CrashedError",
     "DecodeError",
     "Dimension",

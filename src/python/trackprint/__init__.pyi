@@ -222,6 +222,9 @@ class InvalidAudioError(Error, ValueError):
 class CrashedError(Error):
     """kind 'crashed': (library records only) analysing the file crashed the process twice."""
 
+class CancelledError(Error):
+    """kind 'cancelled': the analysis was asked to stop (Ctrl-C raises KeyboardInterrupt)."""
+
 class InvalidInputError(Error, ValueError):
     """kind 'invalid_input': unusable arguments (samples, rate, threads)."""
 

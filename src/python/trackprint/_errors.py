@@ -79,6 +79,13 @@ class CrashedError(Error):
     kind = "crashed"
 
 
+class CancelledError(Error):
+    """The analysis was asked to stop (the engine's cancel). Ctrl-C during analyze_file() or
+    analyze() raises KeyboardInterrupt instead, as Python code expects."""
+
+    kind = "cancelled"
+
+
 class InvalidInputError(Error, ValueError):
     """Arguments that are unusable: samples of the wrong dtype or shape, empty, holding NaN or
     infinity, a sample rate out of range, threads < 1. Also a ValueError."""
@@ -103,6 +110,7 @@ ERRORS = (
     InvalidAudioError,
     InvalidInputError,
     CrashedError,
+    CancelledError,
     InternalError,
 )
 _BY_KIND = {cls.kind: cls for cls in ERRORS}
