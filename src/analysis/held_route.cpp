@@ -2,6 +2,7 @@
 // families, then by the chroma, which needs the whole track's tuning. On one thread the file is
 // decoded first and y then read in order; on two, decoding and analysis overlap (see below).
 #include <algorithm>
+#include <atomic>
 #include <exception>
 #include <future>
 #include <memory>
@@ -25,17 +26,9 @@ void push_in_chunks(std::span<const float> y, CancelFlag cancel, Push&& push) {
   }
 }
 
-// YIN's frames and the chroma's, a range at a time with a check between: each frame is computed
-// on its own, so the series is the same. 1024 frames are about 24 s of audio.
-constexpr std::size_t kFramesBetweenChecks = 1024;
-
-template <class Range>
-void in_frame_ranges(std::size_t first, std::size_t last, CancelFlag cancel, Range&& range) {
-  for (std::size_t t = first; t < last; t += kFramesBetweenChecks) {
-    cancel.check();
-    range(t, std::min(last, t + kFramesBetweenChecks));
-  }
-}
+// The chroma frames two threads share out a chunk at a time: small enough that the two finish
+// together, large enough that claiming one costs nothing (256 frames are about 6 s of audio).
+constexpr std::size_t kChromaChunk = 256;
 
 }  // namespace
 
@@ -78,11 +71,13 @@ Fingerprint fingerprint_of(const SignalBuilder& signal, int threads, Trace* trac
 }
 
 // Two threads. While this one decodes (and measures loudness, resamples, sums the stereo
-// moments), the other takes y's blocks as they are made: the STFT families and the sample
-// families but YIN. Then, with y whole, this thread finishes the STFT families (the tuning),
-// decimates the CQT's octaves and makes the first half of the chroma frames, while the other
-// runs YIN over every frame and then makes the second half. Every family is fed the samples
-// and frames of the one-thread route and sums them in the same order: the same bits.
+// moments), the other takes y's blocks as they are made: the STFT families and every sample
+// family, YIN included. Then, with y whole, this thread drains the STFT's last frames (the
+// tuning is then known) and builds the CQT's kernels and octaves, while the other finishes
+// the sample and STFT families (the tempo, the beats, HPSS). Both then take the chroma's frames
+// a chunk at a time, whichever is free, and the chunks are summed in frame order. Every family
+// is fed the samples and frames of the one-thread route and sums them in the same order: the
+// same bits.
 Fingerprint fingerprint_held(io::Decoder& decoder, CancelFlag cancel) {
   const io::StreamInfo& info = decoder.info();
   Fingerprint fp;  // first: it outlives the side thread
@@ -90,7 +85,7 @@ Fingerprint fingerprint_held(io::Decoder& decoder, CancelFlag cancel) {
   signal.reserve_y(info.declared_duration_s);
   StftFamilies stft(StftFamilies::Pass::one);
   stft.cancel_on(cancel);
-  SampleFamilies samples(SampleFamilies::Pitch::apart);
+  SampleFamilies samples;
   {
     BlockWorker side([&](std::span<const float> y) {
       stft.push(y);
@@ -102,6 +97,7 @@ Fingerprint fingerprint_held(io::Decoder& decoder, CancelFlag cancel) {
   }
   const std::vector<float>& y = signal.y();
   require_length(y.size());
+  stft.finish_frames();  // before the side thread starts finish(): they share the frame state
 
   // The chroma is handed over through `held` once `chroma_made` is set (set_value happens
   // before get() returns). A future of the chroma itself would instantiate std::future's
@@ -109,43 +105,39 @@ Fingerprint fingerprint_held(io::Decoder& decoder, CancelFlag cancel) {
   std::shared_ptr<const features::HeldChroma> held;
   std::promise<void> chroma_made;
   std::shared_future<void> chroma = chroma_made.get_future().share();
-  // The chroma frames from `first` to `last`.
-  const auto chroma_of = [cancel](const features::HeldChroma& source, std::size_t first,
-                                  std::size_t last) {
-    std::vector<float> out;
-    in_frame_ranges(first, last, cancel, [&](std::size_t a, std::size_t b) {
-      const std::vector<float> part = source.chroma(a, b);
-      out.insert(out.end(), part.begin(), part.end());
-    });
-    return out;
+  std::vector<std::vector<float>> chunks;  // the chroma of each kChromaChunk frames, in order
+  std::atomic<std::size_t> next_chunk{0};
+  // Makes chunks until none is left; each chunk is written by the one thread that claimed it.
+  const auto take_chunks = [&held, &chunks, &next_chunk, cancel] {
+    for (std::size_t i = next_chunk++; i < chunks.size(); i = next_chunk++) {
+      cancel.check();
+      const std::size_t first = i * kChromaChunk;
+      chunks[i] = held->chroma(first, std::min(held->frame_count(), first + kChromaChunk));
+    }
   };
-  std::future<std::vector<float>> second_half =
-      std::async(std::launch::async, [&y, &fp, &held, chroma, cancel, chroma_of] {
-        features::PitchFamily pitch;
-        std::vector<double> f0;
-        in_frame_ranges(0, pitch.frame_count(y.size()), cancel, [&](std::size_t a, std::size_t b) {
-          const std::vector<double> part = pitch.f0_of(y, a, b);
-          f0.insert(f0.end(), part.begin(), part.end());
-        });
-        features::PitchFamily::measure(std::move(f0), fp);
+  std::future<void> side =
+      std::async(std::launch::async, [&fp, &samples, &stft, &y, chroma, &take_chunks] {
+        samples.finish(fp);
+        stft.finish(fp, y.size());
         chroma.get();
-        return chroma_of(*held, held->frame_count() / 2, held->frame_count());
+        take_chunks();
       });
-  features::ChromaEnergy energy;
   bool made = false;
   try {
-    samples.finish(fp);
-    stft.finish(fp, y.size());
     held = std::make_shared<const features::HeldChroma>(stft.tuning(), y);
+    chunks.resize((held->frame_count() + kChromaChunk - 1) / kChromaChunk);
     chroma_made.set_value();
     made = true;
-    energy.add(chroma_of(*held, 0, held->frame_count() / 2));
+    take_chunks();
   } catch (...) {
     if (!made) chroma_made.set_exception(std::current_exception());
-    second_half.wait();
+    next_chunk = chunks.size();  // the side thread takes no more
+    side.wait();
     throw;
   }
-  energy.add(second_half.get());  // rethrows what the side thread threw
+  side.get();  // rethrows what the side thread threw
+  features::ChromaEnergy energy;
+  for (const std::vector<float>& chunk : chunks) energy.add(chunk);
   energy.finish(fp);
   fp[Dim::lufs] = signal.lufs();
   signal.stereo().finish(fp);

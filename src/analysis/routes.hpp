@@ -28,8 +28,8 @@ Fingerprint fingerprint_of(const SignalBuilder& signal, int threads = 1, Trace* 
 
 // The held route on two threads, decoding `decoder` and analysing y as it is made; the same
 // bits as decoding into a SignalBuilder and then fingerprint_of(). Throws Failure. (A traced
-// analysis takes fingerprint_of(): this route splits YIN and the chroma across threads by frame
-// ranges, which a trace's series would have to be stitched from.)
+// analysis takes fingerprint_of(): this route shares the chroma's frames out between the
+// threads in chunks, which a trace's series would have to be stitched from.)
 Fingerprint fingerprint_held(io::Decoder& decoder, CancelFlag cancel = {});
 
 // The streamed route: `decoder` is read once, then `path` is decoded again; throws Failure.

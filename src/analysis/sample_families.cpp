@@ -12,7 +12,7 @@ void SampleFamilies::push(std::span<const float> y) {
   welch_.push(y);
   crest_.push(y);
   variation_.push(y);
-  if (with_pitch_) pitch_.push(y);
+  pitch_.push(y);
 }
 
 void SampleFamilies::finish(Fingerprint& fp) {
@@ -20,7 +20,7 @@ void SampleFamilies::finish(Fingerprint& fp) {
   features::measure_frequency(bands, fp);
   features::measure_dynamics(crest_, bands, fp);
   variation_.finish(fp);
-  if (with_pitch_) pitch_.finish(fp);
+  pitch_.finish(fp);
 }
 
 }  // namespace trackprint::analysis

@@ -13,14 +13,11 @@ namespace trackprint::analysis {
 
 class SampleFamilies {
  public:
-  enum class Pitch { here, apart };  // apart: the caller measures pitch_stability itself
-  explicit SampleFamilies(Pitch pitch = Pitch::here) : with_pitch_(pitch == Pitch::here) {}
   void trace_into(Trace* trace);  // before the first push
   void push(std::span<const float> y);
   void finish(Fingerprint& fp);
 
  private:
-  bool with_pitch_;
   features::WelchBands welch_;
   features::CrestMeter crest_;
   features::VariationFamily variation_;

@@ -53,9 +53,15 @@ void StftFamilies::drain() {
   }
 }
 
-void StftFamilies::finish(Fingerprint& fp, std::size_t length) {
+void StftFamilies::finish_frames() {
+  if (frames_finished_) return;
   frames_.finish();
   drain();
+  frames_finished_ = true;
+}
+
+void StftFamilies::finish(Fingerprint& fp, std::size_t length) {
+  finish_frames();
   if (spectral_) spectral_->finish(fp);
   temporal_.finish(fp);
   if (hpss_) hpss_->finish(fp, length);

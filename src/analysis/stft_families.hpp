@@ -28,6 +28,9 @@ class StftFamilies {
   void cancel_on(CancelFlag cancel) { temporal_.cancel_on(cancel); }  // checked in finish()
 
   void push(std::span<const float> y);
+  // The last frames: after it the tuning is known, and tuning() and finish() may run on two
+  // threads (they share nothing). finish() calls it if it has not been.
+  void finish_frames();
   void finish(Fingerprint& fp, std::size_t length);  // length = len(y)
   double tuning();      // chroma_cqt's tuning, after finish() (not in the second of two)
   float mel_peak_db();  // after finish() of the first of two
@@ -40,6 +43,7 @@ class StftFamilies {
   std::vector<float> magnitude_;
   std::optional<features::SpectralFamily> spectral_;
   features::TemporalFamily temporal_;
+  bool frames_finished_ = false;
   bool feeds_samples_ = true;  // temporal's RMS of y (not in the second of two passes)
   std::optional<dsp::TuningEstimator> tuning_;
   std::optional<features::HpssFamily> hpss_;

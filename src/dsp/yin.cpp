@@ -231,32 +231,6 @@ void YinTracker::drain() {
   }
 }
 
-std::size_t YinTracker::frame_count(std::size_t length) const {
-  const std::size_t n = frames_.frame_length();
-  const std::size_t padded = length + 2 * (n / 2);
-  return padded < n ? 0 : 1 + (padded - n) / frames_.hop();
-}
-
-std::vector<double> YinTracker::frames_of(std::span<const float> y, std::size_t first,
-                                          std::size_t last) {
-  const std::size_t n = frames_.frame_length();
-  const auto lead = static_cast<std::ptrdiff_t>(n / 2);
-  const auto len = static_cast<std::ptrdiff_t>(y.size());
-  std::vector<double> f0;
-  f0.reserve(last > first ? last - first : 0);
-  for (std::size_t t = first; t < last; ++t) {
-    // Frame t as util.frame cuts the centred signal: zeros where it reaches past either end.
-    const std::ptrdiff_t start = static_cast<std::ptrdiff_t>(t * frames_.hop()) - lead;
-    float* frame = work_->frame.frame();
-    for (std::size_t i = 0; i < n; ++i) {
-      const std::ptrdiff_t j = start + static_cast<std::ptrdiff_t>(i);
-      frame[i] = j >= 0 && j < len ? y[static_cast<std::size_t>(j)] : 0.0f;
-    }
-    f0.push_back(sr_ / work_->frame.period());
-  }
-  return f0;
-}
-
 std::vector<double> yin(std::span<const float> y, double sr, double fmin, double fmax,
                         std::size_t frame_length, std::size_t hop) {
   YinTracker tracker(sr, fmin, fmax, frame_length, hop);

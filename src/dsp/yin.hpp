@@ -31,12 +31,6 @@ class YinTracker {
   void finish();
   const std::vector<double>& f0() const { return f0_; }
 
-  // Instead of streaming: the f0 of frames [first, last) of the whole signal y, the values
-  // push() and finish() would give them, so that a held signal's frames can be split across
-  // threads (one tracker each). frame_count(len(y)) frames in all.
-  std::size_t frame_count(std::size_t length) const;
-  std::vector<double> frames_of(std::span<const float> y, std::size_t first, std::size_t last);
-
   // Also record, per frame, whether a trough below the 0.1 threshold was found (1) or the
   // global minimum was taken (0): YIN's own voicing. Off unless asked (for a trace).
   void keep_voicing() { keep_voicing_ = true; }

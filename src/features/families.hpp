@@ -97,20 +97,12 @@ class VariationFamily {
 };
 
 // pitch_stability from YIN's f0 of every 2048-sample frame (hop 512, centred).
-// A held y's frames can instead be split across threads: f0_of() each range (one PitchFamily per
-// thread), then measure() the whole series in frame order; the same value either way.
 class PitchFamily {
  public:
   PitchFamily();
   void trace_into(Trace* trace);
   void push(std::span<const float> y);
   void finish(Fingerprint& fp);
-
-  std::size_t frame_count(std::size_t length) const { return yin_.frame_count(length); }
-  std::vector<double> f0_of(std::span<const float> y, std::size_t first, std::size_t last) {
-    return yin_.frames_of(y, first, last);
-  }
-  static void measure(std::vector<double> f0, Fingerprint& fp);
 
  private:
   dsp::YinTracker yin_;

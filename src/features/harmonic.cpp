@@ -147,10 +147,6 @@ void PitchFamily::finish(Fingerprint& fp) {
   }
 }
 
-void PitchFamily::measure(std::vector<double> f0, Fingerprint& fp) {
-  fp[Dim::pitch_stability] = pitch_stability(std::move(f0));
-}
-
 void measure_pitch_stability(std::span<const float> y, Fingerprint& fp) {
   PitchFamily family;
   family.push(y);
