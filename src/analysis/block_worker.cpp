@@ -11,10 +11,15 @@ BlockWorker::~BlockWorker() {
 }
 
 void BlockWorker::push(std::span<const float> y) {
-  queue_.push(std::vector<float>(y.begin(), y.end()));
+  batch_.insert(batch_.end(), y.begin(), y.end());
+  if (batch_.size() < kBatchSamples) return;
+  queue_.push(std::move(batch_));
+  batch_ = std::vector<float>();
+  batch_.reserve(kBatchSamples + y.size());
 }
 
 void BlockWorker::finish() {
+  if (!batch_.empty()) queue_.push(std::move(batch_));
   queue_.close();
   thread_.join();
   if (error_) std::rethrow_exception(error_);
