@@ -1,7 +1,9 @@
 // Real-input FFTs through FFTW. Plans are made with FFTW_ESTIMATE so that every run picks the
 // same algorithm (and so the same last bits), under one lock because FFTW's planner is not
-// thread-safe, and once per size and precision for the life of the process (shared by every
-// RealFft of that size). Execution is lock-free: each RealFft owns its buffers, one per thread.
+// thread-safe, and once per size, precision and direction for the life of the process, when
+// first used (shared by every RealFft of that size; a second thread would wait on the lock while
+// the first planned a size it never transforms). Execution is lock-free: each RealFft owns its
+// buffers, one per thread.
 #pragma once
 
 #include <complex>
@@ -37,11 +39,15 @@ class RealFft {
   void inverse(std::complex<T>* in, T* out);
 
  private:
+  // The process's plan for this size and direction, looked up on first use (not thread-safe
+  // within one RealFft; distinct RealFfts may run on distinct threads).
+  void* forward_plan();
+  void* inverse_plan();
   std::size_t n_;
   T* in_;
   std::complex<T>* out_;
-  void* forward_plan_;
-  void* inverse_plan_;
+  void* forward_plan_ = nullptr;
+  void* inverse_plan_ = nullptr;
 };
 
 // Zero-initialised storage aligned to 64 bytes, enough for any of FFTW's SIMD paths.
