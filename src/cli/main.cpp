@@ -10,15 +10,19 @@
 
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
+#include "trackprint/numbers_version.hpp"
 #include "trackprint/trackprint.hpp"
 
 namespace {
 
 using namespace trackprint::cli;
 
+// The numbers version too: which exact bits this build computes (what makes a stored
+// fingerprint current), so that a user or a script can tell two builds' outputs apart.
 std::string version_text() {
   return "trackprint " + std::string(trackprint::engine_version()) + " (fingerprint v" +
-         std::to_string(trackprint::kFingerprintVersion) + ")";
+         std::to_string(trackprint::kFingerprintVersion) + ", numbers " +
+         std::to_string(trackprint::kNumbersVersion) + ")";
 }
 
 // `trackprint help [COMMAND]`: the same text as `trackprint [COMMAND] --help`.
@@ -61,7 +65,7 @@ int usage_error(const CLI::App& app, const CLI::ParseError& e, int argc, char** 
 int main(int argc, char** argv) {
   CLI::App app("trackprint: the 25-number fingerprint (v1) of music tracks, and a library of them",
                "trackprint");
-  app.set_version_flag("-V,--version", version_text(), "show the engine and fingerprint versions");
+  app.set_version_flag("-V,--version", version_text(), "show the engine, fingerprint and numbers versions");
   app.require_subcommand(1);
   app.footer(
       "See 'trackprint COMMAND --help' for a command's options.\n"

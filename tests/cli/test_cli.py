@@ -55,7 +55,7 @@ class Usage(unittest.TestCase):
             self.assertIn("analyze", r.stdout)
         r = run("--version")
         self.assertEqual(r.returncode, 0)
-        self.assertRegex(r.stdout, r"^trackprint \d+\.\d+\.\d+ \(fingerprint v1\)$")
+        self.assertRegex(r.stdout, r"^trackprint \d+\.\d+\.\d+ \(fingerprint v1, numbers \d+\)$")
 
     def test_bad_usage_exits_two(self):
         for args in ([], ["frobnicate"], ["analyze"], ["analyze", "--nope", GOOD]):
