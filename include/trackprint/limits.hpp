@@ -9,7 +9,8 @@ namespace trackprint {
 // (and no music file is recorded there); 768 kHz is the highest rate of any audio format.
 inline constexpr int kMinSampleRate = 1000;
 inline constexpr int kMaxSampleRate = 768000;
-// libebur128 (the loudness meter) measures at most 64 channels.
+// At most 64 channels: libebur128's limit, whose arithmetic the loudness meter reproduces, and
+// far beyond any music file.
 inline constexpr int kMaxChannels = 64;
 // Six hours: longer than any album, short enough that a file claiming days of audio is refused
 // at once. AnalysisOptions::max_duration_s and `--max-duration` change it.
