@@ -14,10 +14,8 @@ SignalBuilder::SignalBuilder(int sample_rate, std::vector<io::Speaker> speakers,
       mono_resampler_(sample_rate, features::kAnalysisRate) {
   if (parts == Parts::y_only) return;
   meter_.emplace(sample_rate, loudness_channels(speakers), /*envelope=*/trace != nullptr);
-  if (channels_ >= 2) {
-    left_resampler_.emplace(sample_rate, features::kAnalysisRate);
-    right_resampler_.emplace(sample_rate, features::kAnalysisRate);
-  }
+  if (channels_ >= 2) side_resampler_.emplace(sample_rate, features::kAnalysisRate);
+  if (channels_ > 2) mid_resampler_.emplace(sample_rate, features::kAnalysisRate);
 }
 
 void SignalBuilder::reserve_y(double seconds) {
@@ -78,23 +76,42 @@ void SignalBuilder::add(std::span<const std::span<const float>> block) {
     for (float& v : mix_) v /= count;
     mono = mix_;
   }
+  const std::size_t y_before = y_.size();
   mono_resampler_.push(mono, y_);
-  release_y();
-  if (left_resampler_) {
-    left_resampler_->push(block[0], left_block_);
-    right_resampler_->push(block[1], right_block_);
+  if (side_resampler_) {
+    // (L - R) / 2 in float32, as the mean (L + R) / 2 beside it (y itself for a stereo file).
+    const float* a = block[0].data();
+    const float* b = block[1].data();
+    side_.resize(n);
+    for (std::size_t i = 0; i < n; ++i) side_[i] = (a[i] - b[i]) / 2.0f;
+    side_resampler_->push(side_, side_block_);
+    if (mid_resampler_) {
+      mid_.resize(n);
+      for (std::size_t i = 0; i < n; ++i) mid_[i] = (a[i] + b[i]) / 2.0f;
+      mid_resampler_->push(mid_, mid_block_);
+    } else {
+      mid_block_.insert(mid_block_.end(), y_.begin() + static_cast<std::ptrdiff_t>(y_before),
+                        y_.end());
+    }
     add_stereo();
   }
+  release_y();
 }
 
 void SignalBuilder::finish() {
+  const std::size_t y_before = y_.size();
   mono_resampler_.finish(y_);
-  release_y();
-  if (left_resampler_) {
-    left_resampler_->finish(left_block_);
-    right_resampler_->finish(right_block_);
+  if (side_resampler_) {
+    side_resampler_->finish(side_block_);
+    if (mid_resampler_) {
+      mid_resampler_->finish(mid_block_);
+    } else {
+      mid_block_.insert(mid_block_.end(), y_.begin() + static_cast<std::ptrdiff_t>(y_before),
+                        y_.end());
+    }
     add_stereo();
   }
+  release_y();
 }
 
 void SignalBuilder::release_y() {
@@ -122,18 +139,22 @@ void SignalBuilder::write_loudness(Trace& trace) const {
 // Both resamplers see identical input lengths, so they release equal counts; pairing through
 // the pending buffers keeps the sums right even if they ever did not.
 void SignalBuilder::add_stereo() {
-  const std::size_t n = std::min(left_block_.size(), right_block_.size());
+  // L and R at 22050 Hz from the resampled mid and side.
+  const std::size_t n = std::min(mid_block_.size(), side_block_.size());
   if (n == 0) return;
-  stereo_.add(std::span<const float>(left_block_.data(), n),
-              std::span<const float>(right_block_.data(), n));
-  if (keep_stereo_) {
-    left_.insert(left_.end(), left_block_.begin(),
-                 left_block_.begin() + static_cast<std::ptrdiff_t>(n));
-    right_.insert(right_.end(), right_block_.begin(),
-                  right_block_.begin() + static_cast<std::ptrdiff_t>(n));
+  left_block_.resize(n);
+  right_block_.resize(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    left_block_[i] = mid_block_[i] + side_block_[i];
+    right_block_[i] = mid_block_[i] - side_block_[i];
   }
-  left_block_.erase(left_block_.begin(), left_block_.begin() + static_cast<std::ptrdiff_t>(n));
-  right_block_.erase(right_block_.begin(), right_block_.begin() + static_cast<std::ptrdiff_t>(n));
+  mid_block_.erase(mid_block_.begin(), mid_block_.begin() + static_cast<std::ptrdiff_t>(n));
+  side_block_.erase(side_block_.begin(), side_block_.begin() + static_cast<std::ptrdiff_t>(n));
+  stereo_.add(left_block_, right_block_);
+  if (keep_stereo_) {
+    left_.insert(left_.end(), left_block_.begin(), left_block_.end());
+    right_.insert(right_.end(), right_block_.begin(), right_block_.end());
+  }
 }
 
 std::vector<dsp::LoudnessChannel> loudness_channels(std::span<const io::Speaker> speakers) {

@@ -1,7 +1,8 @@
 // Decoded blocks (native rate, planar) → what the families need: the BS.1770 loudness at the
 // native rate; y, the mean of all channels resampled to 22050 Hz (spec §1.3), kept whole or
-// handed on block by block; channels 0 and 1 resampled likewise and summed into the stereo
-// family as they come. The native-rate audio is never held whole.
+// handed on block by block; channels 0 and 1 at 22050 Hz likewise (of a stereo file, from y and
+// the resampled side), summed into the stereo family as they come. The native-rate audio is never
+// held whole.
 #pragma once
 
 #include <functional>
@@ -62,7 +63,11 @@ class SignalBuilder {
   int channels_;
   std::optional<dsp::LoudnessMeter> meter_;
   dsp::StreamingResampler mono_resampler_;
-  std::optional<dsp::StreamingResampler> left_resampler_, right_resampler_;
+  // L and R at 22050 Hz are the resampled mid (L + R) / 2 plus and minus the resampled side
+  // (L - R) / 2 (a resampler is linear). Of a stereo file the mid is y: two resamplers, not
+  // three. Of more channels it is resampled on its own, so that L and R are those of the same
+  // two channels as a stereo file, bit for bit.
+  std::optional<dsp::StreamingResampler> side_resampler_, mid_resampler_;
   features::StereoAccumulator stereo_;
   bool keep_stereo_ = false;
   std::size_t native_frames_ = 0;
@@ -72,7 +77,9 @@ class SignalBuilder {
   std::function<void(std::span<const float>)> y_sink_, y_tap_;
   std::size_t y_length_ = 0;
   std::size_t y_tapped_ = 0;                     // of y_, shown to the tap
-  std::vector<float> left_block_, right_block_;  // released but not yet paired
+  std::vector<float> mid_, side_;                // of the block being added
+  std::vector<float> mid_block_, side_block_;    // released but not yet paired
+  std::vector<float> left_block_, right_block_;  // L and R of the pairs
 };
 
 // BS.1770's channel weights by speaker position: 1.0 for front and centre (and any other),

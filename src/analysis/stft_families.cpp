@@ -32,6 +32,7 @@ void StftFamilies::trace_into(Trace* trace) {
 void StftFamilies::push(std::span<const float> y) {
   if (feeds_samples_) temporal_.push_samples(y);
   dsp::in_pieces(y, [this](std::span<const float> piece) {
+    if (hpss_) hpss_->push_samples(piece);  // before the frames made from it
     frames_.push(piece);
     drain();
   });

@@ -331,14 +331,14 @@ std::vector<float> ConstantQ::magnitude(std::span<const float> y) const {
 void ConstantQ::magnitude_frames(const OctaveSignals& signals, std::size_t first, std::size_t last,
                                  float* out) const {
   const std::size_t n_bins = params_.n_bins;
-  std::unique_ptr<RealFft<double>> fft;
-  AlignedBuffer<double> chunk;                   // the signal in double under kChunk frames
-  AlignedBuffer<std::complex<double>> spectrum;  // one frame's FFT
+  std::unique_ptr<RealFft<float>> fft;
+  AlignedBuffer<float> chunk;                   // the signal under kChunk frames, zero-padded
+  AlignedBuffer<std::complex<float>> spectrum;  // one frame's FFT
   std::vector<float> spec;  // [column - col_begin][kBatch real parts, kBatch imaginary parts]
   for (std::size_t o = 0; o < octaves_.size(); ++o) {
     const Octave& oct = octaves_[o];
     const std::span<const float> x = signals.signal[o];
-    if (!fft || fft->size() != oct.n_fft) fft = std::make_unique<RealFft<double>>(oct.n_fft);
+    if (!fft || fft->size() != oct.n_fft) fft = std::make_unique<RealFft<float>>(oct.n_fft);
     const std::size_t n_fft = oct.n_fft;
     const std::size_t width = oct.col_end - oct.col_begin;
     spectrum.resize(n_fft / 2 + 1);
@@ -347,9 +347,9 @@ void ConstantQ::magnitude_frames(const OctaveSignals& signals, std::size_t first
     const std::size_t n_rows = oct.row_start.size() - 1;
     for (std::size_t c0 = first; c0 < last; c0 += kChunk) {
       // __cqt_response: stft(window="ones", center=True, pad_mode="constant"), each frame
-      // transformed in double and stored as complex64. The frames of a chunk overlap (by
-      // n_fft - hop), so the signal is converted once into a zero-padded double copy and each
-      // frame transformed where it lies in it.
+      // transformed in float32 (librosa: float64, rounded to complex64; see cqt.hpp). The frames of
+      // a chunk overlap (by n_fft - hop), so the signal is copied once, zero-padded, and each frame
+      // transformed where it lies in the copy.
       const std::size_t n_chunk = std::min(kChunk, last - c0);
       const std::size_t span = (n_chunk - 1) * oct.hop + n_fft;
       const std::ptrdiff_t start =
@@ -358,21 +358,21 @@ void ConstantQ::magnitude_frames(const OctaveSignals& signals, std::size_t first
       const std::ptrdiff_t lo = std::clamp<std::ptrdiff_t>(-start, 0, sspan);
       const std::ptrdiff_t hi = std::clamp<std::ptrdiff_t>(len - start, lo, sspan);
       chunk.resize(span);
-      double* c = chunk.data();
-      std::fill(c, c + lo, 0.0);
+      float* c = chunk.data();
+      std::fill(c, c + lo, 0.0f);
       const float* src = x.data() + (start + lo);
-      for (std::ptrdiff_t i = 0; i < hi - lo; ++i) c[lo + i] = static_cast<double>(src[i]);
-      std::fill(c + hi, c + sspan, 0.0);
+      std::copy(src, src + (hi - lo), c + lo);
+      std::fill(c + hi, c + sspan, 0.0f);
 
       for (std::size_t t0 = c0; t0 < c0 + n_chunk; t0 += kBatch) {
         const std::size_t batch = std::min(kBatch, c0 + n_chunk - t0);
         for (std::size_t f = 0; f < batch; ++f) {
           fft->forward(c + (t0 + f - c0) * oct.hop, spectrum.data());
-          const std::complex<double>* freq = spectrum.data() + oct.col_begin;
+          const std::complex<float>* freq = spectrum.data() + oct.col_begin;
           float* d = spec.data() + f;
           for (std::size_t k = 0; k < width; ++k) {
-            d[k * 2 * kBatch] = static_cast<float>(freq[k].real());
-            d[k * 2 * kBatch + kBatch] = static_cast<float>(freq[k].imag());
+            d[k * 2 * kBatch] = freq[k].real();
+            d[k * 2 * kBatch + kBatch] = freq[k].imag();
           }
         }
         product(oct, spec.data(), n_rows, batch, out + (t0 - first) * n_bins);
@@ -416,9 +416,9 @@ struct ConstantQStream::OctaveState {
         spec(width * 2 * ConstantQ::kBatch, 0.0f) {}
   FrameStream frames;                       // __cqt_response's stft(center=True, "constant")
   std::optional<StreamingResampler> halve;  // to the next octave, when it runs at half rate
-  RealFft<double> fft;
-  AlignedBuffer<double> input;
-  AlignedBuffer<std::complex<double>> spectrum;
+  RealFft<float> fft;
+  AlignedBuffer<float> input;
+  AlignedBuffer<std::complex<float>> spectrum;
   std::vector<float> spec;   // up to kBatch frames' spectra, laid out for product()
   std::size_t batch = 0;     // frames in spec
   std::size_t produced = 0;  // frames written to the rows
@@ -506,21 +506,21 @@ void ConstantQStream::finish_octave(std::size_t octave) {
   finish_octave(octave + 1);
 }
 
-// Each frame transformed in double and stored as complex64 (__cqt_response), kBatch at a time.
+// Each frame transformed in float32 (librosa: float64, rounded to complex64; see cqt.hpp),
+// kBatch at a time.
 void ConstantQStream::drain(std::size_t octave) {
   OctaveState& o = *octaves_[octave];
   const ConstantQ::Octave& oct = cq_->octaves_[octave];
   const std::size_t width = oct.col_end - oct.col_begin;
   std::span<const float> frame;
   while (o.frames.next(frame)) {
-    double* in = o.input.data();
-    for (std::size_t i = 0; i < frame.size(); ++i) in[i] = static_cast<double>(frame[i]);
-    o.fft.forward(in, o.spectrum.data());
-    const std::complex<double>* freq = o.spectrum.data() + oct.col_begin;
+    std::copy(frame.begin(), frame.end(), o.input.data());
+    o.fft.forward(o.input.data(), o.spectrum.data());
+    const std::complex<float>* freq = o.spectrum.data() + oct.col_begin;
     float* d = o.spec.data() + o.batch;
     for (std::size_t k = 0; k < width; ++k) {
-      d[k * 2 * ConstantQ::kBatch] = static_cast<float>(freq[k].real());
-      d[k * 2 * ConstantQ::kBatch + ConstantQ::kBatch] = static_cast<float>(freq[k].imag());
+      d[k * 2 * ConstantQ::kBatch] = freq[k].real();
+      d[k * 2 * ConstantQ::kBatch + ConstantQ::kBatch] = freq[k].imag();
     }
     if (++o.batch == ConstantQ::kBatch) flush(octave);
   }

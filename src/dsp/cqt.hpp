@@ -2,6 +2,10 @@
 // sparsity 0.01, scale=True, constant padding, soxr_hq decimation): per-octave sparse FFT
 // kernels applied to the STFT of a signal halved in rate octave by octave, top octave first.
 // Output is frame-major: frame t occupies [t*n_bins, (t+1)*n_bins), bins from low to high.
+// One departure, for speed: each octave's frames are transformed in float32, where librosa
+// transforms in float64 and rounds to complex64. The response moves by ~1e-7 relative, four
+// orders inside chroma_energy's tolerance, and the CQT feeds no decision (only that mean);
+// float32 FFTs take about 0.65 of the time of float64 ones here.
 #pragma once
 
 #include <complex>

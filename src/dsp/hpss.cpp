@@ -14,14 +14,15 @@ namespace trackprint::dsp {
 namespace HWY_NAMESPACE {
 namespace hn = hwy::HWY_NAMESPACE;
 
-// decompose.hpss: S, phase = magphase(S); return (S * mask_harm) * phase, (S * mask_perc) *
-// phase, all complex64/float32, with the soft masks of hpss_soft_masks (the scalar reference
-// below: power 2, split_zeros, so where max(H, P) < tiny both are 0.5). magphase sets phase = 1
-// where |S| == 0. spec and the outputs are (re, im) pairs; Lanes(d) bins.
+// decompose.hpss: S, phase = magphase(S); return (S * mask_harm) * phase, all complex64/float32,
+// with the harmonic soft mask of hpss_soft_masks (the scalar reference below: power 2,
+// split_zeros, so where max(H, P) < tiny it is 0.5). magphase sets phase = 1 where |S| == 0.
+// spec and the output are (re, im) pairs; Lanes(d) bins. (The percussive part is y - h: see
+// HpssEnergyAccumulator::push_samples.)
 template <class D>
 HWY_INLINE void mask_bins(D d, const float* HWY_RESTRICT spec, const float* HWY_RESTRICT mag,
                           const float* HWY_RESTRICT harm, const float* HWY_RESTRICT perc,
-                          float* HWY_RESTRICT harm_out, float* HWY_RESTRICT perc_out) {
+                          float* HWY_RESTRICT harm_out) {
   const auto one = hn::Set(d, 1.0f);
   const auto zero = hn::Zero(d);
   const auto half = hn::Set(d, 0.5f);
@@ -38,7 +39,6 @@ HWY_INLINE void mask_bins(D d, const float* HWY_RESTRICT spec, const float* HWY_
   const auto p2 = hn::Mul(pq, pq);
   const auto sum = hn::Add(h2, p2);
   const auto mask_h = hn::IfThenElse(bad, half, hn::Div(h2, sum));
-  const auto mask_p = hn::IfThenElse(bad, half, hn::Div(p2, sum));
   const auto a = hn::LoadU(d, mag);
   hn::Vec<D> re, im;
   hn::LoadInterleaved2(d, spec, re, im);
@@ -47,22 +47,20 @@ HWY_INLINE void mask_bins(D d, const float* HWY_RESTRICT spec, const float* HWY_
   const auto phase_re = hn::Add(hn::Div(re, nonzero), hn::IfThenElse(is_zero, one, zero));
   const auto phase_im = hn::Div(im, nonzero);
   const auto h = hn::Mul(a, mask_h);
-  const auto p = hn::Mul(a, mask_p);
   hn::StoreInterleaved2(hn::Mul(h, phase_re), hn::Mul(h, phase_im), d, harm_out);
-  hn::StoreInterleaved2(hn::Mul(p, phase_re), hn::Mul(p, phase_im), d, perc_out);
 }
 
 void MaskFrame(const float* spec, const float* mag, const float* harm, const float* perc,
-               float* harm_out, float* perc_out, std::size_t n) {
+               float* harm_out, std::size_t n) {
   const hn::ScalableTag<float> d;
   const std::size_t w = hn::Lanes(d);
   std::size_t b = 0;
   for (; b + w <= n; b += w) {
-    mask_bins(d, spec + 2 * b, mag + b, harm + b, perc + b, harm_out + 2 * b, perc_out + 2 * b);
+    mask_bins(d, spec + 2 * b, mag + b, harm + b, perc + b, harm_out + 2 * b);
   }
   const hn::CappedTag<float, 1> d1;  // the last bins, through the same operations
   for (; b < n; ++b) {
-    mask_bins(d1, spec + 2 * b, mag + b, harm + b, perc + b, harm_out + 2 * b, perc_out + 2 * b);
+    mask_bins(d1, spec + 2 * b, mag + b, harm + b, perc + b, harm_out + 2 * b);
   }
 }
 
@@ -209,7 +207,6 @@ struct HpssEnergyAccumulator::State {
         groups((n_bins + kLaneWidth - 1) / kLaneWidth),
         padded(groups * kLaneWidth),
         inv_h(n_fft_, hop_, true),
-        inv_p(n_fft_, hop_, true),
         mag_ring(kRing * padded, 0.0f),
         spec_ring(kOutRing * n_bins),
         perc_ring(kOutRing * padded),
@@ -293,13 +290,27 @@ struct HpssEnergyAccumulator::State {
     for (std::size_t t = first; t <= last; ++t) {
       HWY_DYNAMIC_DISPATCH(MaskFrame)
       (reinterpret_cast<const float*>(spec_row(t)), mag_row(t), harm.data() + (t - first) * padded,
-       perc_row(t), reinterpret_cast<float*>(inv_h.frame_input()),
-       reinterpret_cast<float*>(inv_p.frame_input()), n_bins);
-      const std::span<const float> h = inv_h.push_input();
-      const std::span<const float> p = inv_p.push_input();
-      add_energy(h, sums_h);
-      add_energy(p, sums_p);
-      if (sink) sink(h, p);
+       perc_row(t), reinterpret_cast<float*>(inv_h.frame_input()), n_bins);
+      add_parts(inv_h.push_input());
+    }
+  }
+
+  // The next samples of h, and of p = y - h beside them, into the sums (and the sink).
+  void add_parts(std::span<const float> h) {
+    if (y.size() - y_head < h.size()) {
+      throw std::logic_error("hpss: the samples of y must come before the frames made from them");
+    }
+    percussive_part.resize(h.size());
+    const float* x = y.data() + y_head;
+    for (std::size_t i = 0; i < h.size(); ++i) percussive_part[i] = x[i] - h[i];
+    y_head += h.size();
+    add_energy(h, sums_h);
+    add_energy(percussive_part, sums_p);
+    if (sink) sink(h, percussive_part);
+    // y is kept only from the next sample h needs: 15 to 30 frames' worth.
+    if (y_head >= (std::size_t{1} << 16) && 2 * y_head >= y.size()) {
+      y.erase(y.begin(), y.begin() + static_cast<std::ptrdiff_t>(y_head));
+      y_head = 0;
     }
   }
 
@@ -321,13 +332,15 @@ struct HpssEnergyAccumulator::State {
     if (pushed > stft_frames) throw std::logic_error("hpss: more frames than frame_count()");
     n_frames = stft_frames;
     inv_h.set_extent(stft_frames, length);
-    inv_p.set_extent(stft_frames, length);
   }
 
   std::size_t n_bins;
   std::size_t n_frames = InverseStft::kUnknown;
   std::size_t groups, padded;
-  InverseStft inv_h, inv_p;
+  InverseStft inv_h;
+  std::vector<float> y;  // the samples of y from y_head on are not yet used
+  std::size_t y_head = 0;
+  std::vector<float> percussive_part;          // p of the samples being added
   std::vector<float> mag_ring;                 // |S| of the last kRing frames, rows of `padded`
   std::vector<std::complex<float>> spec_ring;  // S of the last kOutRing frames
   std::vector<float> perc_ring;                // their percussive medians
@@ -413,15 +426,15 @@ HpssEnergy HpssEnergyAccumulator::finish(std::size_t length) {
 HpssEnergy HpssEnergyAccumulator::finish() {
   State& s = *st_;
   if (s.pushed != s.n_frames) throw std::logic_error("hpss: finish() before the last frame");
-  const std::span<const float> h = s.inv_h.finish();
-  const std::span<const float> p = s.inv_p.finish();
-  add_energy(h, s.sums_h);
-  add_energy(p, s.sums_p);
-  if (s.sink) s.sink(h, p);
+  s.add_parts(s.inv_h.finish());
   HpssEnergy energy;
   energy.harmonic = (s.sums_h[0] + s.sums_h[1]) + (s.sums_h[2] + s.sums_h[3]);
   energy.percussive = (s.sums_p[0] + s.sums_p[1]) + (s.sums_p[2] + s.sums_p[3]);
   return energy;
+}
+
+void HpssEnergyAccumulator::push_samples(std::span<const float> y) {
+  st_->y.insert(st_->y.end(), y.begin(), y.end());
 }
 
 void HpssEnergyAccumulator::stream_signals(SignalSink sink) {
@@ -429,10 +442,11 @@ void HpssEnergyAccumulator::stream_signals(SignalSink sink) {
 }
 
 HpssEnergy hpss_energy(const Spectrogram& s, std::span<const float> magnitude, std::size_t hop,
-                       std::size_t length) {
+                       std::span<const float> y) {
   if (magnitude.size() != s.data.size()) throw std::invalid_argument("hpss: |S| size mismatch");
   if (s.n_frames == 0 || s.n_bins < 2) return {};
-  HpssEnergyAccumulator acc(2 * (s.n_bins - 1), hop, length, s.n_frames);
+  HpssEnergyAccumulator acc(2 * (s.n_bins - 1), hop, y.size(), s.n_frames);
+  acc.push_samples(y);
   for (std::size_t t = 0; t < s.n_frames; ++t) {
     acc.push(s.frame(t), magnitude.subspan(t * s.n_bins, s.n_bins));
   }

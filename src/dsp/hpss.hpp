@@ -1,7 +1,9 @@
 // Harmonic/percussive separation as librosa.effects.hpss (0.11): decompose.hpss on the STFT
 // (31-wide median filters of |S| across time and frequency, scipy "reflect" edges, soft masks,
-// power 2, margin 1), then librosa.istft of each part. Only the two energies are kept, summed
-// frame by frame as the istft completes samples: no spectrogram-sized buffer, no output signal.
+// power 2, margin 1), then librosa.istft of the harmonic part; the percussive part is y - h.
+// The soft masks sum to 1 and istft(S) gives y back, so y - h is librosa's istft(S * mask_p) to
+// float32 rounding (~1e-7 relative), for one inverse STFT instead of two. Only the two energies
+// are kept, summed as the istft completes samples: no spectrogram-sized buffer, no output signal.
 // The medians run many bins (or frames) at once, one SIMD lane each (dsp/lane_median.hpp).
 #pragma once
 
@@ -58,6 +60,9 @@ class HpssEnergyAccumulator {
   std::span<std::complex<float>> frame_slot();
   std::span<float> magnitude_slot();
   void commit();
+  // y itself (len(y) samples in all), in order and ahead of the frames made from it: p = y - h.
+  // Only the samples h has not yet reached are kept (15 to 30 frames' worth).
+  void push_samples(std::span<const float> y);
   // After the last push: sum(h**2), sum(p**2) (the end's reflect edge was handled by the last
   // push, which knows it is the last).
   HpssEnergy finish();
@@ -77,9 +82,9 @@ class HpssEnergyAccumulator {
 };
 
 // S = librosa.stft(y, n_fft=2*(n_bins-1), hop_length=hop) (centred), magnitude = abs(S) (same
-// frame-major layout), length = len(y). h, p = librosa.effects.hpss(y); returns sum(h**2),
-// sum(p**2) accumulated in double. A wrapper over HpssEnergyAccumulator.
+// frame-major layout). h, p = librosa.effects.hpss(y); returns sum(h**2), sum(p**2) accumulated
+// in double. A wrapper over HpssEnergyAccumulator.
 HpssEnergy hpss_energy(const Spectrogram& s, std::span<const float> magnitude, std::size_t hop,
-                       std::size_t length);
+                       std::span<const float> y);
 
 }  // namespace trackprint::dsp

@@ -176,6 +176,8 @@ class HpssFamily {
   HpssFamily();
   // The trace gets the RMS of the harmonic and percussive signals over each hop.
   void trace_into(Trace* trace);
+  // y, in order, ahead of the frames made from it (the percussive part is y - h).
+  void push_samples(std::span<const float> y) { hpss_.push_samples(y); }
   void push(std::span<const std::complex<float>> frame, std::span<const float> magnitude);
   // The same without a copy (dsp::HpssEnergyAccumulator's slots): write, then commit().
   std::span<std::complex<float>> frame_slot() { return hpss_.frame_slot(); }

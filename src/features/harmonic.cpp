@@ -155,6 +155,7 @@ void measure_pitch_stability(std::span<const float> y, Fingerprint& fp) {
 
 void measure_harmonic(const AnalysisInput& in, Fingerprint& fp) {
   HpssFamily hpss;
+  hpss.push_samples(in.y);
   dsp::TuningEstimator tuning = make_tuning_estimator();
   for (std::size_t t = 0; t < in.stft.n_frames; ++t) {
     const auto magnitude = in.magnitude.subspan(t * in.stft.n_bins, in.stft.n_bins);

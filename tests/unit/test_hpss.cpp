@@ -23,7 +23,7 @@ using test::saw_with_bursts;
 
 HpssEnergy hpss_of(const std::vector<float>& y) {
   const Spectrogram s = stft(y, 2048, 512, true);
-  return hpss_energy(s, magnitude(s), 512, y.size());
+  return hpss_energy(s, magnitude(s), 512, y);
 }
 
 double ratio(const HpssEnergy& e) {
@@ -113,12 +113,13 @@ TEST(Hpss, AccumulatorStreamsTheSameBitsOnEveryTarget) {
     const std::vector<float> y = saw_with_bursts(n);
     const Spectrogram s = stft(y, c.n_fft, c.hop, true);
     const std::vector<float> mag = magnitude(s);
-    const HpssEnergy whole = hpss_energy(s, mag, c.hop, y.size());
+    const HpssEnergy whole = hpss_energy(s, mag, c.hop, y);
     EXPECT_GT(whole.harmonic, 0.0);
     test::for_each_simd_target([&](const std::string& target) {
       HpssEnergyAccumulator acc(c.n_fft, c.hop, y.size(), s.n_frames);
       ASSERT_EQ(acc.frame_count(), s.n_frames);
       EXPECT_THROW(acc.finish(), std::logic_error);
+      acc.push_samples(y);
       for (std::size_t t = 0; t < s.n_frames; ++t) {
         acc.push(s.frame(t), std::span<const float>(mag).subspan(t * s.n_bins, s.n_bins));
       }
@@ -127,11 +128,18 @@ TEST(Hpss, AccumulatorStreamsTheSameBitsOnEveryTarget) {
       const HpssEnergy e = acc.finish();
       EXPECT_EQ(e.harmonic, whole.harmonic) << target << " n=" << n;
       EXPECT_EQ(e.percussive, whole.percussive) << target << " n=" << n;
-      // Without the length up front (y still streaming in), told it at the end.
+      // Without the length up front (y still streaming in, a hop ahead of the frames), told
+      // it at the end.
       HpssEnergyAccumulator unknown(c.n_fft, c.hop);
       for (std::size_t t = 0; t < s.n_frames; ++t) {
+        const std::size_t ahead = std::min(y.size(), t * c.hop + c.n_fft / 2 + c.hop);
+        const std::size_t given =
+            std::min(y.size(), t == 0 ? 0 : (t - 1) * c.hop + c.n_fft / 2 + c.hop);
+        unknown.push_samples(std::span<const float>(y).subspan(given, ahead - given));
         unknown.push(s.frame(t), std::span<const float>(mag).subspan(t * s.n_bins, s.n_bins));
       }
+      const std::size_t given = std::min(y.size(), (s.n_frames - 1) * c.hop + c.n_fft / 2 + c.hop);
+      unknown.push_samples(std::span<const float>(y).subspan(given));
       const HpssEnergy u = unknown.finish(y.size());
       EXPECT_EQ(u.harmonic, whole.harmonic) << target << " n=" << n << ", length at the end";
       EXPECT_EQ(u.percussive, whole.percussive) << target << " n=" << n << ", length at the end";

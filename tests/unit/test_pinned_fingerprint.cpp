@@ -45,8 +45,8 @@ std::string hex(double v) {
   return buf;
 }
 
-// The bits made with numbers version 1.
-constexpr int kPinnedNumbersVersion = 1;
+// The bits made with numbers version 2.
+constexpr int kPinnedNumbersVersion = 2;
 const std::array<const char*, kDimensionCount> kPinnedBits{{
     "0x3f139f9d8552b719",  // sub_bass_pct
     "0x3f3ce9f1fc7e9729",  // bass_pct
@@ -65,14 +65,14 @@ const std::array<const char*, kDimensionCount> kPinnedBits{{
     "0x3fd91e9bfe2a49de",  // spectral_centroid
     "0x3fe887d70a3d70a4",  // spectral_rolloff
     "0x3f726fcbe0000000",  // spectral_flatness
-    "0x3fed5bdab782821e",  // harmonic_ratio
+    "0x3fed5bdab5cf9f21",  // harmonic_ratio
     "0x3fefe0f177eb59a4",  // pitch_stability
-    "0x3fde2486c80450e4",  // chroma_energy
+    "0x3fde2486c6eda04e",  // chroma_energy
     "0x3fd7191b8a6f2c40",  // dynamic_range_variation
     "0x3fee7918bd6efdc4",  // loudness_variation_std
     "0x3feb1cb64985eb9a",  // peak_consistency
-    "0x3fdff8b31c2b428c",  // stereo_width
-    "0x3f4db940ad1f9ad8",  // phase_correlation
+    "0x3fdff8b31bdc4b20",  // stereo_width
+    "0x3f4db941eed53bac",  // phase_correlation
 }};
 
 TEST(PinnedFingerprint, TheNumbersOfAGeneratedTrackAreTheOnesPinned) {
