@@ -149,6 +149,24 @@ TEST(Hpss, AccumulatorStreamsTheSameBitsOnEveryTarget) {
   }
 }
 
+TEST(Hpss, ThePercussivePartNeedsTheSamplesAheadOfTheirFrames) {
+  // p = y - h: frames whose harmonic part comes out before the samples of y it pairs with are a
+  // caller's mistake, reported, not a silently wrong energy.
+  const std::vector<float> y = saw_with_bursts(22050);
+  const Spectrogram s = stft(y, 2048, 512, true);
+  const std::vector<float> mag = magnitude(s);
+  HpssEnergyAccumulator acc(2048, 512, y.size(), s.n_frames);
+  acc.push_samples(std::span<const float>(y).first(1000));
+  EXPECT_THROW(
+      {
+        for (std::size_t t = 0; t < s.n_frames; ++t) {
+          acc.push(s.frame(t), std::span<const float>(mag).subspan(t * s.n_bins, s.n_bins));
+        }
+        acc.finish();
+      },
+      std::logic_error);
+}
+
 TEST(Istft, InvertsStft) {
   for (std::size_t n : {22050u, 3000u, 1500u}) {
     const std::vector<float> y = saw_with_bursts(n);
