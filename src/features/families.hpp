@@ -247,12 +247,17 @@ void measure_harmonic(const AnalysisInput& in, Fingerprint& fp);
 
 // stereo_width and phase_correlation from L and R blocks (equal lengths, in order); a track
 // that never adds a block is mono (width 0, correlation 1).
+// The samples are summarised kBlock at a time whatever the spans they come in, so the values
+// depend only on L and R, not on how a decoder or a thread cut them.
 class StereoAccumulator {
  public:
   void add(std::span<const float> left, std::span<const float> right);
   void finish(Fingerprint& fp) const;
 
  private:
+  static constexpr std::size_t kBlock = 4096;
+  void add_block(std::span<const float> left, std::span<const float> right);
+  std::vector<float> pending_left_, pending_right_;  // fewer than kBlock, not yet summarised
   double count_ = 0;
   double mid_energy_ = 0, side_energy_ = 0;
   double mean_l_ = 0, mean_r_ = 0;

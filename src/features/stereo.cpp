@@ -1,7 +1,8 @@
 // stereo_width and phase_correlation (spec §Stereo) on L and R at 22050 Hz, accumulated block by
-// block as the resampler releases them, so neither channel is ever held whole. Each block is
-// summarised with two-pass moments (in double) and merged with Chan et al.'s pairwise update:
-// the correlation needs no global mean in advance and a DC offset cannot cancel it away.
+// block as the resampler releases them, so neither channel is ever held whole. Each block of
+// kBlock samples is summarised with two-pass moments (in double) and merged with Chan et al.'s
+// pairwise update: the correlation needs no global mean in advance and a DC offset cannot
+// cancel it away.
 #include <algorithm>
 #include <cmath>
 
@@ -10,6 +11,28 @@
 namespace trackprint::features {
 
 void StereoAccumulator::add(std::span<const float> left, std::span<const float> right) {
+  std::size_t n = std::min(left.size(), right.size());
+  std::size_t at = 0;
+  if (!pending_left_.empty()) {  // complete the pending block first
+    const std::size_t take = std::min(n, kBlock - pending_left_.size());
+    const std::span<const float> l = left.first(take), r = right.first(take);
+    pending_left_.insert(pending_left_.end(), l.begin(), l.end());
+    pending_right_.insert(pending_right_.end(), r.begin(), r.end());
+    at = take;
+    if (pending_left_.size() < kBlock) return;
+    add_block(pending_left_, pending_right_);
+    pending_left_.clear();
+    pending_right_.clear();
+  }
+  for (; n - at >= kBlock; at += kBlock) {
+    add_block(left.subspan(at, kBlock), right.subspan(at, kBlock));
+  }
+  const std::span<const float> l = left.subspan(at, n - at), r = right.subspan(at, n - at);
+  pending_left_.assign(l.begin(), l.end());
+  pending_right_.assign(r.begin(), r.end());
+}
+
+void StereoAccumulator::add_block(std::span<const float> left, std::span<const float> right) {
   const std::size_t n = std::min(left.size(), right.size());
   if (n == 0) return;
   const auto nb = static_cast<double>(n);
@@ -50,6 +73,13 @@ void StereoAccumulator::add(std::span<const float> left, std::span<const float> 
 }
 
 void StereoAccumulator::finish(Fingerprint& fp) const {
+  if (!pending_left_.empty()) {  // the last, partial block, summarised in a copy
+    StereoAccumulator last = *this;
+    last.add_block(pending_left_, pending_right_);
+    last.pending_left_.clear();
+    last.finish(fp);
+    return;
+  }
   if (count_ == 0) {  // a mono file has no L and R
     fp[Dim::stereo_width] = 0.0;
     fp[Dim::phase_correlation] = 1.0;

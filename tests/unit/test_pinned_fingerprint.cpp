@@ -72,7 +72,7 @@ const std::array<const char*, kDimensionCount> kPinnedBits{{
     "0x3fee7918bd6efdc4",  // loudness_variation_std
     "0x3feb1cb64985eb9a",  // peak_consistency
     "0x3fdff8b31bdc4b20",  // stereo_width
-    "0x3f4db941eed53bac",  // phase_correlation
+    "0x3f4db941eed53b9e",  // phase_correlation
 }};
 
 TEST(PinnedFingerprint, TheNumbersOfAGeneratedTrackAreTheOnesPinned) {
