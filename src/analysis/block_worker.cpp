@@ -2,7 +2,7 @@
 
 namespace trackprint::analysis {
 
-BlockWorker::BlockWorker(std::function<void(std::span<const float>)> consume)
+BlockWorker::BlockWorker(std::function<void(Stream, std::span<const float>)> consume)
     : consume_(std::move(consume)), thread_([this] { run(); }) {}
 
 BlockWorker::~BlockWorker() {
@@ -10,27 +10,35 @@ BlockWorker::~BlockWorker() {
   if (thread_.joinable()) thread_.join();
 }
 
-void BlockWorker::push(std::span<const float> y) {
-  batch_.insert(batch_.end(), y.begin(), y.end());
-  if (batch_.size() < kBatchSamples) return;
-  queue_.push(std::move(batch_));
-  batch_ = std::vector<float>();
-  batch_.reserve(kBatchSamples + y.size());
+void BlockWorker::push(std::span<const float> samples, Stream stream) {
+  std::vector<float>& batch = batches_[static_cast<int>(stream)];
+  batch.insert(batch.end(), samples.begin(), samples.end());
+  if (batch.size() >= kBatchSamples) queue_batch(stream);
+}
+
+void BlockWorker::queue_batch(Stream stream) {
+  std::vector<float>& batch = batches_[static_cast<int>(stream)];
+  if (batch.empty()) return;
+  const std::size_t room = batch.size();
+  queue_.push(Batch{stream, std::move(batch)});
+  batch = std::vector<float>();
+  batch.reserve(room);
 }
 
 void BlockWorker::finish() {
-  if (!batch_.empty()) queue_.push(std::move(batch_));
+  queue_batch(Stream::y);
+  queue_batch(Stream::side);
   queue_.close();
   thread_.join();
   if (error_) std::rethrow_exception(error_);
 }
 
 void BlockWorker::run() {
-  std::vector<float> block;
-  while (queue_.pop(block) == BoundedQueue<std::vector<float>>::Wait::item) {
+  Batch batch;
+  while (queue_.pop(batch) == BoundedQueue<Batch>::Wait::item) {
     if (error_) continue;  // drain, so that the producer never waits forever
     try {
-      consume_(block);
+      consume_(batch.stream, batch.samples);
     } catch (...) {
       error_ = std::current_exception();
     }

@@ -70,14 +70,14 @@ Fingerprint fingerprint_of(const SignalBuilder& signal, int threads, Trace* trac
   return fp;
 }
 
-// Two threads. While this one decodes (and measures loudness, resamples, sums the stereo
-// moments), the other takes y's blocks as they are made: the STFT families and every sample
-// family, YIN included. Then, with y whole, this thread drains the STFT's last frames (the
-// tuning is then known) and builds the CQT's kernels and octaves, while the other finishes
-// the sample and STFT families (the tempo, the beats, HPSS). Both then take the chroma's frames
-// a chunk at a time, whichever is free, and the chunks are summed in frame order. Every family
-// is fed the samples and frames of the one-thread route and sums them in the same order: the
-// same bits.
+// Two threads. While this one decodes (and measures loudness, resamples y and a stereo file's
+// side), the other takes y's blocks as they are made: the STFT families, every sample family,
+// YIN included, and the stereo family from y and the side. Then, with y whole, this thread drains
+// the STFT's last frames (the tuning is then known) and builds the CQT's kernels and octaves, while
+// the other finishes the sample and STFT families (the tempo, the beats, HPSS). Both then take the
+// chroma's frames a chunk at a time, whichever is free, and the chunks are summed in frame order.
+// Every family is fed the samples and frames of the one-thread route and sums them in the same
+// order: the same bits.
 Fingerprint fingerprint_held(io::Decoder& decoder, CancelFlag cancel) {
   const io::StreamInfo& info = decoder.info();
   Fingerprint fp;  // first: it outlives the side thread
@@ -86,12 +86,21 @@ Fingerprint fingerprint_held(io::Decoder& decoder, CancelFlag cancel) {
   StftFamilies stft(StftFamilies::Pass::one);
   stft.cancel_on(cancel);
   SampleFamilies samples;
+  MidSideStereo stereo;  // of a stereo file, on the side thread: its L and R from y and the side
+  bool stereo_here = false;  // set before the first block
   {
-    BlockWorker side([&](std::span<const float> y) {
-      stft.push(y);
-      samples.push(y);
+    BlockWorker side([&](BlockWorker::Stream stream, std::span<const float> x) {
+      if (stream == BlockWorker::Stream::side) {
+        stereo.push_side(x);
+        return;
+      }
+      stft.push(x);
+      samples.push(x);
+      if (stereo_here) stereo.push_mid(x);
     });
     signal.tap_y([&side](std::span<const float> y) { side.push(y); });
+    signal.tap_side([&side](std::span<const float> s) { side.push(s, BlockWorker::Stream::side); });
+    stereo_here = signal.side_tapped();
     decode_into(decoder, signal, cancel);
     side.finish();
   }
@@ -140,7 +149,7 @@ Fingerprint fingerprint_held(io::Decoder& decoder, CancelFlag cancel) {
   for (const std::vector<float>& chunk : chunks) energy.add(chunk);
   energy.finish(fp);
   fp[Dim::lufs] = signal.lufs();
-  signal.stereo().finish(fp);
+  (stereo_here ? stereo.stereo() : signal.stereo()).finish(fp);
   require_finite(fp);
   fp.duration_s = static_cast<double>(signal.native_frames()) / info.sample_rate;
   return fp;

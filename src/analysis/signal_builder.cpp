@@ -84,16 +84,15 @@ void SignalBuilder::add(std::span<const std::span<const float>> block) {
     const float* b = block[1].data();
     side_.resize(n);
     for (std::size_t i = 0; i < n; ++i) side_[i] = (a[i] - b[i]) / 2.0f;
-    side_resampler_->push(side_, side_block_);
+    side_resampler_->push(side_, resampled_);
+    add_side(y_before);
     if (mid_resampler_) {
       mid_.resize(n);
       for (std::size_t i = 0; i < n; ++i) mid_[i] = (a[i] + b[i]) / 2.0f;
-      mid_resampler_->push(mid_, mid_block_);
-    } else {
-      mid_block_.insert(mid_block_.end(), y_.begin() + static_cast<std::ptrdiff_t>(y_before),
-                        y_.end());
+      mid_resampler_->push(mid_, resampled_);
+      stereo_.push_mid(resampled_);
+      resampled_.clear();
     }
-    add_stereo();
   }
   release_y();
 }
@@ -102,16 +101,30 @@ void SignalBuilder::finish() {
   const std::size_t y_before = y_.size();
   mono_resampler_.finish(y_);
   if (side_resampler_) {
-    side_resampler_->finish(side_block_);
+    side_resampler_->finish(resampled_);
+    add_side(y_before);
     if (mid_resampler_) {
-      mid_resampler_->finish(mid_block_);
-    } else {
-      mid_block_.insert(mid_block_.end(), y_.begin() + static_cast<std::ptrdiff_t>(y_before),
-                        y_.end());
+      mid_resampler_->finish(resampled_);
+      stereo_.push_mid(resampled_);
+      resampled_.clear();
     }
-    add_stereo();
   }
   release_y();
+}
+
+// The side just resampled (in resampled_), and of a stereo file the mid, y from y_before on:
+// to the stereo family here, or the side to the tap.
+void SignalBuilder::add_side(std::size_t y_before) {
+  const bool stereo_file = !mid_resampler_;
+  if (stereo_file && side_tap_) {
+    if (!resampled_.empty()) side_tap_(resampled_);
+  } else {
+    stereo_.push_side(resampled_);
+    if (stereo_file) {
+      stereo_.push_mid(std::span<const float>(y_).subspan(y_before));
+    }
+  }
+  resampled_.clear();
 }
 
 void SignalBuilder::release_y() {
@@ -136,22 +149,31 @@ void SignalBuilder::write_loudness(Trace& trace) const {
   trace.short_term_lufs = meter_->short_term();
 }
 
-// Both resamplers see identical input lengths, so they release equal counts; pairing through
-// the pending buffers keeps the sums right even if they ever did not.
-void SignalBuilder::add_stereo() {
-  // L and R at 22050 Hz from the resampled mid and side.
-  const std::size_t n = std::min(mid_block_.size(), side_block_.size());
+void MidSideStereo::push_mid(std::span<const float> mid) {
+  mid_.insert(mid_.end(), mid.begin(), mid.end());
+  pair();
+}
+
+void MidSideStereo::push_side(std::span<const float> side) {
+  side_.insert(side_.end(), side.begin(), side.end());
+  pair();
+}
+
+// Both resamplers see identical input lengths, so they release equal counts and nothing waits
+// here long; pairing through the pending buffers keeps the sums right whatever the blocks.
+void MidSideStereo::pair() {
+  const std::size_t n = std::min(mid_.size(), side_.size());
   if (n == 0) return;
   left_block_.resize(n);
   right_block_.resize(n);
   for (std::size_t i = 0; i < n; ++i) {
-    left_block_[i] = mid_block_[i] + side_block_[i];
-    right_block_[i] = mid_block_[i] - side_block_[i];
+    left_block_[i] = mid_[i] + side_[i];
+    right_block_[i] = mid_[i] - side_[i];
   }
-  mid_block_.erase(mid_block_.begin(), mid_block_.begin() + static_cast<std::ptrdiff_t>(n));
-  side_block_.erase(side_block_.begin(), side_block_.begin() + static_cast<std::ptrdiff_t>(n));
+  mid_.erase(mid_.begin(), mid_.begin() + static_cast<std::ptrdiff_t>(n));
+  side_.erase(side_.begin(), side_.begin() + static_cast<std::ptrdiff_t>(n));
   stereo_.add(left_block_, right_block_);
-  if (keep_stereo_) {
+  if (keep_) {
     left_.insert(left_.end(), left_block_.begin(), left_block_.end());
     right_.insert(right_.end(), right_block_.begin(), right_block_.end());
   }

@@ -20,6 +20,27 @@
 
 namespace trackprint::analysis {
 
+// A stereo pair at 22050 Hz from its mid (L + R) / 2 and side (L - R) / 2, each resampled (a
+// resampler is linear): L = mid + side, R = mid - side, paired as the two arrive in blocks of
+// any sizes and summed into the stereo family.
+class MidSideStereo {
+ public:
+  void push_mid(std::span<const float> mid);
+  void push_side(std::span<const float> side);
+  void keep_channels() { keep_ = true; }  // also keep L and R whole
+  const features::StereoAccumulator& stereo() const { return stereo_; }
+  const std::vector<float>& left() const { return left_; }
+  const std::vector<float>& right() const { return right_; }
+
+ private:
+  void pair();
+  std::vector<float> mid_, side_;  // arrived, not yet paired
+  std::vector<float> left_block_, right_block_;
+  features::StereoAccumulator stereo_;
+  bool keep_ = false;
+  std::vector<float> left_, right_;
+};
+
 class SignalBuilder {
  public:
   enum class Parts { all, y_only };  // y_only: no loudness, no stereo (a second pass over y)
@@ -35,6 +56,11 @@ class SignalBuilder {
   void reserve_y(double seconds);
   // Keep y, and also show `tap` each new block as it is made (for a second thread).
   void tap_y(std::function<void(std::span<const float>)> tap) { y_tap_ = std::move(tap); }
+  // Of a stereo file: hand each block of the resampled side to `tap` instead of summing the
+  // stereo family here (stereo() then stays empty): the receiver pairs it with y, the mid, in a
+  // MidSideStereo of its own (for a second thread). Other files: no effect.
+  void tap_side(std::function<void(std::span<const float>)> tap) { side_tap_ = std::move(tap); }
+  bool side_tapped() const { return side_tap_ && side_resampler_ && !mid_resampler_; }
 
   // One block: one span per channel, equal lengths. Throws Failure (invalid_audio) on NaN,
   // infinity or a sample over 1e6 times full scale.
@@ -44,20 +70,20 @@ class SignalBuilder {
   void finish();
 
   // Also keep L and R at 22050 Hz (for `trackprint decode`); off by default.
-  void keep_stereo_channels() { keep_stereo_ = true; }
+  void keep_stereo_channels() { stereo_.keep_channels(); }
 
   const std::vector<float>& y() const { return y_; }
   std::size_t y_length() const { return y_length_; }
-  const std::vector<float>& left() const { return left_; }
-  const std::vector<float>& right() const { return right_; }
-  const features::StereoAccumulator& stereo() const { return stereo_; }
+  const std::vector<float>& left() const { return stereo_.left(); }
+  const std::vector<float>& right() const { return stereo_.right(); }
+  const features::StereoAccumulator& stereo() const { return stereo_.stereo(); }
   double lufs() const { return meter_ ? meter_->integrated_lufs() : 0.0; }
   // The loudness envelope and y's duration, into a trace (of a builder made with one).
   void write_loudness(Trace& trace) const;
   std::size_t native_frames() const { return native_frames_; }
 
  private:
-  void add_stereo();
+  void add_side(std::size_t y_before);
   void release_y();
 
   int channels_;
@@ -68,18 +94,16 @@ class SignalBuilder {
   // three. Of more channels it is resampled on its own, so that L and R are those of the same
   // two channels as a stereo file, bit for bit.
   std::optional<dsp::StreamingResampler> side_resampler_, mid_resampler_;
-  features::StereoAccumulator stereo_;
-  bool keep_stereo_ = false;
+  MidSideStereo stereo_;
   std::size_t native_frames_ = 0;
   std::vector<float> mix_;
   std::vector<std::span<const float>> spans_;  // of the block being added
-  std::vector<float> y_, left_, right_;
-  std::function<void(std::span<const float>)> y_sink_, y_tap_;
+  std::vector<float> y_;
+  std::function<void(std::span<const float>)> y_sink_, y_tap_, side_tap_;
   std::size_t y_length_ = 0;
-  std::size_t y_tapped_ = 0;                     // of y_, shown to the tap
-  std::vector<float> mid_, side_;                // of the block being added
-  std::vector<float> mid_block_, side_block_;    // released but not yet paired
-  std::vector<float> left_block_, right_block_;  // L and R of the pairs
+  std::size_t y_tapped_ = 0;       // of y_, shown to the tap
+  std::vector<float> mid_, side_;  // of the block being added
+  std::vector<float> resampled_;   // the side's (or the mid's) resampler output
 };
 
 // BS.1770's channel weights by speaker position: 1.0 for front and centre (and any other),

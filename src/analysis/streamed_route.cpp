@@ -23,7 +23,8 @@ Fingerprint fingerprint_streamed(const std::string& path, io::Decoder& decoder, 
   SignalBuilder signal(info.sample_rate, info.speakers, SignalBuilder::Parts::all, trace);
   {
     std::optional<BlockWorker> side;
-    if (threads > 1) side.emplace([&samples](std::span<const float> y) { samples.push(y); });
+    if (threads > 1)
+      side.emplace([&samples](BlockWorker::Stream, std::span<const float> y) { samples.push(y); });
     signal.stream_y([&](std::span<const float> y) {
       if (side) {
         side->push(y);
@@ -50,7 +51,8 @@ Fingerprint fingerprint_streamed(const std::string& path, io::Decoder& decoder, 
   SignalBuilder again(info.sample_rate, info.speakers, SignalBuilder::Parts::y_only);
   {
     std::optional<BlockWorker> side;
-    if (threads > 1) side.emplace([&chroma](std::span<const float> y) { chroma.push(y); });
+    if (threads > 1)
+      side.emplace([&chroma](BlockWorker::Stream, std::span<const float> y) { chroma.push(y); });
     again.stream_y([&](std::span<const float> y) {
       second.push(y);
       if (side) {
