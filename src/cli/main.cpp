@@ -65,7 +65,8 @@ int usage_error(const CLI::App& app, const CLI::ParseError& e, int argc, char** 
 int main(int argc, char** argv) {
   CLI::App app("trackprint: the 25-number fingerprint (v1) of music tracks, and a library of them",
                "trackprint");
-  app.set_version_flag("-V,--version", version_text(), "show the engine, fingerprint and numbers versions");
+  app.set_version_flag("-V,--version", version_text(),
+                       "show the engine, fingerprint and numbers versions");
   app.require_subcommand(1);
   app.footer(
       "See 'trackprint COMMAND --help' for a command's options.\n"
