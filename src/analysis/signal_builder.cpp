@@ -84,15 +84,13 @@ void SignalBuilder::add(std::span<const std::span<const float>> block) {
     const float* b = block[1].data();
     side_.resize(n);
     for (std::size_t i = 0; i < n; ++i) side_[i] = (a[i] - b[i]) / 2.0f;
-    side_resampler_->push(side_, resampled_);
-    add_side(y_before);
+    side_resampler_->push(side_, resampled_side_);
     if (mid_resampler_) {
       mid_.resize(n);
       for (std::size_t i = 0; i < n; ++i) mid_[i] = (a[i] + b[i]) / 2.0f;
-      mid_resampler_->push(mid_, resampled_);
-      stereo_.push_mid(resampled_);
-      resampled_.clear();
+      mid_resampler_->push(mid_, resampled_mid_);
     }
+    add_stereo(y_before);
   }
   release_y();
 }
@@ -101,30 +99,25 @@ void SignalBuilder::finish() {
   const std::size_t y_before = y_.size();
   mono_resampler_.finish(y_);
   if (side_resampler_) {
-    side_resampler_->finish(resampled_);
-    add_side(y_before);
-    if (mid_resampler_) {
-      mid_resampler_->finish(resampled_);
-      stereo_.push_mid(resampled_);
-      resampled_.clear();
-    }
+    side_resampler_->finish(resampled_side_);
+    if (mid_resampler_) mid_resampler_->finish(resampled_mid_);
+    add_stereo(y_before);
   }
   release_y();
 }
 
-// The side just resampled (in resampled_), and of a stereo file the mid, y from y_before on:
+// The side just resampled and the mid beside it (of a stereo file y itself, from y_before on):
 // to the stereo family here, or the side to the tap.
-void SignalBuilder::add_side(std::size_t y_before) {
-  const bool stereo_file = !mid_resampler_;
-  if (stereo_file && side_tap_) {
-    if (!resampled_.empty()) side_tap_(resampled_);
+void SignalBuilder::add_stereo(std::size_t y_before) {
+  if (side_tapped()) {
+    if (!resampled_side_.empty()) side_tap_(resampled_side_);
   } else {
-    stereo_.push_side(resampled_);
-    if (stereo_file) {
-      stereo_.push_mid(std::span<const float>(y_).subspan(y_before));
-    }
+    stereo_.push(mid_resampler_ ? std::span<const float>(resampled_mid_)
+                                : std::span<const float>(y_).subspan(y_before),
+                 resampled_side_);
   }
-  resampled_.clear();
+  resampled_side_.clear();
+  resampled_mid_.clear();
 }
 
 void SignalBuilder::release_y() {
@@ -149,29 +142,51 @@ void SignalBuilder::write_loudness(Trace& trace) const {
   trace.short_term_lufs = meter_->short_term();
 }
 
+void MidSideStereo::push(std::span<const float> mid, std::span<const float> side) {
+  if (mid_.empty() && side_.empty()) {  // the usual case: equal lengths, paired in place
+    const std::size_t n = std::min(mid.size(), side.size());
+    if (n > 0) add_pairs(mid.first(n), side.first(n));
+    mid = mid.subspan(n);
+    side = side.subspan(n);
+  }
+  push_mid(mid);
+  push_side(side);
+}
+
 void MidSideStereo::push_mid(std::span<const float> mid) {
-  mid_.insert(mid_.end(), mid.begin(), mid.end());
-  pair();
+  arrive(mid, mid_, side_, /*is_mid=*/true);
 }
 
 void MidSideStereo::push_side(std::span<const float> side) {
-  side_.insert(side_.end(), side.begin(), side.end());
-  pair();
+  arrive(side, side_, mid_, /*is_mid=*/false);
 }
 
-// Both resamplers see identical input lengths, so they release equal counts and nothing waits
-// here long; pairing through the pending buffers keeps the sums right whatever the blocks.
-void MidSideStereo::pair() {
-  const std::size_t n = std::min(mid_.size(), side_.size());
-  if (n == 0) return;
+// Both resamplers see identical input lengths, so they release equal counts: what arrives is
+// usually paired at once with what waits of the other, and only the rest is kept (never both).
+void MidSideStereo::arrive(std::span<const float> x, std::vector<float>& own,
+                           std::vector<float>& other, bool is_mid) {
+  if (!own.empty()) {  // the other is empty: nothing to pair yet
+    own.insert(own.end(), x.begin(), x.end());
+    return;
+  }
+  const std::size_t n = std::min(x.size(), other.size());
+  if (n > 0) {
+    const std::span<const float> paired(other.data(), n);
+    add_pairs(is_mid ? x.first(n) : paired, is_mid ? paired : x.first(n));
+    other.erase(other.begin(), other.begin() + static_cast<std::ptrdiff_t>(n));
+  }
+  const std::span<const float> rest = x.subspan(n);
+  own.insert(own.end(), rest.begin(), rest.end());
+}
+
+void MidSideStereo::add_pairs(std::span<const float> mid, std::span<const float> side) {
+  const std::size_t n = mid.size();
   left_block_.resize(n);
   right_block_.resize(n);
   for (std::size_t i = 0; i < n; ++i) {
-    left_block_[i] = mid_[i] + side_[i];
-    right_block_[i] = mid_[i] - side_[i];
+    left_block_[i] = mid[i] + side[i];
+    right_block_[i] = mid[i] - side[i];
   }
-  mid_.erase(mid_.begin(), mid_.begin() + static_cast<std::ptrdiff_t>(n));
-  side_.erase(side_.begin(), side_.begin() + static_cast<std::ptrdiff_t>(n));
   stereo_.add(left_block_, right_block_);
   if (keep_) {
     left_.insert(left_.end(), left_block_.begin(), left_block_.end());

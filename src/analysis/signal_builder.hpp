@@ -27,14 +27,17 @@ class MidSideStereo {
  public:
   void push_mid(std::span<const float> mid);
   void push_side(std::span<const float> side);
-  void keep_channels() { keep_ = true; }  // also keep L and R whole
+  void push(std::span<const float> mid, std::span<const float> side);  // both at once
+  void keep_channels() { keep_ = true; }                               // also keep L and R whole
   const features::StereoAccumulator& stereo() const { return stereo_; }
   const std::vector<float>& left() const { return left_; }
   const std::vector<float>& right() const { return right_; }
 
  private:
-  void pair();
-  std::vector<float> mid_, side_;  // arrived, not yet paired
+  void arrive(std::span<const float> x, std::vector<float>& own, std::vector<float>& other,
+              bool is_mid);
+  void add_pairs(std::span<const float> mid, std::span<const float> side);
+  std::vector<float> mid_, side_;  // arrived, not yet paired (one of them is empty)
   std::vector<float> left_block_, right_block_;
   features::StereoAccumulator stereo_;
   bool keep_ = false;
@@ -83,7 +86,7 @@ class SignalBuilder {
   std::size_t native_frames() const { return native_frames_; }
 
  private:
-  void add_side(std::size_t y_before);
+  void add_stereo(std::size_t y_before);
   void release_y();
 
   int channels_;
@@ -101,9 +104,9 @@ class SignalBuilder {
   std::vector<float> y_;
   std::function<void(std::span<const float>)> y_sink_, y_tap_, side_tap_;
   std::size_t y_length_ = 0;
-  std::size_t y_tapped_ = 0;       // of y_, shown to the tap
-  std::vector<float> mid_, side_;  // of the block being added
-  std::vector<float> resampled_;   // the side's (or the mid's) resampler output
+  std::size_t y_tapped_ = 0;                           // of y_, shown to the tap
+  std::vector<float> mid_, side_;                      // of the block being added
+  std::vector<float> resampled_mid_, resampled_side_;  // their resamplers' output
 };
 
 // BS.1770's channel weights by speaker position: 1.0 for front and centre (and any other),
