@@ -12,6 +12,7 @@
 #include "analysis/routes.hpp"
 #include "analysis/sample_families.hpp"
 #include "analysis/stft_families.hpp"
+#include "dsp/chroma.hpp"
 
 namespace trackprint::analysis {
 namespace {
@@ -71,9 +72,10 @@ Fingerprint fingerprint_of(const SignalBuilder& signal, int threads, Trace* trac
 }
 
 // Two threads. While this one decodes (and measures loudness, resamples y and a stereo file's
-// side), the other takes y's blocks as they are made: the STFT families, every sample family,
-// YIN included, and the stereo family from y and the side. Then, with y whole, this thread drains
-// the STFT's last frames (the tuning is then known) and builds the CQT's kernels and octaves, while
+// side, and halves y octave by octave for the CQT), the other takes y's blocks as they are made:
+// the STFT families, every sample family, YIN included, and the stereo family from y and the
+// side. Then, with y whole, this thread drains the STFT's last frames (the tuning is then known)
+// and builds the CQT's kernels (the octaves' signals are made: no tuning shapes them), while
 // the other finishes the sample and STFT families (the tempo, the beats, HPSS). Both then take the
 // chroma's frames a chunk at a time, whichever is free, and the chunks are summed in frame order.
 // Every family is fed the samples and frames of the one-thread route and sums them in the same
@@ -88,6 +90,7 @@ Fingerprint fingerprint_held(io::Decoder& decoder, CancelFlag cancel) {
   SampleFamilies samples;
   MidSideStereo stereo;  // of a stereo file, on the side thread: its L and R from y and the side
   bool stereo_here = false;  // set before the first block
+  dsp::OctaveSignalStream octaves(dsp::chroma_octave_layout(features::kAnalysisRate));
   {
     BlockWorker side([&](BlockWorker::Stream stream, std::span<const float> x) {
       if (stream == BlockWorker::Stream::side) {
@@ -98,7 +101,10 @@ Fingerprint fingerprint_held(io::Decoder& decoder, CancelFlag cancel) {
       samples.push(x);
       if (stereo_here) stereo.push_mid(x);
     });
-    signal.tap_y([&side](std::span<const float> y) { side.push(y); });
+    signal.tap_y([&side, &octaves](std::span<const float> y) {
+      side.push(y);
+      octaves.push(y);  // here: the side thread has more to do per block
+    });
     signal.tap_side([&side](std::span<const float> s) { side.push(s, BlockWorker::Stream::side); });
     stereo_here = signal.side_tapped();
     decode_into(decoder, signal, cancel);
@@ -133,7 +139,7 @@ Fingerprint fingerprint_held(io::Decoder& decoder, CancelFlag cancel) {
       });
   bool made = false;
   try {
-    held = std::make_shared<const features::HeldChroma>(stft.tuning(), y);
+    held = std::make_shared<const features::HeldChroma>(stft.tuning(), y, octaves.finish(y));
     chunks.resize((held->frame_count() + kChromaChunk - 1) / kChromaChunk);
     chroma_made.set_value();
     made = true;

@@ -74,6 +74,24 @@ std::vector<float> chroma_from_cqt(std::span<const float> cqt, std::size_t n_fra
 // chroma_cqt's kernels for one (sr, tuning). Tuning takes at most 100 values (multiples of 0.01
 // bins) and a kernel set is ~60 kB, so they are kept for the life of the process instead of
 // being rebuilt (~10 ms) for every track.
+namespace {
+
+CqtParams chroma_params(double sr, double tuning) {
+  CqtParams params;
+  params.sr = sr;
+  params.hop = 512;
+  params.n_bins = 7 * kChromaBinsPerOctave;
+  params.bins_per_octave = kChromaBinsPerOctave;
+  params.tuning = tuning;
+  return params;
+}
+
+}  // namespace
+
+OctaveLayout chroma_octave_layout(double sr) {
+  return octave_layout(chroma_params(sr, 0.0));
+}
+
 std::shared_ptr<const ConstantQ> chroma_kernels(double sr, double tuning) {
   static std::mutex mutex;
   static std::map<std::pair<double, double>, std::shared_ptr<const ConstantQ>> cache;
@@ -82,14 +100,8 @@ std::shared_ptr<const ConstantQ> chroma_kernels(double sr, double tuning) {
     std::lock_guard lock(mutex);
     if (auto it = cache.find(key); it != cache.end()) return it->second;
   }
-  constexpr std::size_t kBinsPerOctave = kChromaBinsPerOctave;
-  CqtParams params;
-  params.sr = sr;
-  params.hop = 512;
-  params.n_bins = 7 * kBinsPerOctave;
-  params.bins_per_octave = kBinsPerOctave;
-  params.tuning = tuning;
-  auto built = std::make_shared<const ConstantQ>(params);  // outside the lock: other threads go on
+  auto built = std::make_shared<const ConstantQ>(
+      chroma_params(sr, tuning));  // outside the lock: other threads go on
   std::lock_guard lock(mutex);
   return cache.try_emplace(key, std::move(built)).first->second;
 }

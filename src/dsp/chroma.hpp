@@ -30,6 +30,9 @@ std::vector<float> chroma_from_cqt(std::span<const float> cqt, std::size_t n_fra
 // chroma_cqt's CQT (C1, 7 octaves of 36 bins, hop 512) for one (sr, tuning), built once per
 // process and shared: a ConstantQ is immutable.
 std::shared_ptr<const ConstantQ> chroma_kernels(double sr, double tuning);
+// The octave layout of chroma_cqt's CQT for a tuning not yet known (that of tuning 0, which the
+// kernels of any tuning nearly always share; compare it with their layout()).
+OctaveLayout chroma_octave_layout(double sr);
 inline constexpr std::size_t kChromaBinsPerOctave = 36;
 
 // librosa.feature.chroma_cqt(y=y, sr=sr, tuning=tuning): 12 values per frame, frame-major.

@@ -216,44 +216,82 @@ double note_c1_hz() {
   return 440.0 * std::pow(2.0, (24.0 - 69.0) / 12.0);
 }
 
-ConstantQ::ConstantQ(const CqtParams& params) : params_(params) {
-  const std::size_t n_bins = params.n_bins;
-  const std::size_t bpo = params.bins_per_octave;
-  if (n_bins < 2 || bpo == 0 || params.hop == 0) throw std::invalid_argument("cqt: bad parameters");
-  const std::size_t n_octaves = (n_bins + bpo - 1) / bpo;
-  const std::size_t n_filters = std::min(bpo, n_bins);
+namespace {
 
-  // vqt: fmin * 2 ** (tuning / bpo), then interval_frequencies("equal"): 2**o * 2**(k/bpo) * fmin.
+// vqt: fmin * 2 ** (tuning / bpo), then interval_frequencies("equal"): 2**o * 2**(k/bpo) * fmin.
+std::vector<double> bin_frequencies(const CqtParams& params) {
+  const std::size_t bpo = params.bins_per_octave;
   const double fmin = (params.fmin > 0 ? params.fmin : note_c1_hz()) *
                       std::pow(2.0, params.tuning / static_cast<double>(bpo));
-  freqs_.resize(n_bins);
-  for (std::size_t b = 0; b < n_bins; ++b) {
+  std::vector<double> freqs(params.n_bins);
+  for (std::size_t b = 0; b < params.n_bins; ++b) {
     const double ratio =
         std::pow(2.0, (0.0 + static_cast<double>(b % bpo)) / static_cast<double>(bpo));
-    freqs_[b] = (std::pow(2.0, static_cast<double>(b / bpo)) * ratio) * fmin;
+    freqs[b] = (std::pow(2.0, static_cast<double>(b / bpo)) * ratio) * fmin;
   }
-  const std::vector<double> alpha = relative_bandwidth(freqs_);
+  return freqs;
+}
 
-  double sr = params.sr;
-  const double nyquist = sr / 2.0;
+void check_params(const CqtParams& params) {
+  if (params.n_bins < 2 || params.bins_per_octave == 0 || params.hop == 0) {
+    throw std::invalid_argument("cqt: bad parameters");
+  }
+}
+
+std::size_t octave_count(const CqtParams& params) {
+  return (params.n_bins + params.bins_per_octave - 1) / params.bins_per_octave;
+}
+
+// __early_downsample_count (halve the input up front while every octave keeps an even hop),
+// then which octaves halve the rate for the next one (while the hop stays even).
+OctaveLayout layout_of(const CqtParams& params, std::span<const double> freqs,
+                       std::span<const double> alpha) {
+  const double nyquist = params.sr / 2.0;
   double cutoff = 0.0;
-  for (std::size_t b = 0; b < n_bins; ++b) {
+  for (std::size_t b = 0; b < freqs.size(); ++b) {
     const double q = 1.0 / alpha[b];
-    cutoff = std::max(cutoff, freqs_[b] * (1.0 + 0.5 * kHannBandwidth / q));
+    cutoff = std::max(cutoff, freqs[b] * (1.0 + 0.5 * kHannBandwidth / q));
   }
   if (cutoff > nyquist) throw std::invalid_argument("cqt: filters would exceed Nyquist");
-
-  // __early_downsample_count: halve the input up front while every octave keeps an even hop.
+  const std::size_t n_octaves = octave_count(params);
   const int count1 =
       std::max(0, static_cast<int>(std::ceil(std::log2(nyquist / cutoff)) - 1.0) - 1);
   const int count2 = std::max(0, num_two_factors(params.hop) - static_cast<int>(n_octaves) + 1);
   const int count = std::min(count1, count2);
+  OctaveLayout layout;
   std::size_t hop = params.hop;
   if (count > 0) {
-    early_factor_ = std::size_t{1} << count;
-    hop /= early_factor_;
-    sr /= static_cast<double>(early_factor_);
+    layout.early_factor = std::size_t{1} << count;
+    hop /= layout.early_factor;
   }
+  for (std::size_t i = 0; i < n_octaves; ++i) {
+    const bool halve = hop % 2 == 0 && i + 1 < n_octaves;
+    layout.halve_after.push_back(halve);
+    if (halve) hop /= 2;
+  }
+  return layout;
+}
+
+}  // namespace
+
+OctaveLayout octave_layout(const CqtParams& params) {
+  check_params(params);
+  const std::vector<double> freqs = bin_frequencies(params);
+  return layout_of(params, freqs, relative_bandwidth(freqs));
+}
+
+ConstantQ::ConstantQ(const CqtParams& params) : params_(params) {
+  check_params(params);
+  const std::size_t n_bins = params.n_bins;
+  const std::size_t bpo = params.bins_per_octave;
+  const std::size_t n_octaves = octave_count(params);
+  const std::size_t n_filters = std::min(bpo, n_bins);
+  freqs_ = bin_frequencies(params);
+  const std::vector<double> alpha = relative_bandwidth(freqs_);
+  const OctaveLayout layout = layout_of(params, freqs_, alpha);
+  early_factor_ = layout.early_factor;
+  const double sr = params.sr / static_cast<double>(early_factor_);
+  const std::size_t hop = params.hop / early_factor_;
 
   double my_sr = sr;
   std::size_t my_hop = hop;
@@ -278,7 +316,7 @@ ConstantQ::ConstantQ(const CqtParams& params) : params_(params) {
       oct.value_re.push_back(oct.value[j].real());
       oct.value_im.push_back(oct.value[j].imag());
     }
-    if (my_hop % 2 == 0 && i + 1 < n_octaves) {
+    if (layout.halve_after[i]) {
       oct.halve_after = true;
       my_hop /= 2;
       my_sr /= 2.0;
@@ -305,8 +343,16 @@ std::size_t ConstantQ::frame_count(std::size_t n_samples) const {
   return frames;
 }
 
+OctaveLayout ConstantQ::layout() const {
+  OctaveLayout layout;
+  layout.early_factor = early_factor_;
+  for (const Octave& oct : octaves_) layout.halve_after.push_back(oct.halve_after);
+  return layout;
+}
+
 ConstantQ::OctaveSignals ConstantQ::octave_signals(std::span<const float> y) const {
   OctaveSignals out;
+  out.layout = layout();
   out.length = y.size();
   out.owned.reserve(octaves_.size() + 1);  // no reallocation: the spans point into them
   std::span<const float> x = y;
@@ -434,6 +480,63 @@ void scale_by_ratio(std::vector<float>& x, double ratio) {
 }
 
 }  // namespace
+
+OctaveSignalStream::OctaveSignalStream(OctaveLayout layout) : layout_(std::move(layout)) {
+  std::size_t n = layout_.early_factor > 1 ? 1 : 0;
+  for (bool halve : layout_.halve_after) n += halve ? 1 : 0;
+  stages_.reserve(n);  // Stage holds a resampler: no reallocation after this
+  if (layout_.early_factor > 1) stages_.emplace_back(static_cast<double>(layout_.early_factor));
+  for (bool halve : layout_.halve_after) {
+    if (halve) stages_.emplace_back(2.0);
+  }
+}
+
+// Each stage's new output, scaled as audio.resample(scale=True) does, goes on to the next.
+void OctaveSignalStream::run(std::size_t stage, std::span<const float> x) {
+  for (std::size_t s = stage; s < stages_.size() && !x.empty(); ++s) {
+    Stage& st = stages_[s];
+    scratch_.clear();
+    st.resampler.push(x, scratch_);
+    scale_by_ratio(scratch_, 1.0 / st.factor);
+    const std::size_t before = st.signal.size();
+    st.signal.insert(st.signal.end(), scratch_.begin(), scratch_.end());
+    x = std::span<const float>(st.signal).subspan(before);
+  }
+}
+
+void OctaveSignalStream::push(std::span<const float> y) {
+  pushed_ += y.size();
+  run(0, y);
+}
+
+ConstantQ::OctaveSignals OctaveSignalStream::finish(std::span<const float> y) {
+  if (y.size() != pushed_) throw std::logic_error("OctaveSignalStream: y is not what was pushed");
+  // Stage by stage, top first: a stage's last samples reach the next before that one finishes.
+  for (std::size_t s = 0; s < stages_.size(); ++s) {
+    Stage& st = stages_[s];
+    scratch_.clear();
+    st.resampler.finish(scratch_);
+    scale_by_ratio(scratch_, 1.0 / st.factor);
+    const std::size_t before = st.signal.size();
+    st.signal.insert(st.signal.end(), scratch_.begin(), scratch_.end());
+    if (s + 1 < stages_.size()) run(s + 1, std::span<const float>(st.signal).subspan(before));
+  }
+  // As octave_signals lays them out: the top octave on y (or its early decimation), each
+  // halving's output under the octave after it.
+  ConstantQ::OctaveSignals out;
+  out.layout = layout_;
+  out.length = y.size();
+  out.owned.reserve(stages_.size());
+  for (Stage& st : stages_) out.owned.push_back(std::move(st.signal));
+  std::size_t next = 0;
+  std::span<const float> x = y;
+  if (layout_.early_factor > 1) x = out.owned[next++];
+  for (bool halve : layout_.halve_after) {
+    out.signal.push_back(x);
+    if (halve) x = out.owned[next++];
+  }
+  return out;
+}
 
 ConstantQStream::ConstantQStream(std::shared_ptr<const ConstantQ> cq) : cq_(std::move(cq)) {
   if (cq_->early_factor_ > 1) early_.emplace(static_cast<double>(cq_->early_factor_), 1.0);

@@ -33,6 +33,18 @@ struct CqtParams {
   double tuning = 0.0;  // fractions of a bin, as librosa.estimate_tuning returns it
 };
 
+// How y becomes the signal of each octave: the early downsampling factor, then which octaves
+// halve the rate for the next. The tuning moves it only if the top filter's cutoff crosses a
+// power of two below Nyquist, so a layout worked out before the tuning is known (to make the
+// signals while y is decoded, OctaveSignalStream) is nearly always the kernels' own; the kernels'
+// layout() says for sure.
+struct OctaveLayout {
+  std::size_t early_factor = 1;
+  std::vector<bool> halve_after;  // one per octave, top octave first
+  bool operator==(const OctaveLayout&) const = default;
+};
+OctaveLayout octave_layout(const CqtParams& params);
+
 // The kernels depend only on the parameters (tuning included): build once, apply to any signal.
 // magnitude() is const and allocates only its output and working buffers, so one ConstantQ can
 // serve several threads.
@@ -53,11 +65,13 @@ class ConstantQ {
   // signal each octave runs on (y early downsampled, then halved octave by octave), then frames
   // [first, last) of the magnitude into out (frame-major), exactly those magnitude() gives.
   struct OctaveSignals {
+    OctaveLayout layout;                         // how they were made
     std::size_t length = 0;                      // len(y)
     std::vector<std::span<const float>> signal;  // one per octave, top octave first
     std::vector<std::vector<float>> owned;       // the decimated ones
   };
   OctaveSignals octave_signals(std::span<const float> y) const;
+  OctaveLayout layout() const;
   void magnitude_frames(const OctaveSignals& signals, std::size_t first, std::size_t last,
                         float* out) const;
 
@@ -92,6 +106,30 @@ class ConstantQ {
   std::size_t early_factor_ = 1;      // __early_downsample: 2**downsample_count
   std::vector<Octave> octaves_;       // top octave first, as librosa runs them
   std::vector<double> inv_sqrt_len_;  // 1 / sqrt(lengths) of the final `V /= sqrt(lengths)`
+};
+
+// ConstantQ::octave_signals of a y that arrives in blocks, made as it arrives: the same streaming
+// resamplers and scaling as ConstantQStream, so the same samples as the one-shot call.
+class OctaveSignalStream {
+ public:
+  explicit OctaveSignalStream(OctaveLayout layout);
+  void push(std::span<const float> y);
+  // End of y. `y` is all of it, as pushed (the top octave runs on y itself unless the layout
+  // downsamples early); the spans returned point into it.
+  ConstantQ::OctaveSignals finish(std::span<const float> y);
+
+ private:
+  struct Stage {  // one decimation: the early one, or an octave's halving for the next
+    explicit Stage(double by) : factor(by), resampler(by, 1.0) {}
+    double factor;
+    StreamingResampler resampler;
+    std::vector<float> signal;  // its output so far, scaled
+  };
+  void run(std::size_t stage, std::span<const float> x);
+  OctaveLayout layout_;
+  std::vector<Stage> stages_;
+  std::size_t pushed_ = 0;
+  std::vector<float> scratch_;
 };
 
 // The same magnitudes for a signal that arrives in blocks, frame by frame in order: every octave

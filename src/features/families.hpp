@@ -231,6 +231,9 @@ class ChromaFamily {
 class HeldChroma {
  public:
   HeldChroma(double tuning, std::span<const float> y);
+  // With the octaves' signals already made from y as it was decoded (dsp::OctaveSignalStream on
+  // dsp::chroma_octave_layout): used when the tuning's kernels have that layout, else remade.
+  HeldChroma(double tuning, std::span<const float> y, dsp::ConstantQ::OctaveSignals octaves);
   std::size_t frame_count() const { return frames_; }
   std::vector<float> chroma(std::size_t first, std::size_t last) const;  // 12 per frame
 

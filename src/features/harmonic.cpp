@@ -113,6 +113,14 @@ HeldChroma::HeldChroma(double tuning, std::span<const float> y)
       octaves_(cq_->octave_signals(y)),
       frames_(cq_->frame_count(y.size())) {}
 
+HeldChroma::HeldChroma(double tuning, std::span<const float> y,
+                       dsp::ConstantQ::OctaveSignals octaves)
+    : cq_(dsp::chroma_kernels(kAnalysisRate, tuning)),
+      octaves_(octaves.layout == cq_->layout() && octaves.length == y.size()
+                   ? std::move(octaves)
+                   : cq_->octave_signals(y)),
+      frames_(cq_->frame_count(y.size())) {}
+
 std::vector<float> HeldChroma::chroma(std::size_t first, std::size_t last) const {
   constexpr std::size_t kChunk = 256;  // CQT frames at a time (the chroma of each is its own)
   const std::size_t n_bins = cq_->n_bins();

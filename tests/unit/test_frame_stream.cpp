@@ -127,6 +127,45 @@ TEST(ConstantQ, FrameRangesEqualTheWholeMagnitude) {
   }
 }
 
+// The octaves' signals made while y is decoded are those octave_signals makes of the whole y, for
+// any block size, with and without an early decimation (a CQT of two low octaves has one, of 32).
+TEST(OctaveSignalStream, EqualsOctaveSignalsBitForBit) {
+  const std::vector<float> y = test::reference_signal();
+  CqtParams low;
+  low.n_bins = 24;
+  low.bins_per_octave = 12;
+  for (const CqtParams& params : {CqtParams{.tuning = 0.0}, low}) {
+    const ConstantQ cq(params);
+    const ConstantQ::OctaveSignals whole = cq.octave_signals(y);
+    ASSERT_EQ(octave_layout(params), cq.layout());
+    for (std::size_t block : kBlockSizes) {
+      OctaveSignalStream stream(octave_layout(params));
+      push_in_blocks(stream, y, block);
+      const ConstantQ::OctaveSignals streamed = stream.finish(y);
+      EXPECT_EQ(streamed.layout, whole.layout);
+      EXPECT_EQ(streamed.length, y.size());
+      ASSERT_EQ(streamed.signal.size(), whole.signal.size());
+      for (std::size_t o = 0; o < whole.signal.size(); ++o) {
+        EXPECT_TRUE(std::ranges::equal(streamed.signal[o], whole.signal[o]))
+            << "octave " << o << ", block " << block << ", early factor "
+            << whole.layout.early_factor;
+      }
+    }
+  }
+  EXPECT_EQ(ConstantQ(low).layout().early_factor, 32u);
+}
+
+// The chroma's octave layout, worked out before the tuning is known, is that of the kernels of
+// every tuning estimate_tuning can return.
+TEST(ChromaOctaveLayout, IsTheKernelsLayoutForEveryTuning) {
+  const OctaveLayout layout = chroma_octave_layout(22050.0);
+  for (double tuning : {-0.5, -0.25, -0.01, 0.0, 0.01, 0.25, 0.49}) {
+    EXPECT_EQ(chroma_kernels(22050.0, tuning)->layout(), layout) << "tuning " << tuning;
+  }
+  EXPECT_EQ(layout.early_factor, 1u);
+  EXPECT_EQ(layout.halve_after, (std::vector<bool>{true, true, true, true, true, true, false}));
+}
+
 TEST(YinTracker, EqualsYinOnTheWholeSignal) {
   const std::vector<float> y = test::reference_signal();
   const std::vector<double> whole = yin(y, 22050.0, 65.4, 2093.0);

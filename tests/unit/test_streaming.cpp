@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "analysis/routes.hpp"
+#include "dsp/chroma.hpp"
 #include "dsp/resample.hpp"
 #include "signals.hpp"
 
@@ -108,6 +109,24 @@ TEST(Analysis, HeldChromaInChunksEqualsTheStreamedFamily) {
   energy.finish(ranged);
   EXPECT_EQ(ranged[Dim::chroma_energy], streamed[Dim::chroma_energy]);
   EXPECT_GT(streamed[Dim::chroma_energy], 0.0);
+}
+
+// With the octaves' signals made as y was decoded, or with signals of another layout (which it
+// must not use), the held chroma is the one made from y alone.
+TEST(Analysis, HeldChromaFromStreamedOctavesEqualsTheOneFromY) {
+  const std::vector<float> y = test::saw_with_bursts(22050 * 5 + 13);
+  const features::HeldChroma alone(0.03, y);
+  const std::vector<float> expected = alone.chroma(0, alone.frame_count());
+  dsp::OctaveLayout other = dsp::chroma_octave_layout(22050.0);
+  other.halve_after.assign(other.halve_after.size(), false);
+  for (const dsp::OctaveLayout& layout : {dsp::chroma_octave_layout(22050.0), other}) {
+    dsp::OctaveSignalStream octaves(layout);
+    octaves.push(std::span(y).first(1000));
+    octaves.push(std::span(y).subspan(1000));
+    const features::HeldChroma held(0.03, y, octaves.finish(y));
+    ASSERT_EQ(held.frame_count(), alone.frame_count());
+    EXPECT_EQ(held.chroma(0, held.frame_count()), expected);
+  }
 }
 
 }  // namespace
