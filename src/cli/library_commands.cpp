@@ -301,8 +301,9 @@ void add_export(CLI::App& app, int& exit_status) {
       ->required()
       ->check(CLI::IsMember({"csv", "jsonl", "parquet"}))
       ->type_name("FORMAT");
-  CLI::Option* out =
-      cmd->add_option("--out", c->out, "the Parquet dataset's folder")->type_name("DIR");
+  CLI::Option* out = cmd->add_option("--out", c->out, "the Parquet dataset's folder")
+                         ->check(not_an_option())
+                         ->type_name("DIR");
   cmd->callback([c, out, &exit_status] {
     if (c->format == "parquet" && c->out.empty())
       throw CLI::RequiredError("--out (for --format parquet)");

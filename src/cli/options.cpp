@@ -29,10 +29,22 @@ CLI::Validator whole_number(int min, int max) {
       "");
 }
 
+CLI::Validator not_an_option() {
+  return CLI::Validator(
+      [](const std::string& text) -> std::string {
+        if (text.size() < 2 || text[0] != '-') return {};
+        return "'" + text +
+               "' is an option, not a value (a name that starts with - can be given as ./" + text +
+               ")";
+      },
+      "");
+}
+
 CLI::Option* add_store_option(CLI::App& command, std::string& db) {
   db = default_library_path();
   return command
       .add_option("--db", db, "the store (default: $XDG_DATA_HOME/trackprint/library.db)")
+      ->check(not_an_option())
       ->type_name("PATH");
 }
 

@@ -27,6 +27,11 @@ constexpr int kExitInterrupted = 130;  // 128 + SIGINT, as shells report it
 // octal 8 and "0x10" as 16; this check takes only digits, and hands CLI11 the plain number.
 CLI::Validator whole_number(int min, int max);
 
+// For an option whose value is a path or a track: CLI11 takes the next word as the value even
+// when it is an option (`--to --db lib.db` would read "--db" as the track and the store from
+// its default), so a value that starts with - is refused with a usage error.
+CLI::Validator not_an_option();
+
 // --db PATH: the store, by default $XDG_DATA_HOME/trackprint/library.db.
 CLI::Option* add_store_option(CLI::App& command, std::string& db);
 

@@ -141,8 +141,10 @@ void add_report(CLI::App& app, int& exit_status) {
       "stderr and the others still get their page.\n"
       "Exit status: 0 every page written, 1 some file failed, 2 bad usage.");
   cmd->add_option("-o,--out", o->out, "a folder for the pages, or FILE.html for a single FILE")
+      ->check(not_an_option())
       ->type_name("DIR|FILE.html");
   cmd->add_option("--db", o->db, "show percentiles and neighbours from this store")
+      ->check(not_an_option())
       ->type_name("PATH");
   cmd->add_option("--threads", o->threads, "threads inside each track, 1 to 256 (default 1)")
       ->transform(whole_number(1, 256))
@@ -204,7 +206,9 @@ void add_map(CLI::App& app, int& exit_status) {
       "neighbours (docs/report.md).\n"
       "Exit status: 0 the page written, 1 the store could not be read or is empty, 2 bad usage.");
   add_store_option(*cmd, o->db);
-  cmd->add_option("-o,--out", o->out, "the page (default map.html)")->type_name("FILE.html");
+  cmd->add_option("-o,--out", o->out, "the page (default map.html)")
+      ->check(not_an_option())
+      ->type_name("FILE.html");
   const CLI::Validator colour_named(
       [](std::string& text) -> std::string {
         if (report::map_colour_named(text)) return {};

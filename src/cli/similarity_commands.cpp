@@ -380,7 +380,9 @@ void add_playlist(CLI::App& app, int& exit_status) {
   add_store_option(*cmd, c->db);
   add_count_option(*cmd, c->n, "entries, seeds and targets included, 1 to 10000 (default 30)");
   cmd->add_option("--to", c->to, "end at this track (several: waypoints, in order)")
+      ->check(not_an_option())
       ->expected(1)
+      ->allow_extra_args(false)  // one word per --to: the next is a SEED
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
       ->type_name("TRACK");
   cmd->add_option("--max-per-artist", c->max_per_artist, "at most N entries of one artist")
@@ -396,6 +398,7 @@ void add_playlist(CLI::App& app, int& exit_status) {
   CLI::Option* json = cmd->add_flag("--json", c->json, "one JSON object per entry, not M3U8");
   cmd->add_option("-o,--output", c->output, "write the M3U8 to FILE")
       ->excludes(json)
+      ->check(not_an_option())
       ->type_name("FILE.m3u8");
   cmd->add_option("SEED", c->seeds, "tracks by path or id")->required()->type_name("PATH|ID");
   cmd->callback([c, &exit_status] { exit_status = run_playlist(*c); });

@@ -37,8 +37,9 @@ TRACKS = {
 COPY = "copies/tone440.mp3"
 
 
-def run(*args):
-    return subprocess.run([BIN, *args], capture_output=True, text=True, timeout=600)
+def run(*args, env_extra=None):
+    env = {**os.environ, **(env_extra or {})}
+    return subprocess.run([BIN, *args], capture_output=True, text=True, timeout=600, env=env)
 
 
 def lines(stdout):
@@ -249,6 +250,24 @@ class Playlist(Library):
         r = run("playlist", "--db", self.db, "--to", self.path("nope.flac"), "1")
         self.assertEqual(r.returncode, 1)
         self.assertIn("nope.flac: not in the store", r.stderr)
+
+    def test_an_option_where_a_track_or_store_should_be_is_a_usage_error(self):
+        # `--to --db X` once read "--db" as the target and the default store: no store is
+        # opened, none is written (a metric would be fitted and saved in it).
+        unused = os.path.join(self.tmp, "no-default-store")
+        for args in (["--to", "--db", self.db, "1"], ["--db", "--json", "1"],
+                     ["--db", self.db, "-o", "--json", "1"]):
+            r = run("playlist", *args, env_extra={"XDG_DATA_HOME": unused})
+            self.assertEqual(r.returncode, 2, (args, r.stderr))
+            self.assertIn("is an option, not a value", r.stderr)
+        self.assertFalse(os.path.exists(unused))
+
+    def test_one_word_per_to_then_the_seed(self):
+        r = run("playlist", "--db", self.db, "--json", "--to", "2", "1", "-n", "3")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        entries = lines(r.stdout)
+        self.assertEqual(entries[0]["id"], 1)
+        self.assertEqual(entries[-1]["id"], 2)
 
 
 class Duplicates(Library):
