@@ -71,11 +71,9 @@ std::vector<float> chroma_from_cqt(std::span<const float> cqt, std::size_t n_fra
   return chroma;
 }
 
-// chroma_cqt's kernels for one (sr, tuning). Tuning takes at most 100 values (multiples of 0.01
-// bins) and a kernel set is ~60 kB, so they are kept for the life of the process instead of
-// being rebuilt (~10 ms) for every track.
 namespace {
 
+// chroma_cqt's CQT: C1, 7 octaves of 36 bins, hop 512.
 CqtParams chroma_params(double sr, double tuning) {
   CqtParams params;
   params.sr = sr;
@@ -92,6 +90,9 @@ OctaveLayout chroma_octave_layout(double sr) {
   return octave_layout(chroma_params(sr, 0.0));
 }
 
+// chroma_cqt's kernels for one (sr, tuning). Tuning takes at most 100 values (multiples of 0.01
+// bins) and a kernel set is ~60 kB, so they are kept for the life of the process instead of
+// being rebuilt (~10 ms) for every track.
 std::shared_ptr<const ConstantQ> chroma_kernels(double sr, double tuning) {
   static std::mutex mutex;
   static std::map<std::pair<double, double>, std::shared_ptr<const ConstantQ>> cache;
@@ -100,8 +101,8 @@ std::shared_ptr<const ConstantQ> chroma_kernels(double sr, double tuning) {
     std::lock_guard lock(mutex);
     if (auto it = cache.find(key); it != cache.end()) return it->second;
   }
-  auto built = std::make_shared<const ConstantQ>(
-      chroma_params(sr, tuning));  // outside the lock: other threads go on
+  // Built outside the lock: other threads go on.
+  auto built = std::make_shared<const ConstantQ>(chroma_params(sr, tuning));
   std::lock_guard lock(mutex);
   return cache.try_emplace(key, std::move(built)).first->second;
 }
