@@ -460,15 +460,13 @@ struct ConstantQStream::OctaveState {
         input(n_fft),
         spectrum(n_fft / 2 + 1),
         spec(width * 2 * ConstantQ::kBatch, 0.0f) {}
-  FrameStream frames;                       // __cqt_response's stft(center=True, "constant")
-  std::optional<StreamingResampler> halve;  // to the next octave, when it runs at half rate
+  FrameStream frames;  // __cqt_response's stft(center=True, "constant")
   RealFft<float> fft;
   AlignedBuffer<float> input;
   AlignedBuffer<std::complex<float>> spectrum;
   std::vector<float> spec;   // up to kBatch frames' spectra, laid out for product()
   std::size_t batch = 0;     // frames in spec
   std::size_t produced = 0;  // frames written to the rows
-  std::vector<float> decimated;
 };
 
 namespace {
@@ -481,70 +479,98 @@ void scale_by_ratio(std::vector<float>& x, double ratio) {
 
 }  // namespace
 
-OctaveSignalStream::OctaveSignalStream(OctaveLayout layout) : layout_(std::move(layout)) {
-  std::size_t n = layout_.early_factor > 1 ? 1 : 0;
-  for (bool halve : layout_.halve_after) n += halve ? 1 : 0;
-  stages_.reserve(n);  // Stage holds a resampler: no reallocation after this
-  if (layout_.early_factor > 1) stages_.emplace_back(static_cast<double>(layout_.early_factor));
-  for (bool halve : layout_.halve_after) {
-    if (halve) stages_.emplace_back(2.0);
+OctaveDecimation::OctaveDecimation(const OctaveLayout& layout)
+    : early_factor_(static_cast<double>(layout.early_factor)),
+      halve_(layout.halve_after.size()),
+      halved_(layout.halve_after.size()) {
+  if (layout.early_factor > 1) early_.emplace(early_factor_, 1.0);
+  for (std::size_t o = 0; o < halve_.size(); ++o) {
+    if (layout.halve_after[o]) halve_[o].emplace(2.0, 1.0);
   }
 }
 
-// Each stage's new output, scaled as audio.resample(scale=True) does, goes on to the next.
-void OctaveSignalStream::run(std::size_t stage, std::span<const float> x) {
-  for (std::size_t s = stage; s < stages_.size() && !x.empty(); ++s) {
-    Stage& st = stages_[s];
-    scratch_.clear();
-    st.resampler.push(x, scratch_);
-    scale_by_ratio(scratch_, 1.0 / st.factor);
-    const std::size_t before = st.signal.size();
-    st.signal.insert(st.signal.end(), scratch_.begin(), scratch_.end());
-    x = std::span<const float>(st.signal).subspan(before);
+// x is octave's new samples: to sink, then, halved or not, on to the next octave. Each octave
+// halves into its own buffer, so x stays valid while the octaves below use theirs.
+template <class Sink>
+void OctaveDecimation::pass_on(std::size_t octave, std::span<const float> x, Sink& sink) {
+  for (std::size_t o = octave; o < halve_.size(); ++o) {
+    sink(o, x);
+    if (o + 1 == halve_.size() || !halve_[o]) continue;
+    halved_[o].clear();
+    halve_[o]->push(x, halved_[o]);
+    scale_by_ratio(halved_[o], 0.5);
+    x = halved_[o];
   }
+}
+
+template <class Sink>
+void OctaveDecimation::push(std::span<const float> y, Sink&& sink) {
+  if (!early_) {
+    pass_on(0, y, sink);
+    return;
+  }
+  early_out_.clear();
+  early_->push(y, early_out_);
+  scale_by_ratio(early_out_, 1.0 / early_factor_);
+  pass_on(0, early_out_, sink);
+}
+
+template <class Sink, class End>
+void OctaveDecimation::finish(Sink&& sink, End&& end) {
+  if (early_) {
+    early_out_.clear();
+    early_->finish(early_out_);
+    scale_by_ratio(early_out_, 1.0 / early_factor_);
+    pass_on(0, early_out_, sink);
+  }
+  for (std::size_t o = 0; o < halve_.size(); ++o) {
+    end(o);
+    if (o + 1 == halve_.size() || !halve_[o]) continue;
+    halved_[o].clear();
+    halve_[o]->finish(halved_[o]);
+    scale_by_ratio(halved_[o], 0.5);
+    pass_on(o + 1, halved_[o], sink);
+  }
+}
+
+OctaveSignalStream::OctaveSignalStream(OctaveLayout layout)
+    : layout_(std::move(layout)), decimation_(layout_), signals_(layout_.halve_after.size()) {}
+
+void OctaveSignalStream::keep(std::size_t octave, std::span<const float> x) {
+  const bool own = octave == 0 ? layout_.early_factor > 1 : layout_.halve_after[octave - 1];
+  if (own) signals_[octave].insert(signals_[octave].end(), x.begin(), x.end());
 }
 
 void OctaveSignalStream::push(std::span<const float> y) {
   pushed_ += y.size();
-  run(0, y);
+  decimation_.push(y, [this](std::size_t o, std::span<const float> x) { keep(o, x); });
 }
 
 ConstantQ::OctaveSignals OctaveSignalStream::finish(std::span<const float> y) {
   if (y.size() != pushed_) throw std::logic_error("OctaveSignalStream: y is not what was pushed");
-  // Stage by stage, top first: a stage's last samples reach the next before that one finishes.
-  for (std::size_t s = 0; s < stages_.size(); ++s) {
-    Stage& st = stages_[s];
-    scratch_.clear();
-    st.resampler.finish(scratch_);
-    scale_by_ratio(scratch_, 1.0 / st.factor);
-    const std::size_t before = st.signal.size();
-    st.signal.insert(st.signal.end(), scratch_.begin(), scratch_.end());
-    if (s + 1 < stages_.size()) run(s + 1, std::span<const float>(st.signal).subspan(before));
-  }
-  // As octave_signals lays them out: the top octave on y (or its early decimation), each
-  // halving's output under the octave after it.
+  decimation_.finish([this](std::size_t o, std::span<const float> x) { keep(o, x); },
+                     [](std::size_t) {});
+  // As octave_signals lays them out: the top octave on y (or its early decimation), an octave
+  // that does not halve sharing its signal with the next.
   ConstantQ::OctaveSignals out;
   out.layout = layout_;
   out.length = y.size();
-  out.owned.reserve(stages_.size());
-  for (Stage& st : stages_) out.owned.push_back(std::move(st.signal));
-  std::size_t next = 0;
+  out.owned.reserve(signals_.size());  // no reallocation: the spans point into them
   std::span<const float> x = y;
-  if (layout_.early_factor > 1) x = out.owned[next++];
-  for (bool halve : layout_.halve_after) {
+  for (std::size_t o = 0; o < signals_.size(); ++o) {
+    const bool own = o == 0 ? layout_.early_factor > 1 : layout_.halve_after[o - 1];
+    if (own) x = out.owned.emplace_back(std::move(signals_[o]));
     out.signal.push_back(x);
-    if (halve) x = out.owned[next++];
   }
   return out;
 }
 
-ConstantQStream::ConstantQStream(std::shared_ptr<const ConstantQ> cq) : cq_(std::move(cq)) {
-  if (cq_->early_factor_ > 1) early_.emplace(static_cast<double>(cq_->early_factor_), 1.0);
+ConstantQStream::ConstantQStream(std::shared_ptr<const ConstantQ> cq)
+    : cq_(std::move(cq)), decimation_(cq_->layout()) {
   octaves_.reserve(cq_->octaves_.size());
   for (const ConstantQ::Octave& oct : cq_->octaves_) {
     octaves_.push_back(
         std::make_unique<OctaveState>(oct.n_fft, oct.hop, oct.col_end - oct.col_begin));
-    if (oct.halve_after) octaves_.back()->halve.emplace(2.0, 1.0);
   }
 }
 
@@ -553,60 +579,28 @@ ConstantQStream::~ConstantQStream() = default;
 void ConstantQStream::push(std::span<const float> y) {
   if (finished_) throw std::logic_error("ConstantQStream: push() after finish()");
   in_pieces(y, [this](std::span<const float> piece) {
-    if (!early_) {
-      feed(0, piece);
-      return;
-    }
-    early_->push(piece, scratch_);
-    scale_by_ratio(scratch_, 1.0 / static_cast<double>(cq_->early_factor_));
-    feed(0, scratch_);
-    scratch_.clear();
+    decimation_.push(piece, [this](std::size_t o, std::span<const float> x) {
+      octaves_[o]->frames.push(x);
+      drain(o);
+    });
   });
 }
 
 void ConstantQStream::finish() {
   if (finished_) return;
-  if (early_) {
-    early_->finish(scratch_);
-    scale_by_ratio(scratch_, 1.0 / static_cast<double>(cq_->early_factor_));
-    feed(0, scratch_);
-    scratch_.clear();
-  }
-  finish_octave(0);
+  decimation_.finish(
+      [this](std::size_t o, std::span<const float> x) {
+        octaves_[o]->frames.push(x);
+        drain(o);
+      },
+      [this](std::size_t o) {
+        octaves_[o]->frames.finish();
+        drain(o);
+        flush(o);
+      });
   total_frames_ = SIZE_MAX;
   for (const auto& o : octaves_) total_frames_ = std::min(total_frames_, o->frames.total_frames());
   finished_ = true;
-}
-
-// An octave's signal is framed here and, decimated or not, passed on to the next octave.
-void ConstantQStream::feed(std::size_t octave, std::span<const float> x) {
-  OctaveState& o = *octaves_[octave];
-  o.frames.push(x);
-  drain(octave);
-  if (octave + 1 == octaves_.size()) return;
-  if (!o.halve) {
-    feed(octave + 1, x);
-    return;
-  }
-  o.halve->push(x, o.decimated);
-  scale_by_ratio(o.decimated, 0.5);
-  feed(octave + 1, o.decimated);
-  o.decimated.clear();
-}
-
-void ConstantQStream::finish_octave(std::size_t octave) {
-  OctaveState& o = *octaves_[octave];
-  o.frames.finish();
-  drain(octave);
-  flush(octave);
-  if (octave + 1 == octaves_.size()) return;
-  if (o.halve) {
-    o.halve->finish(o.decimated);
-    scale_by_ratio(o.decimated, 0.5);
-    feed(octave + 1, o.decimated);
-    o.decimated.clear();
-  }
-  finish_octave(octave + 1);
 }
 
 // Each frame transformed in float32 (librosa: float64, rounded to complex64; see cqt.hpp),

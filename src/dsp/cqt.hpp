@@ -108,8 +108,31 @@ class ConstantQ {
   std::vector<double> inv_sqrt_len_;  // 1 / sqrt(lengths) of the final `V /= sqrt(lengths)`
 };
 
-// ConstantQ::octave_signals of a y that arrives in blocks, made as it arrives: the same streaming
-// resamplers and scaling as ConstantQStream, so the same samples as the one-shot call.
+// y decimated for each octave as it arrives: the early decimation, then each octave's halving for
+// the next, each through a streaming resampler and scaled as audio.resample(scale=True) does.
+// The one chain under OctaveSignalStream and ConstantQStream (ConstantQ::octave_signals is its
+// one-shot form): soxr's result does not depend on how its input is split, so the same samples.
+class OctaveDecimation {
+ public:
+  explicit OctaveDecimation(const OctaveLayout& layout);
+  // sink(octave, x) with each octave's next samples, top octave first.
+  template <class Sink>
+  void push(std::span<const float> y, Sink&& sink);
+  // End of y: octave by octave, top first, its last samples to sink, then end(octave).
+  template <class Sink, class End>
+  void finish(Sink&& sink, End&& end);
+
+ private:
+  template <class Sink>
+  void pass_on(std::size_t octave, std::span<const float> x, Sink& sink);
+  double early_factor_;
+  std::optional<StreamingResampler> early_;
+  std::vector<float> early_out_;
+  std::vector<std::optional<StreamingResampler>> halve_;  // per octave: to the next one
+  std::vector<std::vector<float>> halved_;                // per octave: its halving's output
+};
+
+// ConstantQ::octave_signals of a y that arrives in blocks, made as it arrives (OctaveDecimation).
 class OctaveSignalStream {
  public:
   explicit OctaveSignalStream(OctaveLayout layout);
@@ -119,22 +142,16 @@ class OctaveSignalStream {
   ConstantQ::OctaveSignals finish(std::span<const float> y);
 
  private:
-  struct Stage {  // one decimation: the early one, or an octave's halving for the next
-    explicit Stage(double by) : factor(by), resampler(by, 1.0) {}
-    double factor;
-    StreamingResampler resampler;
-    std::vector<float> signal;  // its output so far, scaled
-  };
-  void run(std::size_t stage, std::span<const float> x);
+  // Octave o's samples, kept when they are a signal of their own (decimated from the last).
+  void keep(std::size_t octave, std::span<const float> x);
   OctaveLayout layout_;
-  std::vector<Stage> stages_;
+  OctaveDecimation decimation_;
+  std::vector<std::vector<float>> signals_;  // per octave; empty where it shares the one above
   std::size_t pushed_ = 0;
-  std::vector<float> scratch_;
 };
 
 // The same magnitudes for a signal that arrives in blocks, frame by frame in order: every octave
-// frames its own signal as it arrives and decimates it for the next one through a streaming
-// resampler (identical output: soxr's result does not depend on how its input is split). Holds
+// frames its own signal as it arrives from the OctaveDecimation (identical samples). Holds
 // the frames the slowest octave has not yet reached, a few seconds' worth, whatever the length.
 class ConstantQStream {
  public:
@@ -151,21 +168,18 @@ class ConstantQStream {
 
  private:
   struct OctaveState;
-  void feed(std::size_t octave, std::span<const float> x);
   void drain(std::size_t octave);
   void flush(std::size_t octave);
-  void finish_octave(std::size_t octave);
   float* row(std::size_t frame);
 
   std::shared_ptr<const ConstantQ> cq_;
-  std::optional<StreamingResampler> early_;
+  OctaveDecimation decimation_;
   std::vector<std::unique_ptr<OctaveState>> octaves_;  // not movable: they own FFT plans
   std::vector<float> rows_;  // frames from first_row_ on, n_bins each, from index head_
   std::size_t head_ = 0;
   std::size_t first_row_ = 0;     // frame index of rows_[head_]
   std::size_t total_frames_ = 0;  // set by finish(): the fewest any octave gives
   bool finished_ = false;
-  std::vector<float> scratch_;
 };
 
 }  // namespace trackprint::dsp
