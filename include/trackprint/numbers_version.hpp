@@ -11,6 +11,9 @@ namespace trackprint {
 // 2: the percussive part of HPSS is y - h, the stereo channels come from y and a resampled side,
 // and the CQT's FFTs run in float32 (harmonic_ratio, stereo_width, phase_correlation and
 // chroma_energy move by less than 1e-7; nothing else changes).
-inline constexpr int kNumbersVersion = 2;
+// 3: FFTW's plans come from wisdom made once with FFTW_MEASURE and built in
+// (src/dsp/fftw_wisdom.inc) instead of FFTW_ESTIMATE: every value computed through an FFT moves
+// in its last digits.
+inline constexpr int kNumbersVersion = 3;
 
 }  // namespace trackprint

@@ -1,18 +1,56 @@
 #include "dsp/fft.hpp"
 
 #include <fftw3.h>
+#include <hwy/targets.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <map>
 #include <mutex>
 #include <new>
+#include <string>
 #include <utility>
+
+#include "dsp/fftw_wisdom.inc"
 
 namespace trackprint::dsp {
 namespace {
 std::mutex& planner_mutex() {
   static std::mutex m;
   return m;
+}
+
+// How plans are made; read and changed under planner_mutex().
+struct Planning {
+  bool measure = false;          // plan_ffts_by_measuring() was called
+  bool wisdom_tried = false;     // the built-in wisdom was offered to FFTW (once, before any plan)
+  bool wisdom_accepted = false;  // and FFTW took both precisions' wisdom
+};
+Planning& planning() {
+  static Planning p;
+  return p;
+}
+
+// Called under planner_mutex() before each plan. FFTW refuses wisdom made by another FFTW
+// version or configuration as a whole (its header carries the planner's signature), and then
+// plans with FFTW_ESTIMATE. The wisdom names AVX codelets: on a CPU without them FFTW would
+// meet an inapplicable entry in the middle of some plan and forget all its wisdom from then on,
+// so that plans would depend on which size a thread planned first. Such a CPU is not offered
+// the wisdom at all (Highway's AVX2 target implies AVX).
+void offer_built_in_wisdom() {
+  Planning& p = planning();
+  if (p.wisdom_tried || p.measure) return;
+  p.wisdom_tried = true;
+#if HWY_ARCH_X86
+  if ((hwy::SupportedTargets() & HWY_AVX2) == 0) return;
+#endif
+  const bool f = fftwf_import_wisdom_from_string(kFftwFloatWisdom) != 0;
+  const bool d = fftw_import_wisdom_from_string(kFftwDoubleWisdom) != 0;
+  p.wisdom_accepted = f && d;
+}
+
+unsigned planner_flags() {
+  return planning().measure ? FFTW_MEASURE : FFTW_ESTIMATE;
 }
 
 // One traits struct per precision keeps the FFTW API's f-prefixed twin out of the class body.
@@ -24,10 +62,10 @@ struct Fftw<float> {
   static void* alloc_complex(std::size_t n) { return fftwf_alloc_complex(n); }
   static void free(void* p) { fftwf_free(p); }
   static void* plan_r2c(int n, float* in, std::complex<float>* out) {
-    return fftwf_plan_dft_r2c_1d(n, in, reinterpret_cast<fftwf_complex*>(out), FFTW_ESTIMATE);
+    return fftwf_plan_dft_r2c_1d(n, in, reinterpret_cast<fftwf_complex*>(out), planner_flags());
   }
   static void* plan_c2r(int n, std::complex<float>* in, float* out) {
-    return fftwf_plan_dft_c2r_1d(n, reinterpret_cast<fftwf_complex*>(in), out, FFTW_ESTIMATE);
+    return fftwf_plan_dft_c2r_1d(n, reinterpret_cast<fftwf_complex*>(in), out, planner_flags());
   }
   static void execute_r2c(void* p, float* in, std::complex<float>* out) {
     fftwf_execute_dft_r2c(static_cast<fftwf_plan>(p), in, reinterpret_cast<fftwf_complex*>(out));
@@ -45,10 +83,10 @@ struct Fftw<double> {
   static void* alloc_complex(std::size_t n) { return fftw_alloc_complex(n); }
   static void free(void* p) { fftw_free(p); }
   static void* plan_r2c(int n, double* in, std::complex<double>* out) {
-    return fftw_plan_dft_r2c_1d(n, in, reinterpret_cast<fftw_complex*>(out), FFTW_ESTIMATE);
+    return fftw_plan_dft_r2c_1d(n, in, reinterpret_cast<fftw_complex*>(out), planner_flags());
   }
   static void* plan_c2r(int n, std::complex<double>* in, double* out) {
-    return fftw_plan_dft_c2r_1d(n, reinterpret_cast<fftw_complex*>(in), out, FFTW_ESTIMATE);
+    return fftw_plan_dft_c2r_1d(n, reinterpret_cast<fftw_complex*>(in), out, planner_flags());
   }
   static void execute_r2c(void* p, double* in, std::complex<double>* out) {
     fftw_execute_dft_r2c(static_cast<fftw_plan>(p), in, reinterpret_cast<fftw_complex*>(out));
@@ -65,8 +103,9 @@ struct Fftw<double> {
 // size costs as much as a few hundred of its transforms (0.3 to 2.6 ms here; most sizes are
 // only ever transformed one way). A plan is made on arrays of its own, kept with it, and every
 // RealFft executes it on its own fftw_malloc'd buffers through the new-array interface, which
-// the alignment of fftw_malloc makes valid. FFTW_ESTIMATE is deterministic, so a kept plan is the
-// plan a fresh one would be: the same bits.
+// the alignment of fftw_malloc makes valid. The plan of a size is the built-in wisdom's where FFTW
+// takes it, else FFTW_ESTIMATE's; both are deterministic, so a kept plan is the plan a fresh
+// one would be: the same bits.
 enum class Direction { forward, inverse };
 
 template <class T>
@@ -75,6 +114,7 @@ void* plan_for(std::size_t n, Direction direction) {
   static auto* const cache = new std::map<std::pair<std::size_t, Direction>, void*>;
   std::lock_guard lock(planner_mutex());
   if (auto it = cache->find({n, direction}); it != cache->end()) return it->second;
+  offer_built_in_wisdom();
   auto* in = static_cast<T*>(Fftw<T>::alloc_real(n));
   auto* out = static_cast<std::complex<T>*>(Fftw<T>::alloc_complex(n / 2 + 1));
   if (in == nullptr || out == nullptr) throw std::bad_alloc();
@@ -86,6 +126,29 @@ void* plan_for(std::size_t n, Direction direction) {
 }
 
 }  // namespace
+
+void plan_ffts_by_measuring() {
+  std::lock_guard lock(planner_mutex());
+  planning().measure = true;
+}
+
+bool built_in_fft_wisdom_accepted() {
+  std::lock_guard lock(planner_mutex());
+  offer_built_in_wisdom();
+  return planning().wisdom_accepted;
+}
+
+FftWisdom fft_wisdom() {
+  std::lock_guard lock(planner_mutex());
+  FftWisdom w;
+  char* f = fftwf_export_wisdom_to_string();
+  char* d = fftw_export_wisdom_to_string();
+  if (f != nullptr) w.float_wisdom = f;
+  if (d != nullptr) w.double_wisdom = d;
+  std::free(f);  // FFTW allocates the strings with malloc
+  std::free(d);
+  return w;
+}
 
 template <class T>
 RealFft<T>::RealFft(std::size_t n) : n_(n) {

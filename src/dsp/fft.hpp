@@ -1,9 +1,13 @@
-// Real-input FFTs through FFTW. Plans are made with FFTW_ESTIMATE so that every run picks the
-// same algorithm (and so the same last bits), under one lock because FFTW's planner is not
-// thread-safe, and once per size, precision and direction for the life of the process, when
-// first used (shared by every RealFft of that size; a second thread would wait on the lock while
-// the first planned a size it never transforms). Execution is lock-free: each RealFft owns its
-// buffers, one per thread.
+// Real-input FFTs through FFTW. Every run must pick the same algorithm for a size (and so the
+// same last bits), which rules out timing plans per process (FFTW_MEASURE picks by the clock).
+// FFTW_ESTIMATE is deterministic but slow for some sizes here (its c2r of 4096 floats takes 1.7
+// times the measured plan's), so plans come from wisdom made once with FFTW_MEASURE by
+// bench/wisdom/run and built in (fftw_wisdom.inc), and from FFTW_ESTIMATE where FFTW does not
+// take that wisdom (another FFTW build, a CPU without the codelets it names). They are made
+// under one lock because FFTW's planner is not thread-safe, and once per size, precision and
+// direction for the life of the process, when first used (shared by every RealFft of that size; a
+// second thread would wait on the lock while the first planned a size it never transforms).
+// Execution is lock-free: each RealFft owns its buffers, one per thread.
 #pragma once
 
 #include <complex>
@@ -11,6 +15,7 @@
 #include <cstring>
 #include <memory>
 #include <new>
+#include <string>
 #include <type_traits>
 
 namespace trackprint::dsp {
@@ -81,6 +86,20 @@ class AlignedBuffer {
   std::unique_ptr<T[], Free> data_;
   std::size_t size_ = 0, capacity_ = 0;
 };
+
+// Whether FFTW took the built-in wisdom (both precisions). False with another FFTW version or
+// configuration than the one it was made with: plans are FFTW_ESTIMATE's, and bits differ.
+bool built_in_fft_wisdom_accepted();
+
+// For bench/wisdom, which remakes fftw_wisdom.inc: plan with FFTW_MEASURE and without the
+// built-in wisdom from now on. Call before the first transform of the process.
+void plan_ffts_by_measuring();
+
+// The wisdom FFTW holds now, in its text format, per precision.
+struct FftWisdom {
+  std::string float_wisdom, double_wisdom;
+};
+FftWisdom fft_wisdom();
 
 extern template class RealFft<float>;
 extern template class RealFft<double>;
