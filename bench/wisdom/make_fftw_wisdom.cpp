@@ -7,7 +7,6 @@
 // writes FFTW's wisdom for both precisions as C++ string literals. Run by bench/wisdom/run.
 #include <cmath>
 #include <cstdint>
-#include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <span>

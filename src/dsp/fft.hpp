@@ -88,7 +88,8 @@ class AlignedBuffer {
 };
 
 // Whether FFTW took the built-in wisdom (both precisions). False with another FFTW version or
-// configuration than the one it was made with: plans are FFTW_ESTIMATE's, and bits differ.
+// configuration than the one it was made with, or on an x86 CPU without AVX2: plans are then
+// FFTW_ESTIMATE's, and bits differ.
 bool built_in_fft_wisdom_accepted();
 
 // For bench/wisdom, which remakes fftw_wisdom.inc: plan with FFTW_MEASURE and without the

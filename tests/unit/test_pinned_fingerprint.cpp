@@ -83,8 +83,8 @@ TEST(PinnedFingerprint, TheNumbersOfAGeneratedTrackAreTheOnesPinned) {
   ASSERT_TRUE(fp.ok()) << fp.error().message();
   // The pinned bits are those of the wisdom's plans; FFTW_ESTIMATE's differ in the last digits.
   EXPECT_TRUE(dsp::built_in_fft_wisdom_accepted())
-      << "this FFTW does not take src/dsp/fftw_wisdom.inc (another version or configuration "
-         "than Debian 12's 3.3.10): remake it with bench/wisdom/run";
+      << "src/dsp/fftw_wisdom.inc is not in use: this FFTW is another version or configuration "
+         "than Debian 12's 3.3.10 (remake it with bench/wisdom/run), or the CPU lacks AVX2";
   std::string now;
   int moved = 0;
   for (std::size_t i = 0; i < kDimensionCount; ++i) {
