@@ -1,13 +1,13 @@
 // Real-input FFTs through FFTW. Every run must pick the same algorithm for a size (and so the
 // same last bits), which rules out timing plans per process (FFTW_MEASURE picks by the clock).
-// FFTW_ESTIMATE is deterministic but slow for some sizes here (its c2r of 4096 floats takes 1.7
-// times the measured plan's), so plans come from wisdom made once with FFTW_MEASURE by
-// bench/wisdom/run and built in (fftw_wisdom.inc), and from FFTW_ESTIMATE where FFTW does not
-// take that wisdom (another FFTW build, a CPU without the codelets it names). They are made
-// under one lock because FFTW's planner is not thread-safe, and once per size, precision and
-// direction for the life of the process, when first used (shared by every RealFft of that size; a
-// second thread would wait on the lock while the first planned a size it never transforms).
-// Execution is lock-free: each RealFft owns its buffers, one per thread.
+// FFTW_ESTIMATE is deterministic but slower than timed plans for the sizes here (the float FFTs
+// of a track take 0.82 of the time with them: docs/benchmarks.md), so plans come from wisdom made
+// once with FFTW_MEASURE by bench/wisdom/run and built in (fftw_wisdom.inc), and from FFTW_ESTIMATE
+// where FFTW does not take that wisdom (another FFTW build, a CPU without the codelets it names).
+// They are made under one lock because FFTW's planner is not thread-safe, and once per size,
+// precision and direction for the life of the process, when first used (shared by every RealFft of
+// that size; a second thread would wait on the lock while the first planned a size it never
+// transforms). Execution is lock-free: each RealFft owns its buffers, one per thread.
 #pragma once
 
 #include <complex>
