@@ -23,6 +23,7 @@ std::mutex& planner_mutex() {
 // How plans are made; read and changed under planner_mutex().
 struct Planning {
   bool measure = false;          // plan_ffts_by_measuring() was called
+  bool measure_beyond = false;   // with WisdomStart::built_in: the built-in plans are kept
   bool wisdom_tried = false;     // the built-in wisdom was offered to FFTW (once, before any plan)
   bool wisdom_accepted = false;  // and FFTW took both precisions' wisdom
 };
@@ -39,7 +40,7 @@ Planning& planning() {
 // the wisdom at all (Highway's AVX2 target implies AVX).
 void offer_built_in_wisdom() {
   Planning& p = planning();
-  if (p.wisdom_tried || p.measure) return;
+  if (p.wisdom_tried || (p.measure && !p.measure_beyond)) return;
   p.wisdom_tried = true;
 #if HWY_ARCH_X86
   if ((hwy::SupportedTargets() & HWY_AVX2) == 0) return;
@@ -127,9 +128,10 @@ void* plan_for(std::size_t n, Direction direction) {
 
 }  // namespace
 
-void plan_ffts_by_measuring() {
+void plan_ffts_by_measuring(WisdomStart start) {
   std::lock_guard lock(planner_mutex());
   planning().measure = true;
+  planning().measure_beyond = start == WisdomStart::built_in;
 }
 
 bool built_in_fft_wisdom_accepted() {

@@ -92,9 +92,12 @@ class AlignedBuffer {
 // FFTW_ESTIMATE's, and bits differ.
 bool built_in_fft_wisdom_accepted();
 
-// For bench/wisdom, which remakes fftw_wisdom.inc: plan with FFTW_MEASURE and without the
-// built-in wisdom from now on. Call before the first transform of the process.
-void plan_ffts_by_measuring();
+// For bench/wisdom, which remakes fftw_wisdom.inc: plan with FFTW_MEASURE from now on, either
+// from nothing or from the built-in wisdom (whose plans FFTW then reuses, so that only the sizes
+// it lacks are timed and every other plan keeps its bits). Call before the first transform of
+// the process.
+enum class WisdomStart { empty, built_in };
+void plan_ffts_by_measuring(WisdomStart start = WisdomStart::empty);
 
 // The wisdom FFTW holds now, in its text format, per precision.
 struct FftWisdom {
