@@ -41,8 +41,9 @@ import numpy as np  # noqa: E402
 import scipy.signal  # noqa: E402
 
 SECTIONS = ("parity", "decode", "tempo", "odd")
+# The command written at the head of the document, with the engine it was made with.
 REGENERATE = (
-    '"$(scripts/oracle-env)" tests/fidelity/fidelity.py --engine build/release/src/trackprint '
+    '"$(scripts/oracle-env)" tests/fidelity/fidelity.py --engine {engine} '
     "--corpus ~/.cache/trackprint-corpus --write-doc docs/fidelity.md"
 )
 
@@ -552,14 +553,14 @@ def odd(engine, corpus, jobs):
 # ---------------------------------------------------------------- command line
 
 
-def document(sections, engine):
+def document(sections, engine, engine_arg):
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     head = [
         "# Fidelity: the engine against the oracle",
         "",
         f"Generated {stamp} for `{engine.version()}` by (from the repository root):",
         "",
-        f"    {REGENERATE}",
+        "    " + REGENERATE.format(engine=engine_arg),
         "",
         "The oracle is `tests/oracle/oracle.py`: the reference expressions of "
         "`docs/fingerprint-v1.md` run with librosa 0.11.0. Corpus: `scripts/corpus`.",
@@ -599,7 +600,7 @@ def main(argv=None):
             print(sections[-1].markdown(), flush=True)
     if args.write_doc:
         args.write_doc.parent.mkdir(parents=True, exist_ok=True)
-        args.write_doc.write_text(document(sections, engine))
+        args.write_doc.write_text(document(sections, engine, args.engine))
     failed = [s.title for s in sections if not s.passed]
     if failed:
         progress(f"failed: {', '.join(failed)}")
