@@ -14,6 +14,9 @@ namespace trackprint {
 // 3: FFTW's plans come from wisdom made once with FFTW_MEASURE and built in
 // (src/dsp/fftw_wisdom.inc) instead of FFTW_ESTIMATE: every value computed through an FFT moves
 // in its last digits.
-inline constexpr int kNumbersVersion = 3;
+// 4: YIN's autocorrelation takes 2560-point FFTs (exact for the lags it reads) instead of 4096,
+// and the loudness filter subtracts its feedback terms in another order (pitch_stability and
+// lufs move in their last digits; nothing else changes).
+inline constexpr int kNumbersVersion = 4;
 
 }  // namespace trackprint

@@ -1,6 +1,7 @@
 // The kernels are compiled once per instruction set by Highway (foreach_target) and picked at
-// run time; each does the same IEEE operations in the same order as libebur128 1.2.6's
-// ebur128_filter_float and ebur128_calc_gating_block, so every target gives the same bits.
+// run time; each does the same IEEE operations in the same order on every target, so every
+// target gives the same bits. The block sums are libebur128 1.2.6's ebur128_calc_gating_block,
+// operation for operation; the filter is its ebur128_filter_float but for the order of one sum.
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "dsp/loudness.cpp"
 #include <hwy/foreach_target.h>  // IWYU pragma: keep
@@ -17,8 +18,13 @@ template <std::size_t N>
 constexpr std::size_t kGroup = N < HWY_LANES(double) ? N : HWY_LANES(double);
 
 // The K-weighting filter on N channels side by side (x: n frames of N doubles):
-//   v0 = x - a1 v1 - a2 v2 - a3 v3 - a4 v4,  y = b0 v0 + b1 v1 + b2 v2 + b3 v3 + b4 v4
-// evaluated left to right; y goes to out + i * out_stride. state: v1..v4, N each.
+//   v0 = x - a4 v4 - a3 v3 - a2 v2 - a1 v1,  y = b0 v0 + b1 v1 + b2 v2 + b3 v3 + b4 v4
+// evaluated left to right; y goes to out + i * out_stride. state: v1..v4, N each. libebur128
+// subtracts a1 v1 first; here it comes last, because v1 is the value the previous frame has just
+// made: each frame then waits for one multiply and one subtraction of the last instead of one
+// multiply and four subtractions, which made this recursion the slowest loop of the meter. The
+// sum is the same but rounded in another order, so lufs differs from libebur128's in its last
+// bits (tests/unit/test_loudness.cpp bounds by how much).
 template <std::size_t N>
 void filter_lanes(const double* HWY_RESTRICT x, std::size_t n, const double* HWY_RESTRICT b,
                   const double* HWY_RESTRICT a, double* HWY_RESTRICT state,
@@ -34,9 +40,9 @@ void filter_lanes(const double* HWY_RESTRICT x, std::size_t n, const double* HWY
          v3 = hn::LoadU(d, state + 2 * N + g), v4 = hn::LoadU(d, state + 3 * N + g);
     for (std::size_t i = 0; i < n; ++i) {
       const auto v0 = hn::Sub(
-          hn::Sub(hn::Sub(hn::Sub(hn::LoadU(d, x + i * N + g), hn::Mul(a1, v1)), hn::Mul(a2, v2)),
-                  hn::Mul(a3, v3)),
-          hn::Mul(a4, v4));
+          hn::Sub(hn::Sub(hn::Sub(hn::LoadU(d, x + i * N + g), hn::Mul(a4, v4)), hn::Mul(a3, v3)),
+                  hn::Mul(a2, v2)),
+          hn::Mul(a1, v1));
       const auto y =
           hn::Add(hn::Add(hn::Add(hn::Add(hn::Mul(b0, v0), hn::Mul(b1, v1)), hn::Mul(b2, v2)),
                           hn::Mul(b3, v3)),

@@ -1,12 +1,14 @@
 // Integrated loudness, ITU-R BS.1770-4 / EBU R128 (spec §Dynamics, lufs), on the decoded signal
-// at its own rate, computed exactly as libebur128 1.2.6 does in EBUR128_MODE_I on float input
-// (the library the engine used before, and the tests' reference): the same K-weighting
-// coefficients, the same fourth-order filter in double with flush-to-zero, the same 400 ms
-// blocks every 100 ms summed in the same order, the same absolute and relative gates. So lufs
-// keeps its bits. It is faster because channels are filtered two to a SIMD register, the blocks'
-// sums run four at a time, and nothing is interleaved or copied first. On request it also reads
-// the momentary and short-term loudness every 100 ms (for a trace), with the same arithmetic as
-// reading libebur128's last 100 ms window each time.
+// at its own rate, computed as libebur128 1.2.6 does in EBUR128_MODE_I on float input (the
+// library the engine used before, and the tests' reference): the same K-weighting coefficients,
+// the same fourth-order filter in double with flush-to-zero, the same 400 ms blocks every 100 ms
+// summed in the same order, the same absolute and relative gates. One sum of the filter is
+// rounded in another order (loudness.cpp says why), so lufs agrees with libebur128's to within
+// rounding, not to the bit (tests/unit/test_loudness.cpp bounds it). It is faster because
+// channels are filtered two to a SIMD register, the blocks' sums run four at a time, and nothing
+// is interleaved or copied first. On request it also reads the momentary and short-term loudness
+// every 100 ms (for a trace), with the same arithmetic as reading libebur128's last 100 ms
+// window each time.
 #pragma once
 
 #include <cstddef>

@@ -1,6 +1,7 @@
-// BS.1770 loudness through dsp::LoudnessMeter: EBU Tech 3341's reference signals, and the same
-// bits as libebur128 1.2.6 (the reference it reproduces) on synthetic signals of every rate
-// and layout, on every SIMD target, and on real music.
+// BS.1770 loudness through dsp::LoudnessMeter: EBU Tech 3341's reference signals, agreement with
+// libebur128 1.2.6 (the reference it reproduces) to within rounding on synthetic signals of
+// every rate and layout and on real music, and the same bits on every SIMD target and for any
+// block size.
 #include <ebur128.h>
 #include <gtest/gtest.h>
 #include <hwy/targets.h>
@@ -9,6 +10,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
+#include <iostream>
 #include <memory>
 #include <string>
 #include <vector>
@@ -78,6 +80,13 @@ double reference(const Planar& planar, int rate, const Channels& channels,
   }
   return lufs < -70.0 ? -70.0 : lufs;
 }
+
+// The meter rounds one sum of its filter in another order than libebur128 (dsp/loudness.cpp),
+// so the two agree to within rounding of doubles: 3.5e-10 LU at most over the corpus (with
+// TRACKPRINT_LOUDNESS_ALL=1). The bound is six orders below the 0.01 LU the speed issue allowed
+// and EBU Tech 3341's 0.1 LU, which leaves a difference of substance (another coefficient, a
+// gate, a block boundary) nowhere to hide.
+constexpr double kRoundingLu = 1e-8;
 
 double db(double dbfs) {
   return std::pow(10.0, dbfs / 20.0);
@@ -158,7 +167,7 @@ Planar stepped_noise(std::size_t channels, int rate, double seconds) {
   return planar;
 }
 
-TEST(Loudness, SameBitsAsLibebur128AtEveryRateAndLayout) {
+TEST(Loudness, AgreesWithLibebur128AtEveryRateAndLayout) {
   const std::vector<Channels> layouts = {
       {kFront},
       {kFront, kFront},
@@ -169,9 +178,13 @@ TEST(Loudness, SameBitsAsLibebur128AtEveryRateAndLayout) {
   for (const int rate : {8000, 11025, 22050, 44100, 44104, 48000, 96000, 192000}) {
     for (const Channels& layout : layouts) {
       const Planar planar = stepped_noise(layout.size(), rate, 6.3);
+      const double whole = measure(planar, rate, layout, 4608);
       for (const std::size_t block : {std::size_t{4608}, std::size_t{1000}}) {
-        EXPECT_EQ(measure(planar, rate, layout, block), reference(planar, rate, layout, block))
+        const double lufs = measure(planar, rate, layout, block);
+        EXPECT_NEAR(lufs, reference(planar, rate, layout, block), kRoundingLu)
             << rate << " Hz, " << layout.size() << " channels, blocks of " << block;
+        EXPECT_EQ(lufs, whole) << rate << " Hz, " << layout.size() << " channels, blocks of "
+                               << block;
       }
     }
   }
@@ -217,7 +230,16 @@ Envelope reference_envelope(const Planar& planar, int rate, const Channels& chan
   return out;
 }
 
-TEST(Loudness, EnvelopeHasLibebur128sBitsAndLeavesTheIntegratedLoudnessAlone) {
+// Element by element, to within rounding (kRoundingLu).
+void expect_near_series(const std::vector<double>& got, const std::vector<double>& want,
+                        const std::string& what) {
+  ASSERT_EQ(got.size(), want.size()) << what;
+  for (std::size_t i = 0; i < got.size(); ++i) {
+    EXPECT_NEAR(got[i], want[i], kRoundingLu) << what << ", reading " << i;
+  }
+}
+
+TEST(Loudness, EnvelopeAgreesWithLibebur128AndLeavesTheIntegratedLoudnessAlone) {
   const std::vector<Channels> layouts = {
       {kFront}, {kFront, kFront}, {kFront, kFront, kFront, kUnused, kSurround, kSurround}};
   // 11025 Hz: a reading (1102 frames) is shorter than libebur128's 100 ms chunk (1103).
@@ -237,8 +259,8 @@ TEST(Loudness, EnvelopeHasLibebur128sBitsAndLeavesTheIntegratedLoudnessAlone) {
         const Envelope want = reference_envelope(planar, rate, layout, block);
         const std::string what = std::to_string(rate) + " Hz, " + std::to_string(layout.size()) +
                                  " channels, blocks of " + std::to_string(block);
-        EXPECT_EQ(meter.momentary(), want.momentary) << what;
-        EXPECT_EQ(meter.short_term(), want.short_term) << what;
+        expect_near_series(meter.momentary(), want.momentary, what + ", momentary");
+        expect_near_series(meter.short_term(), want.short_term, what + ", short-term");
         EXPECT_EQ(meter.integrated_lufs(), measure(planar, rate, layout, block)) << what;
         EXPECT_DOUBLE_EQ(meter.envelope_rate(), rate / static_cast<double>(rate / 10)) << what;
       }
@@ -257,8 +279,10 @@ TEST(Loudness, RefusesRatesAndLayoutsOutsideTheLimits) {
 TEST(Loudness, SameBitsOnEverySimdTarget) {
   const Planar stereo = stepped_noise(2, 44100, 6.1);
   const Planar mono = stepped_noise(1, 48000, 6.1);
-  const double want_stereo = reference(stereo, 44100, {kFront, kFront});
-  const double want_mono = reference(mono, 48000, {kFront});
+  const double want_stereo = measure(stereo, 44100, {kFront, kFront});
+  const double want_mono = measure(mono, 48000, {kFront});
+  EXPECT_NEAR(want_stereo, reference(stereo, 44100, {kFront, kFront}), kRoundingLu);
+  EXPECT_NEAR(want_mono, reference(mono, 48000, {kFront}), kRoundingLu);
   const std::vector<std::int64_t> targets = hwy::SupportedAndGeneratedTargets();
   ASSERT_FALSE(targets.empty());
   for (const std::int64_t target : targets) {
@@ -271,7 +295,7 @@ TEST(Loudness, SameBitsOnEverySimdTarget) {
 
 // Real music: the corpus's FLAC tracks (all of them with TRACKPRINT_LOUDNESS_ALL=1), decoded as
 // the engine decodes them. With CI=true a missing corpus fails instead of skipping.
-TEST(Loudness, SameBitsAsLibebur128OnRealMusic) {
+TEST(Loudness, AgreesWithLibebur128OnRealMusic) {
   namespace fs = std::filesystem;
   const char* corpus = std::getenv("TRACKPRINT_CORPUS");
   if (corpus == nullptr) {
@@ -295,6 +319,7 @@ TEST(Loudness, SameBitsAsLibebur128OnRealMusic) {
              name != "rate8k.flac";
     });
   }
+  double worst = 0.0;
   for (const fs::path& track : tracks) {
     Planar planar;
     io::StreamInfo info;
@@ -312,10 +337,13 @@ TEST(Loudness, SameBitsAsLibebur128OnRealMusic) {
       continue;  // the broken files of odd/
     }
     const Channels channels = analysis::loudness_channels(info.speakers);
-    EXPECT_EQ(measure(planar, info.sample_rate, channels),
-              reference(planar, info.sample_rate, channels))
-        << track;
+    const double lufs = measure(planar, info.sample_rate, channels);
+    const double want = reference(planar, info.sample_rate, channels);
+    EXPECT_NEAR(lufs, want, kRoundingLu) << track;
+    worst = std::max(worst, std::abs(lufs - want));
   }
+  std::cout << "largest difference from libebur128 over " << tracks.size() << " files: " << worst
+            << " LU\n";
 }
 
 }  // namespace

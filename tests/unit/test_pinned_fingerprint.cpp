@@ -46,8 +46,9 @@ std::string hex(double v) {
   return buf;
 }
 
-// The bits made with numbers version 3 (FFTW plans from the built-in wisdom).
-constexpr int kPinnedNumbersVersion = 3;
+// The bits made with numbers version 4 (YIN's 2560-point autocorrelation, the loudness
+// filter's order).
+constexpr int kPinnedNumbersVersion = 4;
 const std::array<const char*, kDimensionCount> kPinnedBits{{
     "0x3f139f9d85dca0f9",  // sub_bass_pct
     "0x3f3ce9f1eb22c2ef",  // bass_pct
@@ -56,7 +57,7 @@ const std::array<const char*, kDimensionCount> kPinnedBits{{
     "0x3f694d3eea14d34b",  // upper_mid_pct
     "0x3f69be0a4d6d542c",  // presence_pct
     "0x3f79ba272ac58abe",  // air_pct
-    "0xc026d53a3b7e69c6",  // lufs
+    "0xc026d53a3b7e6a3b",  // lufs
     "0x40284568d6a0b934",  // crest_db
     "0xc040bf96c3d1313d",  // bass_mid_ratio
     "0x405d5d0ba2e8ba2f",  // tempo_bpm
@@ -67,7 +68,7 @@ const std::array<const char*, kDimensionCount> kPinnedBits{{
     "0x3fe887d70a3d70a4",  // spectral_rolloff
     "0x3f726fcbe0000000",  // spectral_flatness
     "0x3fed5bdab4e95896",  // harmonic_ratio
-    "0x3fefe0f18d767b37",  // pitch_stability
+    "0x3fefe0f1638873f2",  // pitch_stability
     "0x3fde2486c99a04ee",  // chroma_energy
     "0x3fd7191b8a6f2c40",  // dynamic_range_variation
     "0x3fee7918bd6efdc4",  // loudness_variation_std
