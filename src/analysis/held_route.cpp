@@ -58,6 +58,7 @@ Fingerprint fingerprint_of(const SignalBuilder& signal, int threads, Trace* trac
   StftFamilies stft(StftFamilies::Pass::one);
   stft.trace_into(trace);
   stft.cancel_on(cancel);
+  stft.expect_samples(y.size());
   push_in_chunks(y, cancel, [&stft](std::span<const float> c) { stft.push(c); });
   stft.finish(fp, y.size());
   features::ChromaFamily chroma(stft.tuning());
@@ -71,26 +72,33 @@ Fingerprint fingerprint_of(const SignalBuilder& signal, int threads, Trace* trac
   return fp;
 }
 
-// Two threads. While this one decodes (and measures loudness, resamples y and a stereo file's
-// side, and halves y octave by octave for the CQT), the other takes y's blocks as they are made:
-// the STFT families, every sample family, YIN included, and the stereo family from y and the
-// side. Then, with y whole, this thread drains the STFT's last frames (the tuning is then known)
-// and builds the CQT's kernels (the octaves' signals are made: no tuning shapes them), while
-// the other finishes the sample and STFT families (the tempo, the beats, HPSS). Both then take the
-// chroma's frames a chunk at a time, whichever is free, and the chunks are summed in frame order.
-// Every family is fed the samples and frames of the one-thread route and sums them in the same
-// order: the same bits.
+// Two threads. While this one decodes (and measures loudness, and resamples y and a stereo
+// file's side), the other takes y's blocks as they are made: the STFT families, every sample
+// family, YIN included, the stereo family from y and the side, and the halving of y octave by
+// octave for the CQT (this thread's share while YIN cost the other twice what it does now; since
+// then the decoding thread is the one both wait for). Then, with y whole, this thread drains the
+// STFT's last frames (the tuning is then known) and builds the CQT's kernels (the octaves'
+// signals are made: no tuning shapes them), while the other finishes the sample and STFT
+// families (the tempo, the beats, HPSS). Both then take the chroma's frames a chunk at a time,
+// whichever is free, and the chunks are summed in frame order. Every family is fed the samples
+// and frames of the one-thread route and sums them in the same order: the same bits.
 Fingerprint fingerprint_held(io::Decoder& decoder, CancelFlag cancel) {
   const io::StreamInfo& info = decoder.info();
   Fingerprint fp;  // first: it outlives the side thread
   SignalBuilder signal(info.sample_rate, info.speakers);
   signal.reserve_y(info.declared_duration_s);
+  // Room for what grows with y, by the declared length: at most a held file's (a pipe's header
+  // may declare anything).
+  const auto expected = std::min(
+      signal.y_reserved(), static_cast<std::size_t>(kHoldSignalSeconds * features::kAnalysisRate));
   StftFamilies stft(StftFamilies::Pass::one);
   stft.cancel_on(cancel);
+  stft.expect_samples(expected);
   SampleFamilies samples;
   MidSideStereo stereo;  // of a stereo file, on the side thread: its L and R from y and the side
   bool stereo_here = false;  // set before the first block
   dsp::OctaveSignalStream octaves(dsp::chroma_octave_layout(features::kAnalysisRate));
+  octaves.reserve(expected);
   {
     BlockWorker side([&](BlockWorker::Stream stream, std::span<const float> x) {
       if (stream == BlockWorker::Stream::side) {
@@ -99,12 +107,10 @@ Fingerprint fingerprint_held(io::Decoder& decoder, CancelFlag cancel) {
       }
       stft.push(x);
       samples.push(x);
+      octaves.push(x);
       if (stereo_here) stereo.push_mid(x);
     });
-    signal.tap_y([&side, &octaves](std::span<const float> y) {
-      side.push(y);
-      octaves.push(y);  // here: the side thread has more to do per block
-    });
+    signal.tap_y([&side](std::span<const float> y) { side.push(y); });
     signal.tap_side([&side](std::span<const float> s) { side.push(s, BlockWorker::Stream::side); });
     stereo_here = signal.side_tapped();
     decode_into(decoder, signal, cancel);

@@ -57,6 +57,7 @@ class SignalBuilder {
   // Room for y of a track declared `seconds` long (a hint: y grows past it if need be), so that
   // a held y is not copied as it grows.
   void reserve_y(double seconds);
+  std::size_t y_reserved() const { return y_.capacity(); }  // what reserve_y made room for
   // Keep y, and also show `tap` each new block as it is made (for a second thread).
   void tap_y(std::function<void(std::span<const float>)> tap) { y_tap_ = std::move(tap); }
   // Of a stereo file: hand each block of the resampled side to `tap` instead of summing the

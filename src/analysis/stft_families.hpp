@@ -26,6 +26,9 @@ class StftFamilies {
   explicit StftFamilies(Pass pass, float mel_peak_db = 0, std::size_t length = 0);
   void trace_into(Trace* trace);                                      // before the first push
   void cancel_on(CancelFlag cancel) { temporal_.cancel_on(cancel); }  // checked in finish()
+  // A hint of len(y), so that what grows with it (temporal's mel spectrogram) is made room for
+  // once instead of being copied as it grows.
+  void expect_samples(std::size_t n) { temporal_.reserve_frames(1 + n / features::kHop); }
 
   void push(std::span<const float> y);
   // The last frames: after it the tuning is known, and tuning() and finish() may run on two

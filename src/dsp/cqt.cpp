@@ -541,6 +541,18 @@ void OctaveSignalStream::keep(std::size_t octave, std::span<const float> x) {
   if (own) signals_[octave].insert(signals_[octave].end(), x.begin(), x.end());
 }
 
+void OctaveSignalStream::reserve(std::size_t y_samples) {
+  // Each decimation gives about its input's length over its factor; the slack covers the filter
+  // delays and roundings.
+  constexpr std::size_t kSlack = 1024;
+  double length = static_cast<double>(y_samples) / static_cast<double>(layout_.early_factor);
+  for (std::size_t o = 0; o < signals_.size(); ++o) {
+    if (o > 0 && layout_.halve_after[o - 1]) length /= 2;
+    const bool own = o == 0 ? layout_.early_factor > 1 : layout_.halve_after[o - 1];
+    if (own) signals_[o].reserve(static_cast<std::size_t>(length) + kSlack);
+  }
+}
+
 void OctaveSignalStream::push(std::span<const float> y) {
   pushed_ += y.size();
   decimation_.push(y, [this](std::size_t o, std::span<const float> x) { keep(o, x); });

@@ -136,6 +136,9 @@ class OctaveDecimation {
 class OctaveSignalStream {
  public:
   explicit OctaveSignalStream(OctaveLayout layout);
+  // Room for the octaves of a y about `y_samples` long (a hint: they grow past it if need be),
+  // so that they are not copied as they grow.
+  void reserve(std::size_t y_samples);
   void push(std::span<const float> y);
   // End of y. `y` is all of it, as pushed (the top octave runs on y itself unless the layout
   // downsamples early); the spans returned point into it.

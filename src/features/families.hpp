@@ -146,6 +146,7 @@ class TemporalFamily {
   void cancel_on(CancelFlag cancel) { cancel_ = cancel; }
   void push(std::span<const float> magnitude);
   void push_samples(std::span<const float> y);  // not in the second of two passes
+  void reserve_frames(std::size_t frames);      // a hint: room for that many frames' mel power
   float peak_db();                              // after the first of two passes
   void finish(Fingerprint& fp);
 

@@ -89,6 +89,10 @@ void TemporalFamily::push(std::span<const float> magnitude) {
   if (++block_frames_ == kBlock) flush_block();
 }
 
+void TemporalFamily::reserve_frames(std::size_t frames) {
+  if (pass_ == Pass::one) mel_power_.reserve(frames * mel_.n_mels());
+}
+
 // The filterbank runs several frames side by side; results equal frame-by-frame application.
 void TemporalFamily::flush_block() {
   if (block_frames_ == 0) return;
