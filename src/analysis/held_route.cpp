@@ -75,8 +75,8 @@ Fingerprint fingerprint_of(const SignalBuilder& signal, int threads, Trace* trac
 // Two threads. While this one decodes (and measures loudness, and resamples y and a stereo
 // file's side), the other takes y's blocks as they are made: the STFT families, every sample
 // family, YIN included, the stereo family from y and the side, and the halving of y octave by
-// octave for the CQT (this thread's share while YIN cost the other twice what it does now; since
-// then the decoding thread is the one both wait for). Then, with y whole, this thread drains the
+// octave for the CQT (this thread's share until YIN's cost fell to 0.6; since then the decoding
+// thread is the one both wait for). Then, with y whole, this thread drains the
 // STFT's last frames (the tuning is then known) and builds the CQT's kernels (the octaves'
 // signals are made: no tuning shapes them), while the other finishes the sample and STFT
 // families (the tempo, the beats, HPSS). Both then take the chroma's frames a chunk at a time,

@@ -51,8 +51,9 @@ namespace {
 // to max_period, and a circular autocorrelation of n points is exact for every lag below
 // n - frame_length + 1: n = frame_length + max_period suffices (2386 for the engine's 2048 and
 // 338). Of the lengths at least that, a power of two or five times one is taken, whose FFTW
-// codelets are the fastest: 2560 here, which halves the cost of the two transforms of 4096. The
-// lags read are the same sums; only their rounding differs from librosa's longer transform.
+// codelets are the fastest: 2560 here, which took YIN to 0.6 of its time with 4096
+// (docs/benchmarks.md, fifth pass). The lags read are the same sums; only their rounding
+// differs from librosa's longer transform.
 std::size_t autocorrelation_length(std::size_t frame_length, std::size_t max_period) {
   const std::size_t needed = frame_length + max_period;
   std::size_t n = 1;
