@@ -536,9 +536,12 @@ void OctaveDecimation::finish(Sink&& sink, End&& end) {
 OctaveSignalStream::OctaveSignalStream(OctaveLayout layout)
     : layout_(std::move(layout)), decimation_(layout_), signals_(layout_.halve_after.size()) {}
 
+bool OctaveSignalStream::owns_signal(std::size_t octave) const {
+  return octave == 0 ? layout_.early_factor > 1 : layout_.halve_after[octave - 1];
+}
+
 void OctaveSignalStream::keep(std::size_t octave, std::span<const float> x) {
-  const bool own = octave == 0 ? layout_.early_factor > 1 : layout_.halve_after[octave - 1];
-  if (own) signals_[octave].insert(signals_[octave].end(), x.begin(), x.end());
+  if (owns_signal(octave)) signals_[octave].insert(signals_[octave].end(), x.begin(), x.end());
 }
 
 void OctaveSignalStream::reserve(std::size_t y_samples) {
@@ -548,8 +551,7 @@ void OctaveSignalStream::reserve(std::size_t y_samples) {
   double length = static_cast<double>(y_samples) / static_cast<double>(layout_.early_factor);
   for (std::size_t o = 0; o < signals_.size(); ++o) {
     if (o > 0 && layout_.halve_after[o - 1]) length /= 2;
-    const bool own = o == 0 ? layout_.early_factor > 1 : layout_.halve_after[o - 1];
-    if (own) signals_[o].reserve(static_cast<std::size_t>(length) + kSlack);
+    if (owns_signal(o)) signals_[o].reserve(static_cast<std::size_t>(length) + kSlack);
   }
 }
 
@@ -570,8 +572,7 @@ ConstantQ::OctaveSignals OctaveSignalStream::finish(std::span<const float> y) {
   out.owned.reserve(signals_.size());  // no reallocation: the spans point into them
   std::span<const float> x = y;
   for (std::size_t o = 0; o < signals_.size(); ++o) {
-    const bool own = o == 0 ? layout_.early_factor > 1 : layout_.halve_after[o - 1];
-    if (own) x = out.owned.emplace_back(std::move(signals_[o]));
+    if (owns_signal(o)) x = out.owned.emplace_back(std::move(signals_[o]));
     out.signal.push_back(x);
   }
   return out;

@@ -145,7 +145,10 @@ class OctaveSignalStream {
   ConstantQ::OctaveSignals finish(std::span<const float> y);
 
  private:
-  // Octave o's samples, kept when they are a signal of their own (decimated from the last).
+  // Whether octave o runs on a signal of its own (decimated from the one above, or y's early
+  // downsampling for the top one) rather than sharing the one above.
+  bool owns_signal(std::size_t octave) const;
+  // Octave o's samples, kept when they are a signal of its own.
   void keep(std::size_t octave, std::span<const float> x);
   OctaveLayout layout_;
   OctaveDecimation decimation_;
