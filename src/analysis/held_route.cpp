@@ -74,9 +74,10 @@ Fingerprint fingerprint_of(const SignalBuilder& signal, int threads, Trace* trac
 
 // Two threads. While this one decodes (and measures loudness, and resamples y and a stereo
 // file's side), the other takes y's blocks as they are made: the STFT families, every sample
-// family, YIN included, the stereo family from y and the side, and the halving of y octave by
-// octave for the CQT (this thread's share until YIN's cost fell to 0.6; since then the decoding
-// thread is the one both wait for). Then, with y whole, this thread drains the
+// family, YIN included, and the stereo family from y and the side. The halving of y octave by
+// octave for the CQT goes to whichever thread would otherwise wait (BlockWorker's shared
+// consumer): the decoding thread's share is the larger on some files and the smaller on
+// others. Then, with y whole, this thread drains the
 // STFT's last frames (the tuning is then known) and builds the CQT's kernels (the octaves'
 // signals are made: no tuning shapes them), while the other finishes the sample and STFT
 // families (the tempo, the beats, HPSS). Both then take the chroma's frames a chunk at a time,
@@ -100,16 +101,17 @@ Fingerprint fingerprint_held(io::Decoder& decoder, CancelFlag cancel) {
   dsp::OctaveSignalStream octaves(dsp::chroma_octave_layout(features::kAnalysisRate));
   octaves.reserve(expected);
   {
-    BlockWorker side([&](BlockWorker::Stream stream, std::span<const float> x) {
-      if (stream == BlockWorker::Stream::side) {
-        stereo.push_side(x);
-        return;
-      }
-      stft.push(x);
-      samples.push(x);
-      octaves.push(x);
-      if (stereo_here) stereo.push_mid(x);
-    });
+    BlockWorker side(
+        [&](BlockWorker::Stream stream, std::span<const float> x) {
+          if (stream == BlockWorker::Stream::side) {
+            stereo.push_side(x);
+            return;
+          }
+          stft.push(x);
+          samples.push(x);
+          if (stereo_here) stereo.push_mid(x);
+        },
+        [&octaves](std::span<const float> x) { octaves.push(x); });
     signal.tap_y([&side](std::span<const float> y) { side.push(y); });
     signal.tap_side([&side](std::span<const float> s) { side.push(s, BlockWorker::Stream::side); });
     stereo_here = signal.side_tapped();

@@ -27,6 +27,18 @@ class BoundedQueue {
     return true;
   }
 
+  enum class Offer { taken, full, closed };
+  // push() without the wait: a producer with other work can do it rather than wait for room.
+  // `item` is moved from only when taken.
+  Offer try_push(T& item) {
+    const std::lock_guard lock(mutex_);
+    if (closed_) return Offer::closed;
+    if (items_.size() >= capacity_) return Offer::full;
+    items_.push_back(std::move(item));
+    not_empty_.notify_one();
+    return Offer::taken;
+  }
+
   // No more pushes: pop() returns Wait::closed once the queue is drained, and a producer
   // waiting for room is released.
   void close() {
