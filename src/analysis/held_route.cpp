@@ -77,12 +77,12 @@ Fingerprint fingerprint_of(const SignalBuilder& signal, int threads, Trace* trac
 // family, YIN included, and the stereo family from y and the side. The halving of y octave by
 // octave for the CQT goes to whichever thread would otherwise wait (BlockWorker's shared
 // consumer): the decoding thread's share is the larger on some files and the smaller on
-// others. Then, with y whole, this thread drains the
-// STFT's last frames (the tuning is then known) and builds the CQT's kernels (the octaves'
-// signals are made: no tuning shapes them), while the other finishes the sample and STFT
-// families (the tempo, the beats, HPSS). Both then take the chroma's frames a chunk at a time,
-// whichever is free, and the chunks are summed in frame order. Every family is fed the samples
-// and frames of the one-thread route and sums them in the same order: the same bits.
+// others. Then, with y whole, this thread drains the STFT's last frames (the tuning is then
+// known) and builds the CQT's kernels (the octaves' signals are made: no tuning shapes them),
+// while the other finishes the sample and STFT families (the tempo, the beats, HPSS). Both
+// then take the chroma's frames a chunk at a time, whichever is free, and the chunks are summed
+// in frame order. Every family is fed the samples and frames of the one-thread route and sums
+// them in the same order: the same bits.
 Fingerprint fingerprint_held(io::Decoder& decoder, CancelFlag cancel) {
   const io::StreamInfo& info = decoder.info();
   Fingerprint fp;  // first: it outlives the side thread
