@@ -5,6 +5,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <exception>
+#include <future>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -221,6 +222,28 @@ ScanSummary run_scan(Store& store, const std::vector<std::string>& roots,
   settings.max_duration_s = options.max_duration_s;
   settings.sidecar_folders = real_folders(absolute_roots);
   settings.cancel = &stop;
+  const auto progress_so_far = [&] {
+    ScanProgress p;
+    p.phase = ScanProgress::Phase::analysing;
+    p.found = summary.found;
+    p.total = total;
+    p.done = shared.done;
+    p.failed = shared.failed;
+    p.new_failures.swap(shared.new_failures);
+    p.elapsed_s = seconds_since(analysis_start);
+    return p;
+  };
+  // A file retried alone is analysed on a thread of its own while this one goes on asking the
+  // caller whether to continue, as it does while the workers run: otherwise a Ctrl-C during the
+  // retry (an hour-long file, or one that hangs) would wait for the whole analysis.
+  const auto analyse_alone = [&](const FoundFile& file) {
+    std::future<AnalysisResult> running =
+        std::async(std::launch::async, [&settings, &file] { return analyse(file, settings); });
+    while (options.progress && running.wait_for(kProgressInterval) != std::future_status::ready) {
+      if (!stop) ask_to_continue(progress_so_far());
+    }
+    return running.get();  // rethrows what the analysis threw
+  };
   // The files a dead scan left in flight, one at a time before any other: if one of them
   // kills the process again, it is the only one in flight, and the next scan blames it.
   for (const LoneRetry& retry : recovery.alone) {
@@ -229,7 +252,7 @@ ScanSummary run_scan(Store& store, const std::vector<std::string>& roots,
       store.begin();
       store.mark_in_flight(retry.file.path, true, retry.alone_deaths);
       store.commit();
-      AnalysisResult r = analyse(retry.file, settings);
+      AnalysisResult r = analyse_alone(retry.file);
       store.begin();
       if (was_cancelled(r)) {
         store.clear_in_flight(r.path);  // not a death: the next scan retries it alone afresh
@@ -242,17 +265,7 @@ ScanSummary run_scan(Store& store, const std::vector<std::string>& roots,
       shared.store_error = Error{e.kind(), store.path(), e.reason()};
       stop = true;
     }
-    if (options.progress && !stop) {
-      ScanProgress p;
-      p.phase = ScanProgress::Phase::analysing;
-      p.found = summary.found;
-      p.total = total;
-      p.done = shared.done;
-      p.failed = shared.failed;
-      p.new_failures.swap(shared.new_failures);
-      p.elapsed_s = seconds_since(analysis_start);
-      ask_to_continue(p);
-    }
+    if (options.progress && !stop) ask_to_continue(progress_so_far());
   }
   {
     PipelineHooks hooks;

@@ -1,7 +1,8 @@
 """Ctrl-C during a 60-minute file: `trackprint analyze` and `trackprint scan` stop within about
 a second instead of at the end of the file, exit 130, and the scan leaves the file pending (not
-failed, not in flight) beside the tracks it finished. The hour is generated here with ffmpeg (a
-mono 22050 Hz WAV, decoded at once, so the time goes to the analysis itself).
+failed, not in flight) beside the tracks it finished; so does a scan retrying alone the file a
+killed scan left in flight. The hour is generated here with ffmpeg (a mono 22050 Hz WAV,
+decoded at once, so the time goes to the analysis itself).
 
 Run by ctest with TRACKPRINT_BIN; standard library. The latency is printed and asserted under
 MAX_LATENCY_S, generous for a loaded CI machine (the engine checks several times a second).
@@ -82,6 +83,30 @@ class Interrupt(unittest.TestCase):
         r = subprocess.run([BIN, "show", "--db", db, "--json", self.hour], capture_output=True,
                            text=True)
         self.assertEqual(json.loads(r.stdout)["status"], "pending", r.stdout)
+
+    def test_a_lone_retry_stops_within_a_second(self):
+        # A scan killed mid-file leaves it in flight; the next scan retries it alone, before any
+        # other file and on its own, and Ctrl-C must stop that retry as it stops a worker.
+        music = os.path.join(self.dir, "lone")
+        os.makedirs(music)
+        os.link(self.hour, os.path.join(music, "hour.wav"))
+        db = os.path.join(self.dir, "lone.db")
+        p = subprocess.Popen([BIN, "scan", "--db", db, "--jobs", "1", music],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(SIGNAL_AFTER_S)
+        self.assertIsNone(p.poll(), "the first scan finished before it was killed")
+        p.kill()
+        p.wait()
+        status = json.loads(subprocess.run([BIN, "status", "--db", db, "--json"],
+                                           capture_output=True, text=True, check=True).stdout)
+        self.assertEqual(len(status["in_flight"]), 1, status)
+        code, latency, err = interrupted(["scan", "--db", db, "--progress", "json", music])
+        self.assertEqual(code, 130, err)
+        self.assertLess(latency, MAX_LATENCY_S)
+        status = json.loads(subprocess.run([BIN, "status", "--db", db, "--json"],
+                                           capture_output=True, text=True, check=True).stdout)
+        self.assertEqual((status["pending"], status["failed"], status["in_flight"]), (1, 0, []),
+                         "a cancelled retry is no death: the next scan retries it afresh")
 
 
 if __name__ == "__main__":
