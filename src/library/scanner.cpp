@@ -236,13 +236,18 @@ ScanSummary run_scan(Store& store, const std::vector<std::string>& roots,
   // A file retried alone is analysed on a thread of its own while this one goes on asking the
   // caller whether to continue, as it does while the workers run: otherwise a Ctrl-C during the
   // retry (an hour-long file, or one that hangs) would wait for the whole analysis.
+  // The result comes back through `result`, written before get() returns: a future of the
+  // result itself would instantiate std::future's result type on an internal class, whose
+  // typeinfo libtrackprint.so would then export.
   const auto analyse_alone = [&](const FoundFile& file) {
-    std::future<AnalysisResult> running =
-        std::async(std::launch::async, [&settings, &file] { return analyse(file, settings); });
+    std::optional<AnalysisResult> result;
+    std::future<void> running = std::async(
+        std::launch::async, [&result, &settings, &file] { result = analyse(file, settings); });
     while (options.progress && running.wait_for(kProgressInterval) != std::future_status::ready) {
       if (!stop) ask_to_continue(progress_so_far());
     }
-    return running.get();  // rethrows what the analysis threw
+    running.get();  // rethrows what the analysis threw
+    return std::move(*result);
   };
   // The files a dead scan left in flight, one at a time before any other: if one of them
   // kills the process again, it is the only one in flight, and the next scan blames it.
