@@ -75,8 +75,8 @@ _trackprint() {
     show) options="--db --json" ;;
     export) options="--db --format --out" ;;
     import) options="--db" ;;
-    report) options="-o --out --db --threads" ;;
-    map) options="--db -o --out --color" ;;
+    report) options="-o --out --db --metric --threads" ;;
+    map) options="--db -o --out --color --metric" ;;
     similar) options="--db -n --count --metric --explain --json --all" ;;
     playlist)
       options="--db -n --count --to --max-per-artist --max-per-album --min-distance --metric"

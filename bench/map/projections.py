@@ -4,8 +4,9 @@ how many of each track's 5 nearest neighbours in the metric are among its 5 near
 
     bench/map/run STORE.db [STORE.db ...]
 
-The metric here is the map's stand-in (every dimension z-scored, equal weights), read from the
-store's columns; PCA and MDS are computed with numpy, t-SNE with scikit-learn (the pins are in
+The metric here is the map's former stand-in (every dimension z-scored, equal weights), read
+from the store's columns; the map now uses the similarity layer's (`--metric`, default auralis),
+which this benchmark does not yet reproduce; PCA and MDS are computed with numpy, t-SNE with scikit-learn (the pins are in
 bench/map/requirements.txt; neither is a dependency of trackprint)."""
 
 import json

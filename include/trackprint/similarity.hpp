@@ -23,6 +23,7 @@
 #include "trackprint/dimensions.hpp"
 #include "trackprint/error.hpp"
 #include "trackprint/export.hpp"
+#include "trackprint/fingerprint.hpp"
 #include "trackprint/library.hpp"
 
 namespace trackprint {
@@ -77,6 +78,14 @@ class TRACKPRINT_API SimilarityIndex {
 
   // The n tracks nearest to track `id` (not itself), nearest first.
   std::vector<SimilarTrack> similar(std::int64_t id, std::size_t n) const;
+  // The n tracks nearest to a fingerprint that need not be in the library (a file analysed
+  // apart), by the same metric, nearest first; the track `exclude` (an id; 0: none) is left out.
+  std::vector<SimilarTrack> similar_to(const Fingerprint& fingerprint, std::size_t n,
+                                       std::int64_t exclude = 0) const;
+  // Every track's place in the metric's space, in ids() order, kDimensionCount values a row:
+  // the normalised values scaled by the square roots of the weights, so that the Euclidean
+  // distance between two rows is the metric's (what a map of the library projects).
+  std::vector<double> coordinates() const;
   // Each dimension's share of the squared distance between two tracks (sums to 1).
   std::array<double, kDimensionCount> explain(std::int64_t a, std::int64_t b) const;
   // similar(id, k) of every track, in ids() order; threads <= 0: one per core.

@@ -9,6 +9,7 @@
 #include <cstdlib>
 
 #include "trackprint/library.hpp"
+#include "trackprint/similarity.hpp"
 
 namespace trackprint::cli {
 
@@ -46,6 +47,13 @@ CLI::Option* add_store_option(CLI::App& command, std::string& db) {
       .add_option("--db", db, "the store (default: $XDG_DATA_HOME/trackprint/library.db)")
       ->check(not_an_option())
       ->type_name("PATH");
+}
+
+CLI::Option* add_metric_option(CLI::App& command, std::string& metric) {
+  return command
+      .add_option("--metric", metric, "the distance (default auralis; docs/similarity.md)")
+      ->check(CLI::IsMember(similarity_metric_names()))
+      ->type_name("NAME");
 }
 
 std::optional<Library> open_store(const std::string& path, Library::Mode mode) {

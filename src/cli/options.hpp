@@ -35,6 +35,9 @@ CLI::Validator not_an_option();
 // --db PATH: the store, by default $XDG_DATA_HOME/trackprint/library.db.
 CLI::Option* add_store_option(CLI::App& command, std::string& db);
 
+// --metric NAME: the similarity metric (a name of similarity_metric_names(); default auralis).
+CLI::Option* add_metric_option(CLI::App& command, std::string& metric);
+
 // The store at `path`, or nullopt after printing on stderr why it cannot be opened.
 std::optional<Library> open_store(const std::string& path, Library::Mode mode);
 

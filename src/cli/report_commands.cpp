@@ -51,8 +51,8 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
-std::optional<report::LibraryView> open_view(const std::string& db) {
-  auto view = report::LibraryView::open(db);
+std::optional<report::LibraryView> open_view(const std::string& db, const std::string& metric) {
+  auto view = report::LibraryView::open(db, metric);
   if (!view.ok()) {
     std::fprintf(stderr, "trackprint: store %s\n", view.error().message().c_str());
     return std::nullopt;
@@ -75,8 +75,9 @@ report::LibraryContext context_in(const report::LibraryView& view, const std::st
 
 struct ReportOptions {
   std::vector<std::string> files;
-  std::string out;  // a directory, or FILE.html for a single track; "" = "."
-  std::string db;   // percentiles and neighbours from this store; "" = none
+  std::string out;                 // a directory, or FILE.html for a single track; "" = "."
+  std::string db;                  // percentiles and neighbours from this store; "" = none
+  std::string metric = "auralis";  // the neighbours' distance
   int threads = 1;
 };
 
@@ -93,7 +94,7 @@ int run_report(const ReportOptions& o) {
   }
   std::optional<report::LibraryView> view;
   if (!o.db.empty()) {
-    view = open_view(o.db);
+    view = open_view(o.db, o.metric);
     if (!view) return kExitFailed;
   }
   int status = kExitOk;
@@ -137,8 +138,8 @@ void add_report(CLI::App& app, int& exit_status) {
       "Writes one self-contained HTML page per FILE (default: STEM.html here): its waveform and\n"
       "loudness, spectrogram with the harmonic/percussive balance, onset envelope with beats,\n"
       "chroma, pitch and the 25 values by family; with --db, each value's percentile in the\n"
-      "library and the 5 nearest tracks (docs/report.md). A file that fails is reported on\n"
-      "stderr and the others still get their page.\n"
+      "library and the 5 nearest tracks by --metric, as `similar` finds them (docs/report.md).\n"
+      "A file that fails is reported on stderr and the others still get their page.\n"
       "Exit status: 0 every page written, 1 some file failed, 2 bad usage.");
   cmd->add_option("-o,--out", o->out, "a folder for the pages, or FILE.html for a single FILE")
       ->check(not_an_option())
@@ -146,6 +147,7 @@ void add_report(CLI::App& app, int& exit_status) {
   cmd->add_option("--db", o->db, "show percentiles and neighbours from this store")
       ->check(not_an_option())
       ->type_name("PATH");
+  add_metric_option(*cmd, o->metric);
   cmd->add_option("--threads", o->threads, "threads inside each track, 1 to 256 (default 1)")
       ->transform(whole_number(1, 256))
       ->type_name("N");
@@ -163,12 +165,13 @@ void add_report(CLI::App& app, int& exit_status) {
 struct MapOptions {
   std::string db;
   std::string out = "map.html";
-  std::string colour;  // album, genre, lufs, tempo_bpm; "" = genre if any track has one
+  std::string colour;              // album, genre, lufs, tempo_bpm; "" = genre if any track has one
+  std::string metric = "auralis";  // the map's space and the neighbours' distance
 };
 
 int run_map(const MapOptions& o) {
   const auto t0 = std::chrono::steady_clock::now();
-  const std::optional<report::LibraryView> view = open_view(o.db);
+  const std::optional<report::LibraryView> view = open_view(o.db, o.metric);
   if (!view) return kExitFailed;
   if (view->tracks().empty()) {
     std::fprintf(stderr, "%s: no analysed track to map (trackprint scan DIR first)\n",
@@ -218,6 +221,7 @@ void add_map(CLI::App& app, int& exit_status) {
   cmd->add_option("--color,--colour", o->colour, "album, genre, lufs or tempo_bpm")
       ->check(colour_named)
       ->type_name("BY");
+  add_metric_option(*cmd, o->metric);
   cmd->callback([o, &exit_status] { exit_status = run_map(*o); });
 }
 

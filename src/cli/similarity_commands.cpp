@@ -327,13 +327,6 @@ CLI::Validator distance_at_least_zero() {
       "");
 }
 
-CLI::Option* add_metric_option(CLI::App& command, std::string& metric) {
-  return command
-      .add_option("--metric", metric, "the distance (default auralis; docs/similarity.md)")
-      ->check(CLI::IsMember(similarity_metric_names()))
-      ->type_name("NAME");
-}
-
 // -n, --count N: how many tracks, 1 to 10000.
 CLI::Option* add_count_option(CLI::App& command, std::size_t& n, const std::string& what) {
   return command.add_option("-n,--count", n, what)

@@ -1,59 +1,50 @@
 #include "report/library_view.hpp"
 
 #include <algorithm>
-#include <cmath>
 #include <filesystem>
-#include <numeric>
-
-#include "trackprint/library.hpp"
+#include <unordered_map>
 
 namespace trackprint::report {
 
-Result<LibraryView> LibraryView::open(const std::string& db_path) {
+Result<LibraryView> LibraryView::open(const std::string& db_path, const std::string& metric) {
   std::error_code ec;
   if (!std::filesystem::exists(db_path, ec)) {
     return Error{ErrorKind::io, db_path, "no such store (make one with trackprint scan)"};
   }
   auto lib = Library::open(db_path, Library::Mode::read_only);
   if (!lib.ok()) return lib.error();
-  auto records = lib.value().tracks();
-  if (!records.ok()) return records.error();
   LibraryView view;
-  view.db_path_ = lib.value().path();
-  for (const TrackRecord& r : records.value()) {
-    if (!r.fingerprint) continue;
+  view.library_ = std::make_unique<Library>(std::move(lib.value()));
+  view.db_path_ = view.library_->path();
+  auto records = view.library_->tracks();
+  if (!records.ok()) return records.error();
+  auto index = SimilarityIndex::open(*view.library_, metric);
+  if (!index.ok()) return index.error();
+  view.index_ = std::make_unique<SimilarityIndex>(std::move(index.value()));
+  std::unordered_map<std::int64_t, const TrackRecord*> by_id;
+  for (const TrackRecord& r : records.value()) by_id.emplace(r.id, &r);
+  for (const std::int64_t id : view.index_->ids()) {
+    const auto it = by_id.find(id);
+    if (it == by_id.end() || !it->second->fingerprint) {
+      return Error{ErrorKind::io, view.db_path_, "the store changed while it was read"};
+    }
+    const TrackRecord& r = *it->second;
     LibraryTrack t;
     t.id = r.id;
-    t.label = {std::filesystem::path(r.path).stem().string(), "", r.path};
+    const std::string stem = std::filesystem::path(r.path).stem().string();
+    t.label = {r.tags.title.empty() ? stem : r.tags.title, r.tags.artist, r.path};
+    t.album = r.tags.album;
+    t.genre = r.tags.genre;
     t.fingerprint = *r.fingerprint;
     view.tracks_.push_back(std::move(t));
   }
-  // z-score per dimension (population standard deviation); a constant dimension counts 0.
-  const auto n = static_cast<double>(view.tracks_.size());
-  for (std::size_t d = 0; d < kDimensionCount; ++d) {
-    double sum = 0, ss = 0;
-    for (const LibraryTrack& t : view.tracks_) sum += t.fingerprint.values[d];
-    const double mean = n > 0 ? sum / n : 0;
-    for (const LibraryTrack& t : view.tracks_) {
-      ss += (t.fingerprint.values[d] - mean) * (t.fingerprint.values[d] - mean);
-    }
-    view.centre_[d] = mean;
-    view.scale_[d] = n > 0 ? std::sqrt(ss / n) : 0;
-  }
-  for (const LibraryTrack& t : view.tracks_) {
-    const auto row = view.metric_row(t.fingerprint);
-    view.rows_.insert(view.rows_.end(), row.begin(), row.end());
-  }
+  view.rows_ = view.index_->coordinates();
   return view;
 }
 
-std::array<double, kDimensionCount> LibraryView::metric_row(const Fingerprint& fp) const {
-  std::array<double, kDimensionCount> row{};
-  const double weight = std::sqrt(1.0 / static_cast<double>(kDimensionCount));
-  for (std::size_t d = 0; d < kDimensionCount; ++d) {
-    row[d] = scale_[d] > 0 ? weight * (fp.values[d] - centre_[d]) / scale_[d] : 0.0;
-  }
-  return row;
+std::string LibraryView::metric_name() const {
+  const MetricInfo& m = index_->metric();
+  return "metric " + m.name + ", " + (m.normalisation == "zscore" ? "z-score" : "robust min-max");
 }
 
 std::optional<std::size_t> LibraryView::find(const std::string& path) const {
@@ -77,34 +68,27 @@ std::array<double, kDimensionCount> LibraryView::percentiles(const Fingerprint& 
   return out;
 }
 
+std::vector<NearTrack> LibraryView::near_tracks(const std::vector<SimilarTrack>& found) const {
+  const std::vector<std::int64_t>& ids = index_->ids();
+  std::vector<NearTrack> out;
+  out.reserve(found.size());
+  for (const SimilarTrack& s : found) {
+    const auto at = std::lower_bound(ids.begin(), ids.end(), s.id) - ids.begin();
+    out.push_back({static_cast<std::size_t>(at), s.distance});
+  }
+  return out;
+}
+
 std::vector<NearTrack> LibraryView::nearest(const Fingerprint& fp, std::size_t n,
                                             std::optional<std::size_t> self) const {
-  const auto q = metric_row(fp);
-  std::vector<NearTrack> all;
-  all.reserve(tracks_.size());
-  for (std::size_t i = 0; i < tracks_.size(); ++i) {
-    if (self && *self == i) continue;
-    double ss = 0;
-    for (std::size_t d = 0; d < kDimensionCount; ++d) {
-      const double diff = rows_[i * kDimensionCount + d] - q[d];
-      ss += diff * diff;
-    }
-    all.push_back({i, std::sqrt(ss)});
-  }
-  const std::size_t k = std::min(n, all.size());
-  std::partial_sort(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(k), all.end(),
-                    [](const NearTrack& a, const NearTrack& b) {
-                      return a.distance != b.distance ? a.distance < b.distance : a.index < b.index;
-                    });
-  return {all.begin(), all.begin() + static_cast<std::ptrdiff_t>(k)};  // not all's capacity
+  if (tracks_.empty()) return {};
+  return near_tracks(index_->similar_to(fp, n, self ? tracks_[*self].id : 0));
 }
 
 std::vector<std::vector<NearTrack>> LibraryView::all_nearest(std::size_t n) const {
   std::vector<std::vector<NearTrack>> out;
   out.reserve(tracks_.size());
-  for (std::size_t i = 0; i < tracks_.size(); ++i) {
-    out.push_back(nearest(tracks_[i].fingerprint, n, i));
-  }
+  for (const auto& found : index_->graph(n)) out.push_back(near_tracks(found));
   return out;
 }
 

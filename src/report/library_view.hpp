@@ -1,15 +1,14 @@
 // What the pages need from a library, in one place: its analysed tracks with their labels, the
-// rows of the similarity metric (normalised and weighted, so that plain Euclidean distance is
-// the metric), each value's percentile and a track's nearest neighbours.
-//
-// Stand-in until the similarity layer (src/similarity) is on main: every dimension z-scored over
-// the library, equal weights, exact brute-force neighbours, labels from file names. Switching
-// to it changes only library_view.cpp: the metric from SimilarityIndex, labels from the tags.
+// coordinates of the similarity metric (normalised and weighted, so that plain Euclidean
+// distance is the metric), each value's percentile and a track's nearest neighbours. The metric
+// and the neighbours are the similarity layer's (SimilarityIndex), so that a page names the
+// tracks `trackprint similar` names; labels come from the tags, else the file name.
 #pragma once
 
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -17,6 +16,8 @@
 #include "report/track_page.hpp"
 #include "trackprint/error.hpp"
 #include "trackprint/fingerprint.hpp"
+#include "trackprint/library.hpp"
+#include "trackprint/similarity.hpp"
 
 namespace trackprint::report {
 
@@ -34,13 +35,16 @@ struct NearTrack {
 
 class LibraryView {
  public:
-  // The analysed tracks of the store at `db_path` (opened read-only); an error naming it when it
-  // cannot be read.
-  static Result<LibraryView> open(const std::string& db_path);
+  // The analysed tracks of the store at `db_path` (opened read-only) and the similarity metric
+  // `metric` (a name of similarity_metric_names()); an error naming the store when it cannot be
+  // read, or the metric when it is not one.
+  static Result<LibraryView> open(const std::string& db_path,
+                                  const std::string& metric = "auralis");
 
   const std::string& db_path() const { return db_path_; }
-  const std::vector<LibraryTrack>& tracks() const { return tracks_; }
-  std::string metric_name() const { return "z-score, equal weights (stand-in)"; }
+  const std::vector<LibraryTrack>& tracks() const { return tracks_; }  // by id
+  // The metric as a page names it: "metric auralis, robust min-max".
+  std::string metric_name() const;
   // tracks().size() rows of kDimensionCount, row-major: the metric's coordinates.
   const std::vector<double>& metric_rows() const { return rows_; }
 
@@ -55,10 +59,12 @@ class LibraryView {
   std::vector<std::vector<NearTrack>> all_nearest(std::size_t n) const;
 
  private:
-  std::array<double, kDimensionCount> metric_row(const Fingerprint& fp) const;
+  std::vector<NearTrack> near_tracks(const std::vector<SimilarTrack>& found) const;
   std::string db_path_;
-  std::vector<LibraryTrack> tracks_;
-  std::array<double, kDimensionCount> centre_{}, scale_{};
+  // The index keeps a pointer to the library: both on the heap, so that a moved view keeps them.
+  std::unique_ptr<Library> library_;
+  std::unique_ptr<SimilarityIndex> index_;
+  std::vector<LibraryTrack> tracks_;  // in index_->ids() order
   std::vector<double> rows_;
 };
 

@@ -3,6 +3,7 @@
 // and answers with the pure parts of this layer.
 #include <algorithm>
 #include <bit>
+#include <cmath>
 #include <cstdio>
 #include <unordered_map>
 
@@ -57,6 +58,7 @@ struct SimilarityIndex::Impl {
   const Library* library = nullptr;
   MetricInfo info;
   std::vector<std::int64_t> ids;
+  similarity::Normaliser normaliser;  // the fitted one, for fingerprints from outside the library
   ExactSearch search;
   // Records read for playlists (tags, raw values), by id; an index is used by one thread.
   mutable std::unordered_map<std::int64_t, TrackRecord> records;
@@ -129,6 +131,7 @@ Result<SimilarityIndex> SimilarityIndex::open(Library& library, const std::strin
         std::unique_ptr<Impl>(new Impl{&library,
                                        std::move(info),
                                        std::move(table.ids),
+                                       fitted->normaliser,
                                        ExactSearch(std::move(table.values), fitted->weights),
                                        {}});
     return SimilarityIndex(std::move(impl));
@@ -172,6 +175,29 @@ Result<std::int64_t> SimilarityIndex::find(const std::string& path_or_id) const 
 std::vector<SimilarTrack> SimilarityIndex::similar(std::int64_t id, std::size_t n) const {
   const std::uint32_t row = impl_->row_of(id);
   return impl_->as_tracks(impl_->search.nearest(impl_->search.row(row), n, {&row, 1}));
+}
+
+std::vector<SimilarTrack> SimilarityIndex::similar_to(const Fingerprint& fingerprint, std::size_t n,
+                                                      std::int64_t exclude) const {
+  std::array<double, kDimensionCount> query{};
+  impl_->normaliser.apply_row(fingerprint.values.data(), query.data());
+  std::vector<std::uint32_t> excluded;
+  const auto it = std::lower_bound(impl_->ids.begin(), impl_->ids.end(), exclude);
+  if (exclude != 0 && it != impl_->ids.end() && *it == exclude)
+    excluded.push_back(static_cast<std::uint32_t>(it - impl_->ids.begin()));
+  return impl_->as_tracks(impl_->search.nearest(query.data(), n, excluded));
+}
+
+std::vector<double> SimilarityIndex::coordinates() const {
+  const ExactSearch& search = impl_->search;
+  std::array<double, kDimensionCount> root{};
+  for (std::size_t d = 0; d < kDimensionCount; ++d) root[d] = std::sqrt(search.weights()[d]);
+  std::vector<double> out(search.size() * kDimensionCount);
+  for (std::size_t r = 0; r < search.size(); ++r) {
+    for (std::size_t d = 0; d < kDimensionCount; ++d)
+      out[r * kDimensionCount + d] = search.row(r)[d] * root[d];
+  }
+  return out;
 }
 
 std::array<double, kDimensionCount> SimilarityIndex::explain(std::int64_t a, std::int64_t b) const {

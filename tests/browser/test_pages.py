@@ -191,13 +191,15 @@ class LibraryMap(PageCase):
             x, y = page.evaluate(f"window.trackprintScreen({i})")
             page.mouse.move(box["x"] + x, box["y"] + y)
             tip = page.text_content("#tip")
-            # Another track may lie on the same pixel; then it is one of those.
+            # The page names the track nearest the pointer, and the pointer lands on whole
+            # pixels (at most 0.71 px from track i): another track as near may be named, one
+            # within 1.42 px of i. Many lie that close where the metric's clipping piles them up.
             under = page.evaluate(f"""() => {{
               const D = tp.data(), X = tp.f32(D.x), Y = tp.f32(D.y);
               const [x, y] = window.trackprintScreen({i});
               return D.paths.filter((p, j) => {{
                 const [a, b] = window.trackprintScreen(j);
-                return (a - x) ** 2 + (b - y) ** 2 < 1;
+                return (a - x) ** 2 + (b - y) ** 2 < 1.5 ** 2;
               }});
             }}""")
             self.assertTrue(any(p in tip for p in under), (tip, under[:3]))

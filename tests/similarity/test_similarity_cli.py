@@ -4,11 +4,13 @@ A small library is generated with ffmpeg (tones, noises, chirps and beats of a f
 tagged with artists and albums, and one track copied in another encoding); the store is read
 back with Python's sqlite3. Standard library only. Run by ctest with TRACKPRINT_BIN.
 """
+import base64
 import json
 import math
 import os
 import shutil
 import sqlite3
+import struct
 import subprocess
 import tempfile
 import unittest
@@ -166,6 +168,60 @@ class Similar(Library):
         self.assertEqual(rows, [("auralis", 12)])
         third = run("similar", "--db", db, "--metric", "equal-zscore", "-n", "1", "1")
         self.assertIn("metric equal-zscore fitted", third.stderr)
+
+
+def page_data(path):
+    """The JSON a page written by `trackprint report` or `map` embeds for its script."""
+    with open(path, encoding="utf-8") as f:
+        html = f.read()
+    start = html.index('<script id="trackprint-data" type="application/json">')
+    start = html.index(">", start) + 1
+    return json.loads(html[start:html.index("</script>", start)])
+
+
+class Pages(Library):
+    """The report's and the map's neighbours are the ones `similar` names, by the same metric."""
+
+    def test_a_track_page_lists_what_similar_lists(self):
+        for metric in ("auralis", "equal-zscore"):
+            page = os.path.join(self.tmp, f"chirp-{metric}.html")
+            r = run("report", "--db", self.db, "--metric", metric, "-o", page,
+                    self.path("c/chirp.flac"))
+            self.assertEqual(r.returncode, 0, r.stderr)
+            shown = page_data(page)["library"]["neighbours"]
+            found = lines(self.similar("--json", "--metric", metric, "-n", "5",
+                                       self.path("c/chirp.flac")).stdout)[0]["similar"]
+            self.assertEqual([n["path"] for n in shown], [s["path"] for s in found], metric)
+            for n, s in zip(shown, found):
+                self.assertAlmostEqual(n["distance"], s["distance"], places=12)
+            # Labels come from the tags.
+            self.assertEqual(shown[0]["title"], found[0]["title"])
+            self.assertEqual(shown[0]["artist"], found[0]["artist"])
+
+    def test_the_map_names_its_metric_and_its_neighbours_are_the_knn_graph(self):
+        page = os.path.join(self.tmp, "map.html")
+        r = run("map", "--db", self.db, "--metric", "equal", "-o", page)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        data = page_data(page)
+        self.assertEqual(data["metric"], "metric equal, robust min-max")
+        k = data["neighbours"]["k"]
+        index = struct.unpack(f"<{k * data['count']}I",
+                              base64.b64decode(data["neighbours"]["index"]))
+        graph = {o["seed"]["path"]: [s["path"] for s in o["similar"]]
+                 for o in lines(self.similar("--json", "--all", "--metric", "equal",
+                                             "-n", str(k)).stdout)}
+        for i, path in enumerate(data["paths"]):
+            self.assertEqual([data["paths"][j] for j in index[i * k:(i + 1) * k]], graph[path])
+        self.assertEqual(data["titles"][data["paths"].index(self.path("b/pink.flac"))], "pink")
+
+    def test_the_map_colours_by_the_albums_tagged(self):
+        page = os.path.join(self.tmp, "map-album.html")
+        r = run("map", "--db", self.db, "--color", "album", "-o", page)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        colour = page_data(page)["colour"]
+        # 12 tracks in three albums (the mp3 copy keeps its FLAC's tags), the largest first.
+        self.assertEqual(list(zip(colour["categories"], colour["counts"])),
+                         [("Tones", 5), ("Colours", 4), ("Moves", 3)])
 
 
 class Playlist(Library):

@@ -446,6 +446,52 @@ TEST(SimilarityIndex, KnownDistancesTiesToTheLowerIdAndNeverTheSeed) {
   EXPECT_EQ(shares[0], 1.0) << "all of the distance is in dimension 0";
 }
 
+TEST(SimilarityIndex, AFingerprintFromOutsideIsNormalisedByTheLibrarysFit) {
+  TempDir dir;
+  fill(dir / "s.db", 21);
+  auto lib = Library::open(dir / "s.db");
+  ASSERT_TRUE(lib.ok());
+  auto index = SimilarityIndex::open(lib.value(), "equal");
+  ASSERT_TRUE(index.ok()) << index.error().message();
+  const SimilarityIndex& ix = index.value();
+  // A track's own fingerprint, itself left out, finds what similar() finds, bit for bit.
+  Fingerprint eight;
+  eight.values.fill(0.5);
+  eight.values[0] = 8;
+  const auto near = ix.similar(3, 4);
+  const auto near_to = ix.similar_to(eight, 4, 3);
+  ASSERT_EQ(near_to.size(), near.size());
+  for (std::size_t i = 0; i < near.size(); ++i) {
+    EXPECT_EQ(near_to[i].id, near[i].id);
+    EXPECT_EQ(near_to[i].distance, near[i].distance);
+  }
+  // Not left out, it is its own nearest, at 0.
+  EXPECT_EQ(ix.similar_to(eight, 1)[0].id, 3);
+  EXPECT_EQ(ix.similar_to(eight, 1)[0].distance, 0);
+  // A value the library never held: 8.8 normalises to 8.8 / 16, between 9 (id 1) and 8 (id 3),
+  // 0.2 / 80 from 9; clipped above 16 as the library's own values are.
+  eight.values[0] = 8.8;
+  const auto between = ix.similar_to(eight, 2);
+  EXPECT_EQ(between[0].id, 1);
+  EXPECT_NEAR(between[0].distance, 0.2 / 80, 1e-15);
+  EXPECT_EQ(between[1].id, 3);
+  eight.values[0] = 1000;
+  EXPECT_EQ(ix.similar_to(eight, 1)[0].distance, 0) << "clipped onto 16's 1";
+  // Coordinates: Euclidean distance between two rows is the metric's distance.
+  const std::vector<double> xy = ix.coordinates();
+  ASSERT_EQ(xy.size(), ix.size() * kDimensionCount);
+  const auto euclid = [&xy](std::size_t a, std::size_t b) {
+    double ss = 0;
+    for (std::size_t d = 0; d < kDimensionCount; ++d) {
+      const double diff = xy[a * kDimensionCount + d] - xy[b * kDimensionCount + d];
+      ss += diff * diff;
+    }
+    return std::sqrt(ss);
+  };
+  EXPECT_NEAR(euclid(2, 0), 1.0 / 80, 1e-15);   // rows 2 and 0: ids 3 and 1, 8 and 9
+  EXPECT_NEAR(euclid(2, 11), 2.0 / 80, 1e-15);  // id 12 holds 10
+}
+
 TEST(SimilarityIndex, AnUnknownOrFailedSeedIsAClearError) {
   TempDir dir;
   fill(dir / "s.db", 21);
