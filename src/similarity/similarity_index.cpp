@@ -5,6 +5,8 @@
 #include <bit>
 #include <cmath>
 #include <cstdio>
+#include <optional>
+#include <span>
 #include <unordered_map>
 
 #include "similarity/duplicates.hpp"
@@ -63,11 +65,14 @@ struct SimilarityIndex::Impl {
   // Records read for playlists (tags, raw values), by id; an index is used by one thread.
   mutable std::unordered_map<std::int64_t, TrackRecord> records;
 
-  std::uint32_t row_of(std::int64_t id) const {
+  std::optional<std::uint32_t> find_row(std::int64_t id) const {
     const auto it = std::lower_bound(ids.begin(), ids.end(), id);
-    if (it == ids.end() || *it != id)
-      throw Failure(ErrorKind::invalid_input, "track " + std::to_string(id) + " is not analysed");
+    if (it == ids.end() || *it != id) return std::nullopt;
     return static_cast<std::uint32_t>(it - ids.begin());
+  }
+  std::uint32_t row_of(std::int64_t id) const {
+    if (const auto row = find_row(id)) return *row;
+    throw Failure(ErrorKind::invalid_input, "track " + std::to_string(id) + " is not analysed");
   }
   const TrackRecord& record(std::uint32_t row) const {
     const std::int64_t id = ids[row];
@@ -181,11 +186,9 @@ std::vector<SimilarTrack> SimilarityIndex::similar_to(const Fingerprint& fingerp
                                                       std::int64_t exclude) const {
   std::array<double, kDimensionCount> query{};
   impl_->normaliser.apply_row(fingerprint.values.data(), query.data());
-  std::vector<std::uint32_t> excluded;
-  const auto it = std::lower_bound(impl_->ids.begin(), impl_->ids.end(), exclude);
-  if (exclude != 0 && it != impl_->ids.end() && *it == exclude)
-    excluded.push_back(static_cast<std::uint32_t>(it - impl_->ids.begin()));
-  return impl_->as_tracks(impl_->search.nearest(query.data(), n, excluded));
+  const std::optional<std::uint32_t> excluded = impl_->find_row(exclude);  // ids start at 1
+  return impl_->as_tracks(impl_->search.nearest(
+      query.data(), n, excluded ? std::span(&*excluded, 1) : std::span<const std::uint32_t>()));
 }
 
 std::vector<double> SimilarityIndex::coordinates() const {
